@@ -1,0 +1,43 @@
+"""listenlens: qualitative insight analysis of listening-event transcripts.
+
+Turns transcripts and notes from community listening events into themes, priority shifts and
+briefings that stay attributable to the communities who spoke.
+
+>>> import listenlens as ll
+>>> corpus = ll.load("corpora/examples/riverside")   # doctest: +SKIP
+"""
+
+from .corpus import Corpus, load, open_corpus
+from .errors import (
+    ConsentError,
+    CorpusError,
+    InputError,
+    ListenlensError,
+    NotFittedError,
+    ParseError,
+    UnknownFormatError,
+    VerificationError,
+)
+from .records import CONSENT_LEVELS, Event, Skip, Source, Unit
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "__version__",
+    "load",
+    "open_corpus",
+    "Corpus",
+    "Event",
+    "Unit",
+    "Source",
+    "Skip",
+    "CONSENT_LEVELS",
+    "ListenlensError",
+    "InputError",
+    "ParseError",
+    "UnknownFormatError",
+    "CorpusError",
+    "ConsentError",
+    "NotFittedError",
+    "VerificationError",
+]

@@ -1,0 +1,91 @@
+"""The listenlens error tree.
+
+Every error carries a stable ``code`` (``LL1xx`` input, ``LL2xx`` corpus, ``LL3xx`` analysis,
+``LL4xx`` provenance/consent) and says what to do. Errors about a file name the file and, where
+there is one, the line: ``events.csv:7: duplicate event id 'e03' (first seen on line 4)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "ListenlensError",
+    "InputError",
+    "ParseError",
+    "UnknownFormatError",
+    "CorpusError",
+    "ConsentError",
+    "NotFittedError",
+    "AnalysisError",
+    "VerificationError",
+]
+
+
+class ListenlensError(Exception):
+    """Base class of every error listenlens raises on purpose."""
+
+    code = "LL000"
+
+
+class InputError(ListenlensError):
+    """A problem with an input file, located by file and (when known) line."""
+
+    code = "LL100"
+
+    def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None):
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.detail = message
+        where = ""
+        if self.file is not None:
+            where = self.file + (f":{line}" if line is not None else "") + ": "
+        super().__init__(where + message)
+
+
+class ParseError(InputError):
+    """A file could not be parsed in the format it claims (e.g. a malformed caption timing)."""
+
+    code = "LL101"
+
+
+class UnknownFormatError(InputError):
+    """No reader knows this file's format; name one with ``reader=`` or the ``reader`` column."""
+
+    code = "LL102"
+
+
+class CorpusError(InputError):
+    """A corpus folder is inconsistent (events.csv / consent.csv problems, missing files)."""
+
+    code = "LL200"
+
+
+class ConsentError(ListenlensError):
+    """A consent rule would be broken (e.g. quoting a speaker who did not agree to be quoted)."""
+
+    code = "LL400"
+
+
+class VerificationError(ListenlensError):
+    """An exported output does not re-derive from its corpus."""
+
+    code = "LL401"
+
+    def __init__(self, message: str, mismatches: list[str] | None = None):
+        self.mismatches = list(mismatches or [])
+        shown = "".join(f"\n  - {m}" for m in self.mismatches[:10])
+        more = f"\n  ... and {len(self.mismatches) - 10} more" if len(self.mismatches) > 10 else ""
+        super().__init__(message + shown + more)
+
+
+class NotFittedError(ListenlensError, AttributeError):
+    """A method needs learned state that only ``fit`` sets."""
+
+    code = "LL300"
+
+
+class AnalysisError(ListenlensError):
+    """An analysis step cannot run on this input (e.g. no units left after filtering)."""
+
+    code = "LL301"
