@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ._base import Piece, Reader, Skipped
 from .encoding import decode_text
 
-__all__ = ["READER", "parse_txt", "parse_clock"]
+__all__ = ["READER", "parse_txt", "parse_clock", "match_turn", "Turn"]
 
 _TS = r"(?:\[\s*(?P<ts1>\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d+)?)\s*\]|\(\s*(?P<ts2>\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d+)?)\s*\)|(?P<ts3>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?))"
 _NAME = r"(?P<name>[^\W\d_][\w.'’&/()\-]*(?:[ \t]+[\w.'’&/()\-]+){0,4})"
@@ -37,6 +38,30 @@ _TURN = re.compile(rf"^[ \t]*(?:{_TS}[ \t]*)?{_NAME}[ \t]*:(?P<sep>[ \t]+|$)")
 _TS_ONLY = re.compile(rf"^[ \t]*{_TS}[ \t]*$")
 _NON_SPEECH = re.compile(r"^[ \t]*(?:\[[^\]\n]{1,60}\]|\([^)\n]{1,60}\))[ \t]*$")
 _NOT_NAMES = {"http", "https", "ftp", "mailto", "file", "www"}
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """A ``Name:`` turn start found in a line: speaker, where the body starts, optional time."""
+
+    speaker: str
+    body_offset: int
+    time: float | None
+
+
+def match_turn(line: str) -> Turn | None:
+    """The turn a line starts, if any (see the module docstring for what counts as a name).
+
+    >>> match_turn("[00:01:02] Amina K: the buses")
+    Turn(speaker='Amina K', body_offset=20, time=62.0)
+    >>> match_turn("see http://example.org") is None
+    True
+    """
+    m = _TURN.match(line)
+    if not m or m.group("name").split()[0].casefold() in _NOT_NAMES:
+        return None
+    ts = m.group("ts1") or m.group("ts2") or m.group("ts3")
+    return Turn(m.group("name").strip(), m.end(), parse_clock(ts) if ts else None)
 
 
 def parse_clock(value: str) -> float:
@@ -92,21 +117,20 @@ def parse_txt(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Piec
         if _NON_SPEECH.match(line):
             yield Skipped(lineno, "non-speech", "bracketed stage direction", excerpt=line.strip())
             continue
-        m = _TURN.match(line)
-        if m and m.group("name").split()[0].casefold() not in _NOT_NAMES:
+        turn = match_turn(line)
+        if turn is not None:
             yield from close(current)
-            ts = m.group("ts1") or m.group("ts2") or m.group("ts3")
-            time = parse_clock(ts) if ts else pending_time
+            time = turn.time if turn.time is not None else pending_time
             pending_time = None
-            body_start = base + m.end()
-            body = line[m.end():]
+            body_start = base + turn.body_offset
+            body = line[turn.body_offset:]
             if body.strip():
                 lead = len(body) - len(body.lstrip())
                 start = body_start + lead
                 end = base + len(line.rstrip())
             else:
                 start = end = None
-            current = {"speaker": m.group("name").strip(), "start": start, "end": end,
+            current = {"speaker": turn.speaker, "start": start, "end": end,
                        "line": lineno, "time": time}
             continue
         # a continuation line, or the start of an unattributed paragraph
