@@ -60,7 +60,7 @@ def unescape(raw: str, escape: str = "none") -> str:
 def span_text(source_text: str, spans: Iterable[Sequence[int]], escape: str = "none") -> str:
     """The unit text that ``spans`` denote in ``source_text`` (see the module docstring).
 
-    >>> span_text("Ann: we need buses\\n  every hour\\n", [(5, 30)])
+    >>> span_text("Ann: we need buses\\n  every hour\\n", [(5, 31)])
     'we need buses every hour'
     """
     return collapse_ws("".join(unescape(source_text[s:e], escape) for s, e in spans))
