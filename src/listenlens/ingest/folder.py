@@ -157,16 +157,17 @@ def _read_source(root: Path, rel: str, event: Event, reader: Reader, options: Ma
     if bad:
         raise InputError(f"reader {reader.name!r} takes no option(s) {', '.join(sorted(bad))}"
                          f"; it takes: {', '.join(reader.option_names) or 'none'}", file=rel)
-    decoded = reader.decode(raw, rel)
-    source = Source(path=rel, sha256=sha256_bytes(raw), format=reader.name,
-                    encoding=decoded.encoding, encoding_note=decoded.note,
-                    n_chars=len(decoded.text), event_id=event.event_id, escape=reader.escape)
     try:
+        decoded = reader.decode(raw, rel)
         items = list(reader.parse(decoded.text, rel, options))
     except InputError:
         raise
-    except (ValueError, KeyError, IndexError, TypeError) as exc:  # a reader bug must still name the file
+    except (ValueError, KeyError, IndexError, TypeError, UnicodeError) as exc:
+        # a reader that fails in an unforeseen way must still name the file
         raise ParseError(f"{reader.name} reader failed: {exc}", file=rel) from exc
+    source = Source(path=rel, sha256=sha256_bytes(raw), format=reader.name,
+                    encoding=decoded.encoding, encoding_note=decoded.note,
+                    n_chars=len(decoded.text), event_id=event.event_id, escape=reader.escape)
     units, skips = build_units(items, event=event, source=source, text=decoded.text,
                                consent=consent)
     return source, decoded.text, units, skips
