@@ -218,3 +218,12 @@ def test_sources_record_encoding(small_corpus_dir):
     assert src.loc["e1.txt", "encoding"] == "utf-8"
     assert "café" in corpus.units.text.tolist()
     assert Path(corpus.root).name == "corpus"
+
+
+def test_withdrawn_words_are_not_kept_in_source_texts(small_corpus_dir, tmp_path):
+    corpus = ll.load(small_corpus_dir)
+    assert "recorded" not in corpus.source_text("e1.txt")
+    assert corpus.check_spans() == []  # other units' offsets still hold
+    saved = ll.open_corpus(corpus.save(tmp_path / "s"))
+    assert all("recorded" not in t for t in saved.texts.values())
+    assert "recorded" in (small_corpus_dir / "e1.txt").read_text()  # the user's file is untouched

@@ -18,6 +18,15 @@ from .errors import (
     UnknownFormatError,
     VerificationError,
 )
+from .provenance import (
+    RunManifest,
+    attribution,
+    build_manifest,
+    evidence,
+    redact,
+    verify,
+    withdraw,
+)
 from .records import CONSENT_LEVELS, Event, Skip, Source, Unit
 
 __version__ = "0.1.0.dev0"
@@ -32,6 +41,13 @@ __all__ = [
     "Source",
     "Skip",
     "CONSENT_LEVELS",
+    "verify",
+    "withdraw",
+    "evidence",
+    "attribution",
+    "redact",
+    "RunManifest",
+    "build_manifest",
     "ListenlensError",
     "InputError",
     "ParseError",

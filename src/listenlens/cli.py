@@ -40,6 +40,36 @@ def _cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_analyse(args: argparse.Namespace) -> int:
+    from .pipeline import analyse
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    log = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
+    result = analyse(args.corpus, out=args.out, formats=formats, codebook=args.codebook,
+                     period=args.period, seed=args.seed, title=args.title,
+                     default_consent=args.default_consent, progress=not args.quiet, log=log)
+    print(f"{result.corpus.report()}")
+    print(f"{len(result.themes.table)} themes; outputs in {args.out}:")
+    for path in result.files:
+        print(f"  {path}")
+    print(f"check them with: listenlens verify {args.out}/briefing.html {args.corpus}")
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .corpus import load, open_corpus
+    from .provenance import verify
+
+    path = Path(args.corpus)
+    corpus = (open_corpus(path) if (path / "manifest.json").is_file()
+              else load(path, default_consent=args.default_consent, progress=False))
+    report = verify(args.output, corpus, strict=False)
+    print(report)
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (subcommands: load, analyse, verify)."""
     from . import __version__
@@ -61,6 +91,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="list events and skips")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_load)
+
+    p = sub.add_parser("analyse", aliases=["analyze"],
+                       help="load, find themes, track shifts and write the briefing",
+                       description="The main job: load a corpus, find themes, track priority "
+                                   "shifts, and write briefings, community summaries, tables, "
+                                   "charts and the run manifest into OUT.")
+    p.add_argument("corpus", help="corpus folder (with events.csv)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the outputs")
+    p.add_argument("--format", default="html,docx,md",
+                   help="briefing formats, comma-separated (default: html,docx,md)")
+    p.add_argument("--codebook", metavar="FILE", help="YAML or CSV codebook of deductive themes")
+    p.add_argument("--period", default="quarter", choices=["month", "quarter", "year", "event"],
+                   help="time period for trends (default: quarter)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--title", help="briefing title")
+    p.add_argument("--default-consent", default="paraphrase",
+                   choices=["quote", "paraphrase", "aggregate", "withdrawn"],
+                   help="consent for speakers consent.csv does not mention (default: paraphrase)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=_cmd_analyse)
+
+    p = sub.add_parser("verify", help="re-derive every quote and figure of an output",
+                       description="Check an exported briefing or table against its corpus: "
+                                   "every quote must equal its source span after redaction, "
+                                   "every count must recompute, every consent rule must hold.")
+    p.add_argument("output", help="an exported file (briefing.html, .md, .docx, tables/*.csv)")
+    p.add_argument("corpus", help="the corpus folder it was made from")
+    p.add_argument("--default-consent", default="paraphrase",
+                   choices=["quote", "paraphrase", "aggregate", "withdrawn"],
+                   help="must match the value the output was made with")
+    p.set_defaults(func=_cmd_verify)
 
     for register in _EXTRA_COMMANDS:
         register(sub)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, replace
@@ -142,7 +143,8 @@ class Corpus:
     def input_hash(self) -> str:
         """One hash of every source file's hash and the load parameters."""
         parts = sorted((s.path, s.sha256) for s in self.source_records)
-        return stable_hash(parts, sorted(self.params.items()), length=16)
+        params = json.dumps(self.params, sort_keys=True, default=str)
+        return stable_hash(parts, params, length=16)
 
     def check_spans(self) -> list[str]:
         """Units whose text does not re-derive from their source spans (empty when all hold)."""

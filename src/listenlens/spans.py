@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 __all__ = ["ESCAPES", "collapse_ws", "unescape", "span_text", "normalise_newlines", "line_of",
-           "text_map", "source_spans"]
+           "text_map", "source_spans", "blank_spans"]
 
 ESCAPES = ("none", "csv", "json", "html")
 # the same character-reference shapes html.unescape recognises (HTML5 rules, ';' optional)
@@ -170,3 +170,22 @@ def source_spans(source_text: str, char_map: Sequence[tuple[int, int]], start: i
         else:
             spans.append([s, e])
     return tuple((s, e) for s, e in spans)
+
+
+def blank_spans(text: str, spans: Iterable[Sequence[int]],
+                keep: Iterable[Sequence[int]] = ()) -> str:
+    """``text`` with the characters of ``spans`` replaced by spaces; offsets stay valid.
+
+    Newlines stay (so line numbers do too), and characters inside ``keep`` (spans of units that
+    stay) are left alone. Used to make sure withdrawn words are kept nowhere.
+
+    >>> blank_spans("A: hi there\\nB: ok", [(3, 11)])
+    'A:         \\nB: ok'
+    """
+    chars = list(text)
+    kept = {i for s, e in keep for i in range(s, e)}
+    for s, e in spans:
+        for i in range(s, min(e, len(chars))):
+            if chars[i] != "\n" and i not in kept:
+                chars[i] = " "
+    return "".join(chars)

@@ -63,8 +63,13 @@ def build_units(
     source: Source,
     text: str,
     consent: ConsentBook,
+    withdrawn_spans: list[tuple[int, int]] | None = None,
 ) -> tuple[list[Unit], list[Skip]]:
-    """Units and skips for one source of one event, in source order."""
+    """Units and skips for one source of one event, in source order.
+
+    The spans of withdrawn speakers' pieces are appended to ``withdrawn_spans`` when given, so
+    the caller can blank them in the text it keeps.
+    """
     units: list[Unit] = []
     skips: list[Skip] = []
     seen: Counter[str] = Counter()
@@ -82,6 +87,8 @@ def build_units(
             continue
         level, basis = consent.resolve(event.event_id, item.speaker)
         if level == "withdrawn":
+            if withdrawn_spans is not None:
+                withdrawn_spans.extend((int(s), int(e)) for s, e in item.spans)
             skips.append(Skip(source=source.path, line=item.line, reason="consent-withdrawn",
                               detail=f"{basis} consent is 'withdrawn'; text not kept",
                               event_id=event.event_id))

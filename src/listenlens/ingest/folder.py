@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import CorpusError, InputError, ParseError
 from ..ids import normalise_label, sha256_bytes
 from ..records import CONSENT_LEVELS, Event, Skip, Source, Unit
+from ..spans import blank_spans
 from ._base import Reader
 from .build import ConsentBook, build_units
 from .encoding import decode_text
@@ -168,9 +169,12 @@ def _read_source(root: Path, rel: str, event: Event, reader: Reader, options: Ma
     source = Source(path=rel, sha256=sha256_bytes(raw), format=reader.name,
                     encoding=decoded.encoding, encoding_note=decoded.note,
                     n_chars=len(decoded.text), event_id=event.event_id, escape=reader.escape)
+    withdrawn: list[tuple[int, int]] = []
     units, skips = build_units(items, event=event, source=source, text=decoded.text,
-                               consent=consent)
-    return source, decoded.text, units, skips
+                               consent=consent, withdrawn_spans=withdrawn)
+    # withdrawn words are kept nowhere, not even in the decoded text the corpus stores
+    text = blank_spans(decoded.text, withdrawn, keep=[sp for u in units for sp in u.spans])
+    return source, text, units, skips
 
 
 def _unlisted(root: Path, listed: set[str]) -> list[Skip]:

@@ -1,0 +1,397 @@
+"""Verify an exported briefing or table against its corpus: every quote and figure re-derives.
+
+Every export embeds an *evidence block* (see ``docs/design/contracts.md``):
+
+- HTML: ``<script type="application/json" id="listenlens-evidence">{...}</script>``;
+- Markdown, CSV and other text exports: a sibling file ``<stem>.evidence.json`` (also accepted:
+  ``<name>.evidence.json``, e.g. ``briefing.md.evidence.json``);
+- DOCX: a sibling ``<stem>.evidence.json`` first; otherwise a part inside the package whose name
+  contains ``listenlens-evidence`` (a ``.json`` part, or a custom XML part whose text is the JSON).
+
+:func:`verify` re-derives, from the corpus alone:
+
+- **quotes**: the unit exists and its consent is ``quote``; its spans lie inside the unit's spans
+  in the same source; ``shown == redact(span_text(source_text, spans, escape)).text`` under the
+  same :data:`~listenlens.provenance.redact.REDACTION_VERSION`; and ``shown`` appears in the
+  document's visible text;
+- **figures** with ``unit_ids``: the value recomputes (``theme_speakers``/``speakers``: distinct
+  non-facilitator speaker ids; ``theme_units``/``units``: units; ``events``/``theme_events``:
+  distinct events; ``communities``/``theme_communities``: distinct communities), every unit is
+  still in the corpus, and a figure with a ``text`` field appears in the document stating that
+  value;
+- **consent**: no unit whose consent is not ``quote`` appears verbatim in the document;
+- **freshness**: the block's ``input_hash`` equals ``corpus.input_hash`` (otherwise the export is
+  *stale*: built before a withdrawal or from other inputs).
+
+``strict=True`` (the default) raises :class:`~listenlens.errors.VerificationError` listing the
+first mismatches; ``strict=False`` returns the :class:`VerifyReport` either way.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from ..corpus import Corpus
+from ..errors import VerificationError
+from ..records import Unit
+from ..spans import collapse_ws, span_text
+from .consent import stale_reason
+from .evidence import FIGURE_KINDS, figure_value
+from .redact import REDACTION_VERSION, redact_many, redaction_info
+
+__all__ = ["verify", "VerifyReport", "read_evidence_block", "document_text", "FIGURE_KINDS",
+           "EVIDENCE_SCRIPT_ID"]
+
+#: The id of the HTML ``<script>`` element that holds the evidence block.
+EVIDENCE_SCRIPT_ID = "listenlens-evidence"
+#: Non-quote units shorter than this are not searched for in the document (too common to mean
+#: anything, e.g. "Yes." or "Thank you.").
+MIN_LEAK_CHARS = 30
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What :func:`verify` checked and what did not re-derive."""
+
+    path: str
+    input_hash: str | None
+    corpus_hash: str
+    n_quotes: int
+    n_figures: int
+    n_unchecked_figures: int = 0
+    stale: bool = False
+    mismatches: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        """True when everything re-derived and the export is not stale."""
+        return not self.mismatches and not self.stale
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        what = (f"{self.n_quotes} quote{'s' if self.n_quotes != 1 else ''}, "
+                f"{self.n_figures} figure{'s' if self.n_figures != 1 else ''}")
+        if self.n_unchecked_figures:
+            what += f" ({self.n_unchecked_figures} without unit ids, not recomputed)"
+        if self.ok:
+            return f"verified {self.path}: {what} re-derive from the corpus ({self.corpus_hash})"
+        head = f"FAILED {self.path}: {what}; {len(self.mismatches)} mismatch(es)"
+        if self.stale:
+            head += " (stale)"
+        return head + "".join(f"\n  - {m}" for m in self.mismatches[:20])
+
+
+# --- reading the export -------------------------------------------------------------------
+class _VisibleText(HTMLParser):
+    """Visible text of an HTML page: no scripts, styles or comments; blocks separated."""
+
+    _INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd",
+               "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
+               "var", "wbr"}
+    _HIDDEN = {"script", "style", "template", "noscript", "head", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag not in self._INLINE:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag not in self._INLINE:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+_SCRIPT = re.compile(
+    r"<script\b[^>]*\bid\s*=\s*[\"']" + EVIDENCE_SCRIPT_ID + r"[\"'][^>]*>(.*?)</script\s*>",
+    re.IGNORECASE | re.DOTALL)
+
+
+def _sibling(path: Path) -> Path | None:
+    for candidate in (path.with_name(path.stem + ".evidence.json"),
+                      path.with_name(path.name + ".evidence.json")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _docx_block(path: Path) -> dict[str, Any] | None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                if EVIDENCE_SCRIPT_ID not in name.lower():
+                    continue
+                raw = zf.read(name).decode("utf-8")
+                if raw.lstrip().startswith("<"):
+                    raw = "".join(ElementTree.fromstring(raw).itertext())
+                return json.loads(raw)
+    except zipfile.BadZipFile:
+        return None
+    return None
+
+
+def read_evidence_block(path: str | Path) -> dict[str, Any]:
+    """The evidence block of an export (see the module docstring for where it is looked for)."""
+    p = Path(path)
+    if not p.is_file():
+        raise VerificationError(f"{p}: no such file")
+    suffix = p.suffix.lower()
+    if suffix in (".html", ".htm"):
+        m = _SCRIPT.search(p.read_text(encoding="utf-8"))
+        if m:
+            return _parse_block(m.group(1), f"{p} <script id={EVIDENCE_SCRIPT_ID}>")
+    sibling = _sibling(p)
+    if sibling is not None:
+        return _parse_block(sibling.read_text(encoding="utf-8"), str(sibling))
+    if suffix == ".docx":
+        block = _docx_block(p)
+        if block is not None:
+            return block
+    raise VerificationError(
+        f"{p}: no evidence block found (HTML: <script id=\"{EVIDENCE_SCRIPT_ID}\">; other "
+        f"formats: {p.stem}.evidence.json beside it); was it exported by listenlens?")
+
+
+def _parse_block(raw: str, where: str) -> dict[str, Any]:
+    try:
+        block = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise VerificationError(f"{where}: evidence block is not valid JSON ({exc})") from None
+    if not isinstance(block, dict):
+        raise VerificationError(f"{where}: evidence block is not a JSON object")
+    return block
+
+
+def document_text(path: str | Path) -> str:
+    """The text a reader of the export sees, whitespace collapsed (what quotes must appear in)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".html", ".htm"):
+        parser = _VisibleText()
+        parser.feed(p.read_text(encoding="utf-8"))
+        parser.close()
+        return collapse_ws(html.unescape("".join(parser.parts)))
+    if suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(p))
+        parts = [para.text for para in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                parts.extend(cell.text for cell in row.cells)
+        for section in document.sections:
+            parts.extend(para.text for para in section.header.paragraphs)
+            parts.extend(para.text for para in section.footer.paragraphs)
+        return collapse_ws("\n".join(parts))
+    text = p.read_text(encoding="utf-8-sig")
+    if suffix == ".csv":
+        cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+        return collapse_ws("\n".join(cells))
+    return collapse_ws(text)
+
+
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def _appears(needle: str, haystacks: tuple[str, ...], *, whole: bool = False) -> bool:
+    """Whether ``needle`` is in one of the texts; ``whole``: not inside a longer word or number
+    (so "2 people" is not found in "12 people")."""
+    needle = collapse_ws(needle)
+    if not whole:
+        return any(needle in h for h in haystacks)
+    pattern = re.compile(r"(?<![\w.,])" + re.escape(needle) + r"(?![\w]|[.,]\d)")
+    return any(pattern.search(h) for h in haystacks)
+
+
+# --- recomputing ---------------------------------------------------------------------------
+def _within(spans: list[tuple[int, int]], unit: Unit) -> bool:
+    return all(any(us <= s and e <= ue for us, ue in unit.spans) for s, e in spans)
+
+
+def _model_hint(block: Mapping[str, Any], nlp: Any) -> str:
+    """A note when the export was redacted with another tagger version than the one here."""
+    recorded = (block.get("redaction") or {}).get("model_version")
+    if not recorded:
+        return ""
+    here = redaction_info(nlp).get("model_version")
+    if here and here != recorded:
+        return (f" (the export was redacted with tagger version {recorded}, this machine has "
+                f"{here})")
+    return ""
+
+
+def _check_quotes(block: Mapping[str, Any], corpus: Corpus, body: tuple[str, ...],
+                  nlp: Any) -> list[str]:
+    out: list[str] = []
+    escape = {s.path: s.escape for s in corpus.source_records}
+    pending: list[tuple[str, str, str]] = []  # (label, shown, source text of the spans)
+    for i, q in enumerate(block.get("quotes", [])):
+        uid = q.get("unit_id", "")
+        label = f"quote {i + 1} ({uid})"
+        shown = q.get("shown")
+        if not isinstance(shown, str):
+            out.append(f"{label}: no 'shown' text in the evidence block")
+            continue
+        try:
+            unit = corpus.unit(uid)
+        except KeyError:
+            out.append(f"{label}: unit is not in the corpus (withdrawn, or from other inputs); "
+                       f"shown as {shown!r}")
+            continue
+        if unit.consent != "quote":
+            out.append(f"{label}: {unit.source}:{unit.line} has consent {unit.consent!r}; only "
+                       f"'quote' units may be quoted verbatim, but the document quotes {shown!r}")
+        if q.get("consent", "quote") != unit.consent:
+            out.append(f"{label}: evidence block says consent {q.get('consent')!r}, the corpus "
+                       f"says {unit.consent!r}")
+        source = q.get("source", unit.source)
+        if source != unit.source:
+            out.append(f"{label}: source {source!r} is not the unit's source {unit.source!r}")
+            continue
+        spans = [(int(s), int(e)) for s, e in q.get("spans") or unit.spans]
+        if not _within(spans, unit):
+            out.append(f"{label}: spans {spans} are not inside the unit's spans "
+                       f"{[list(s) for s in unit.spans]}")
+            continue
+        if source not in corpus.texts:
+            out.append(f"{label}: the corpus has no text for source {source!r}")
+            continue
+        pending.append((label, shown, span_text(corpus.texts[source], spans,
+                                                escape.get(source, "none"))))
+        if not _appears(shown, body):
+            out.append(f"{label}: shown text {shown!r} does not appear in the document "
+                       "(edited after export?)")
+    redacted = redact_many([p[2] for p in pending], nlp=nlp)
+    hint = ""
+    for (label, shown, _), r in zip(pending, redacted):
+        if r.text != shown:
+            hint = hint or _model_hint(block, nlp)
+            out.append(f"{label}: shown {shown!r} but the source, redacted, says {r.text!r}"
+                       + hint)
+    return out
+
+
+def _check_figures(block: Mapping[str, Any], corpus: Corpus,
+                   body: tuple[str, ...]) -> tuple[list[str], int, int]:
+    out: list[str] = []
+    community = {e.event_id: e.community for e in corpus.event_records}
+    checked = unchecked = 0
+    for i, f in enumerate(block.get("figures", [])):
+        label = f"figure {f.get('id') or i + 1}"
+        ids = f.get("unit_ids")
+        if ids is None:
+            unchecked += 1
+            continue
+        checked += 1
+        kind = FIGURE_KINDS.get(str(f.get("kind", "")))
+        if kind is None:
+            out.append(f"{label}: unknown kind {f.get('kind')!r}; verify recomputes "
+                       f"{', '.join(sorted(FIGURE_KINDS))}")
+            continue
+        units, missing = [], []
+        for uid in ids:
+            try:
+                units.append(corpus.unit(uid))
+            except KeyError:
+                missing.append(uid)
+        if missing:
+            out.append(f"{label}: {len(missing)} unit(s) not in the corpus (withdrawn, or from "
+                       f"other inputs): {', '.join(missing[:3])}")
+        value = figure_value(kind, units, community)
+        stated = f.get("value")
+        if stated != value:
+            out.append(f"{label}: states {f.get('kind')} = {stated!r}, the corpus gives {value}")
+        text = f.get("text")
+        if isinstance(text, str) and text:
+            if not _appears(text, body, whole=True):
+                out.append(f"{label}: text {text!r} does not appear in the document "
+                           "(edited after export?)")
+            numbers = {n.replace(",", "") for n in re.findall(r"\d[\d,]*", text)}
+            if str(stated) not in numbers:
+                out.append(f"{label}: text {text!r} does not state the value {stated!r}")
+    return out, checked, unchecked
+
+
+def _check_leaks(corpus: Corpus, body: tuple[str, ...], block: Mapping[str, Any]) -> list[str]:
+    """Non-quote units whose text is printed verbatim (unless a checked quote says the same)."""
+    consent = {u.unit_id: u.consent for u in corpus.unit_records}
+    quoted = tuple(collapse_ws(q["shown"]) for q in block.get("quotes", [])
+                   if isinstance(q.get("shown"), str) and consent.get(q.get("unit_id")) == "quote")
+    out = []
+    for u in corpus.unit_records:
+        if (u.consent != "quote" and len(u.text) >= MIN_LEAK_CHARS and _appears(u.text, body)
+                and not _appears(u.text, quoted)):
+            out.append(f"unit {u.unit_id} ({u.source}:{u.line}) has consent {u.consent!r} but "
+                       f"its text appears verbatim in the document: {u.text[:60]!r}")
+    return out
+
+
+def _as_corpus(corpus: Corpus | str | Path) -> Corpus:
+    if isinstance(corpus, Corpus):
+        return corpus
+    from ..corpus import load, open_corpus
+
+    path = Path(corpus)
+    return open_corpus(path) if (path / "manifest.json").is_file() else load(path)
+
+
+def verify(output_path: str | Path, corpus: Corpus | str | Path, *, strict: bool = True,
+           nlp: Any = None) -> VerifyReport:
+    """Re-derive every quote and figure of an export from ``corpus`` (see the module docstring).
+
+    ``corpus`` is a :class:`~listenlens.Corpus`, a saved corpus folder or a corpus folder to load.
+    Raises :class:`~listenlens.errors.VerificationError` with the first mismatches when
+    ``strict`` (the default); otherwise returns the report.
+
+    >>> verify("out/briefing.html", corpus)         # doctest: +SKIP
+    VerifyReport(...)
+    """
+    corpus = _as_corpus(corpus)
+    path = Path(output_path)
+    block = read_evidence_block(path)
+    text = document_text(path)
+    body = (text, _MD_ESCAPE.sub(r"\1", text)) if path.suffix.lower() in (".md", ".markdown") \
+        else (text,)
+    mismatches: list[str] = []
+    reason = stale_reason(block, corpus)
+    if reason:
+        mismatches.append(f"stale: {reason}")
+    version = (block.get("redaction") or {}).get("version")
+    if version != REDACTION_VERSION:
+        mismatches.append(f"redaction version {version!r} in the export, this listenlens "
+                          f"redacts with version {REDACTION_VERSION}; re-export")
+    mismatches += _check_quotes(block, corpus, body, nlp)
+    figure_problems, n_checked, n_unchecked = _check_figures(block, corpus, body)
+    mismatches += figure_problems
+    mismatches += _check_leaks(corpus, body, block)
+    report = VerifyReport(path=str(path), input_hash=block.get("input_hash"),
+                          corpus_hash=corpus.input_hash, n_quotes=len(block.get("quotes", [])),
+                          n_figures=n_checked, n_unchecked_figures=n_unchecked,
+                          stale=reason is not None, mismatches=tuple(mismatches))
+    if strict and not report.ok:
+        raise VerificationError(f"{path} does not verify against the corpus "
+                                f"({len(mismatches)} mismatch(es))", mismatches)
+    return report
