@@ -28,6 +28,7 @@ from .provenance import (
     withdraw,
 )
 from .records import CONSENT_LEVELS, Event, Skip, Source, Unit
+from .trends import Trends, theme_colours, track
 
 __version__ = "0.1.0.dev0"
 
@@ -41,6 +42,9 @@ __all__ = [
     "Source",
     "Skip",
     "CONSENT_LEVELS",
+    "track",
+    "Trends",
+    "theme_colours",
     "verify",
     "withdraw",
     "evidence",

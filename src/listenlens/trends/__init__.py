@@ -1,0 +1,29 @@
+"""Trends: how often themes were raised over time and between groups, with honest uncertainty.
+
+>>> import listenlens as ll                                              # doctest: +SKIP
+>>> trends = ll.track(themes, period="quarter", by="community")          # doctest: +SKIP
+>>> trends.table, trends.shifts(), trends.compare()                      # doctest: +SKIP
+>>> trends.save_charts("out/charts")                                     # doctest: +SKIP
+
+Modules: :mod:`~listenlens.trends.counting` (what counts as evidence),
+:mod:`~listenlens.trends.intervals` (clustered bootstrap, permutation tests, Benjamini-Hochberg),
+:mod:`~listenlens.trends.shifts`, :mod:`~listenlens.trends.compare`,
+:mod:`~listenlens.trends.charts` and :mod:`~listenlens.trends.text` (numbers in words).
+"""
+
+from .charts import theme_colours
+from .core import TABLE_COLUMNS, Trends, track
+from .counting import HOUSEKEEPING, SPECIAL_THEMES, UNASSIGNED, ThemesLike
+from .shifts import windows
+
+__all__ = [
+    "track",
+    "Trends",
+    "ThemesLike",
+    "theme_colours",
+    "windows",
+    "TABLE_COLUMNS",
+    "UNASSIGNED",
+    "HOUSEKEEPING",
+    "SPECIAL_THEMES",
+]

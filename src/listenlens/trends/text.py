@@ -1,0 +1,107 @@
+"""Plain-English numbers: percentages, intervals in points, period names.
+
+Rounding rule: shares are shown as whole percentages, except that a share above 0 but below 0.5%
+is "under 1%" and one below 100% but above 99.5% is "over 99%", so a rounded 0% or 100% never
+hides people who did (or did not) raise something. Differences are shown in percentage points.
+
+>>> pct(0.314), pct(0.003), pct(0.0)
+('31%', 'under 1%', '0%')
+>>> points(0.221, 0.394), points(-0.031, 0.114)
+('22–39 points', '−3 to +11 points')
+>>> period_name("2024-Q3"), period_name("2024-03"), span_name(["2021-Q1", "2021-Q4"])
+('Q3 2024', 'March 2024', '2021')
+>>> span_name(["2023-Q1", "2023-Q3"]), span_name(["2023-Q4", "2024-Q2"])
+('Q1–Q3 2023', 'Q4 2023–Q2 2024')
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections.abc import Sequence
+
+__all__ = ["pct", "points", "period_name", "span_name", "join_names"]
+
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def _round_half_up(x: float) -> int:
+    return int(math.floor(x + 0.5))
+
+
+def pct(x: float) -> str:
+    """A share as a whole percentage (see the module docstring for the edge rule)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "not shown"
+    if 0 < x < 0.005:
+        return "under 1%"
+    if 0.995 <= x < 1:
+        return "over 99%"
+    return f"{_round_half_up(100 * x)}%"
+
+
+def _signed(v: int) -> str:
+    return f"−{abs(v)}" if v < 0 else (f"+{v}" if v > 0 else "0")
+
+
+def points(lo: float, hi: float) -> str:
+    """An interval of a difference in shares, in percentage points.
+
+    Both ends on one side of zero: ``'22–39 points'`` (magnitudes, the direction is said in the
+    sentence); spanning zero: ``'−3 to +11 points'``.
+    """
+    if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
+        return "interval not available"
+    a, b = _round_half_up(100 * lo), _round_half_up(100 * hi)
+    if lo >= 0 and hi >= 0:
+        return f"{a}–{b} points"
+    if lo <= 0 and hi <= 0:
+        return f"{abs(b)}–{abs(a)} points"
+    return f"{_signed(a)} to {_signed(b)} points"
+
+
+def period_name(label: str) -> str:
+    """``'2024-Q3'`` -> ``'Q3 2024'``, ``'2024-03'`` -> ``'March 2024'``; others unchanged."""
+    m = _QUARTER.match(label)
+    if m:
+        return f"Q{m.group(2)} {m.group(1)}"
+    m = _MONTH.match(label)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{calendar.month_name[int(m.group(2))]} {m.group(1)}"
+    return label
+
+
+def span_name(labels: Sequence[str]) -> str:
+    """A run of period labels in words; a run covering exactly one calendar year is the year."""
+    labels = list(labels)
+    if not labels:
+        return ""
+    first, last = labels[0], labels[-1]
+    q1, q2 = _QUARTER.match(first), _QUARTER.match(last)
+    if q1 and q2 and q1.group(1) == q2.group(1) and (q1.group(2), q2.group(2)) == ("1", "4"):
+        return q1.group(1)
+    m1, m2 = _MONTH.match(first), _MONTH.match(last)
+    if m1 and m2 and m1.group(1) == m2.group(1) and (m1.group(2), m2.group(2)) == ("01", "12"):
+        return m1.group(1)
+    if first == last:
+        return period_name(first)
+    if _YEAR.match(first) and _YEAR.match(last):
+        return f"{first}–{last}"
+    if q1 and q2:
+        if q1.group(1) == q2.group(1):
+            return f"Q{q1.group(2)}–Q{q2.group(2)} {q1.group(1)}"
+        return f"{period_name(first)}–{period_name(last)}"
+    if m1 and m2 and m1.group(1) == m2.group(1):
+        return f"{calendar.month_name[int(m1.group(2))]}–{period_name(last)}"
+    return f"{period_name(first)} to {period_name(last)}"
+
+
+def join_names(names: Sequence[str]) -> str:
+    """``['a', 'b', 'c']`` -> ``'a, b and c'``."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

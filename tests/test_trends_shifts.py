@@ -1,0 +1,156 @@
+"""Shifts and community comparison: planted shifts found, steady controls left alone, the
+evidence rule, honest sentences."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from listenlens.trends import Trends, track, windows
+from listenlens.trends.shifts import SHIFT_COLUMNS, _classify
+from test_trends import event, make
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "trends.py"
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench_trends", BENCH)
+    mod = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def planted():
+    bench = _bench()
+    u, a, table = bench.generate(0)
+    trends = Trends.from_frames(u, a, table, seed=0)
+    return bench, trends, trends.shifts()
+
+
+def test_windows_are_thirds():
+    assert windows([str(i) for i in range(12)]) == (["0", "1", "2", "3"], ["8", "9", "10", "11"])
+    assert windows(["a", "b", "c"]) == (["a"], ["c"])
+    assert windows(["a"]) == ([], [])
+
+
+def test_planted_shifts_found_and_steady_controls_not_flagged(planted):
+    bench, _, sh = planted
+    found, alarms = bench.score(sh)
+    assert found == [True, True, True]  # rise emerging, fall declining, Harbour spike emerging
+    assert sum(alarms) == 0
+    assert list(sh.columns) == SHIFT_COLUMNS
+    overall = sh[sh["scope"] == "overall"].set_index("theme_id")
+    for t in bench.STEADY:
+        assert overall.loc[t, "status"] == "steady"
+    rise = overall.loc["t-rise"]
+    assert rise["direction"] == "up" and rise["ci_low"] > 0 and rise["p_adj"] < 0.05
+    assert rise["early"] == "2021" and rise["late"] == "2023"
+
+
+def test_shift_sentences_state_change_interval_and_communities(planted):
+    _, _, sh = planted
+    rise = sh[(sh.scope == "overall") & (sh.theme_id == "t-rise")].iloc[0]
+    s = rise.sentence
+    assert s.startswith("Cost of living rose from ")
+    assert f"{round(rise.share_early * 100)}% of speakers in 2021" in s
+    assert f"to {round(rise.share_late * 100)}% in 2023" in s
+    lo, hi = round(rise.ci_low * 100), round(rise.ci_high * 100)
+    assert f"(95% interval for the rise: {lo}–{hi} points)" in s
+    k = rise.groups_agreeing
+    assert s.endswith("it rose in " + ("all 5" if k == 5 else f"{k} of 5") + " communities.")
+    fall = sh[(sh.scope == "overall") & (sh.theme_id == "t-fall")].iloc[0]
+    assert fall.sentence.startswith("Bus routes fell from ")
+    harbour = sh[(sh.group == "Harbour") & (sh.theme_id == "t-spike")].iloc[0]
+    assert harbour.sentence.startswith("In Harbour, damp and mould rose from ")
+    for sent in sh[sh.status == "steady"].sentence:
+        assert " rose from " not in sent and " fell from " not in sent
+
+
+def test_uncertain_changes_are_worded_as_uncertain(planted):
+    _, _, sh = planted
+    weak = sh[sh.strength == "weak"]
+    assert len(weak) > 0
+    for r in weak.itertuples():
+        assert r.status == "steady"
+        assert ("may have risen" in r.sentence) == (r.diff > 0)
+        assert "the evidence is weak" in r.sentence or "rests on fewer than" in r.sentence
+    for r in sh[sh.strength == "none"].itertuples():
+        assert "may have" not in r.sentence
+
+
+def test_one_event_cannot_make_a_shift():
+    """t-x never raised early; late, raised by all 6 people at one event only."""
+    spec = []
+    for i in range(6):
+        people = {f"s{j}": ["t-x" if i == 5 else "t-y"] for j in range(6)}
+        spec += event(f"e{i}", "A", f"202{1 if i < 3 else 2}-0{1 + i % 3}-10", people)
+    sh = track(make(spec), by=None, period="year").shifts(n_perm=999)
+    x = sh[sh.theme_id == "t-x"].iloc[0]
+    assert x.share_early == 0 and x.share_late == pytest.approx(6 / 18)
+    # events are the unit: moving the one event between windows gives as large a change
+    assert x.p_value == 1.0 and x.status == "steady"
+
+
+def test_evidence_rule():
+    frame = pd.DataFrame({
+        "diff": [0.2, 0.2, -0.2, 0.2], "p_value": 0.001, "p_adj": 0.01,
+        "n_events_late": [1, 2, 2, 5], "n_speakers_late": [9, 2, 5, 3],
+        "n_events_early": [2, 2, 1, 0], "n_speakers_early": [3, 3, 3, 0]})
+    _classify(frame, np.zeros(4, dtype=bool), alpha=0.05, min_events=2, min_speakers=3)
+    # one event late / two people late / one event early: no shift; the last one passes
+    assert frame["status"].tolist() == ["steady", "steady", "steady", "emerging"]
+    assert frame["evidence_short"].tolist() == [True, True, True, False]
+
+
+def test_one_voice_cannot_make_a_shift():
+    # late: the same single person per event raises t-x many times; utterance count would soar
+    spec = []
+    for i in range(8):
+        late = i >= 4
+        people = {f"s{j}": ["t-y"] for j in range(6)}
+        if late and i in (4, 5):
+            people["s0"] = ["t-x"] * 20
+        spec += event(f"e{i}", "A", f"202{1 if not late else 2}-0{1 + i % 4}-10", people)
+    sh = track(make(spec), by=None, period="year").shifts(alpha=1.0, n_perm=99)
+    x = sh[sh.theme_id == "t-x"].iloc[0]
+    assert x.n_speakers_late == 2 and x.status == "steady"
+
+
+def test_insufficient_windows_are_reported_not_computed():
+    spec = (event("e1", "A", "2021-02-01", {s: ["t-x"] for s in "abc"})
+            + event("e2", "A", "2022-02-01", {s: ["t-x"] for s in "abcdefg"}))
+    sh = track(make(spec), by=None, period="year").shifts(n_perm=99)
+    x = sh.iloc[0]
+    assert x.status == "insufficient" and math.isnan(x.share_early) and math.isnan(x.p_value)
+    assert x.sentence.startswith("Fewer than 5 people spoke in 2021 or in 2022")
+
+
+def test_compare_finds_a_distinctive_community():
+    rng = np.random.default_rng(2)
+    spec = []
+    for i in range(40):
+        comm = ["Riverside", "Northside", "Eastfield", "Harbour"][i % 4]
+        p_damp = 0.6 if comm == "Riverside" else 0.1
+        people = {f"s{j}": ["t-damp" if rng.random() < p_damp else "t-bus"] for j in range(8)}
+        spec += event(f"e{i}", comm, f"2024-{1 + i % 12:02d}-05", people)
+    cmp = track(make(spec, labels={"t-damp": "Damp and mould", "t-bus": "Bus routes"})).compare(
+        n_perm=1999)
+    row = cmp[(cmp.group == "Riverside") & (cmp.theme_id == "t-damp")].iloc[0]
+    assert row.status == "more" and row.ci_low > 0
+    assert row.sentence.startswith("Damp and mould was raised more in Riverside: by ")
+    assert "% of speakers against " in row.sentence and "% elsewhere (95% interval" in row.sentence
+    others = cmp[(cmp.group != "Riverside") & (cmp.theme_id == "t-damp")]
+    assert set(others.status) <= {"less", "similar"}
+    assert (cmp.p_adj.dropna() >= cmp.p_value.dropna()).all()
+
+
+def test_compare_needs_two_groups():
+    spec = event("e1", "A", "2024-01-02", {"a": ["t-x"]})
+    assert track(make(spec), k_min=1).compare().empty
