@@ -7,6 +7,7 @@ briefings that stay attributable to the communities who spoke.
 >>> corpus = ll.load("corpora/examples/riverside")   # doctest: +SKIP
 """
 
+from .briefing import Briefing, brief, community_summaries, save_summaries
 from .corpus import Corpus, load, open_corpus
 from .errors import (
     ConsentError,
@@ -42,6 +43,10 @@ __all__ = [
     "Source",
     "Skip",
     "CONSENT_LEVELS",
+    "brief",
+    "Briefing",
+    "community_summaries",
+    "save_summaries",
     "track",
     "Trends",
     "theme_colours",

@@ -23,6 +23,7 @@ from typing import Any
 
 __all__ = [
     "EVIDENCE_SCRIPT_ID",
+    "UNCERTAINTY_COLUMN",
     "Quote",
     "Figure",
     "Chart",
@@ -41,6 +42,9 @@ __all__ = [
 
 #: ``id`` of the ``<script type="application/json">`` element holding the evidence block.
 EVIDENCE_SCRIPT_ID = "listenlens-evidence"
+
+#: The column of the shifts table that holds each shift's uncertainty in words.
+UNCERTAINTY_COLUMN = "How sure"
 
 
 def format_date(value: str | dt.date | None) -> str:
@@ -88,8 +92,10 @@ class Quote:
 class Figure:
     """One number printed in an output, with the units it was counted from.
 
-    ``kind`` says how ``value`` recomputes from ``unit_ids``: ``theme_speakers`` and
-    ``community_theme_speakers`` are the number of distinct (event, speaker) pairs among them.
+    ``kind`` says how ``value`` recomputes from ``unit_ids`` (see
+    :data:`listenlens.provenance.verify.FIGURE_KINDS`): ``theme_speakers`` is the number of
+    distinct non-facilitator speakers among them. ``text`` is the phrase as printed
+    (``'7 people raised this'``), which ``verify`` looks for in the document.
     """
 
     figure_id: str
@@ -98,6 +104,7 @@ class Figure:
     unit_ids: tuple[str, ...]
     theme_id: str = ""
     community: str = ""
+    text: str = ""
 
     def evidence(self) -> dict[str, Any]:
         """This figure's entry in the evidence block."""
@@ -106,6 +113,8 @@ class Figure:
                                "unit_ids": list(self.unit_ids)}
         if self.community:
             out["community"] = self.community
+        if self.text:
+            out["text"] = self.text
         return out
 
 
@@ -166,7 +175,8 @@ class Shift:
     """A change in how much a theme was raised, in one sentence plus its numbers.
 
     ``direction`` is ``'up'``, ``'down'`` or ``'steady'``; ``numbers`` are (name, shown value)
-    pairs; ``uncertainty`` says how sure the change is in words.
+    pairs; ``uncertainty`` says how sure the change is in words; ``label`` names the row in the
+    table of shifts (theme, and group when the shift is within one group).
     """
 
     sentence: str
@@ -174,6 +184,14 @@ class Shift:
     numbers: tuple[tuple[str, str], ...] = ()
     uncertainty: str = ""
     theme_id: str = ""
+    label: str = ""
+
+    def number(self, name: str) -> str:
+        """The shown value of one number (empty when this shift does not have it);
+        ``'How sure'`` is the uncertainty."""
+        if name == UNCERTAINTY_COLUMN:
+            return self.uncertainty
+        return dict(self.numbers).get(name, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +279,17 @@ class BriefingContent:
     def chart(self, chart_id: str) -> Chart | None:
         """The chart with this id, or ``None``."""
         return next((c for c in self.charts if c.chart_id == chart_id), None)
+
+    def shift_columns(self) -> tuple[str, ...]:
+        """The shifts table's columns: every shift number's name in first-seen order, then
+        ``'How sure'`` when any shift states its uncertainty (see :meth:`Shift.number`)."""
+        seen: dict[str, None] = {}
+        for s in self.shifts:
+            for name, _ in s.numbers:
+                seen.setdefault(name, None)
+        if any(s.uncertainty for s in self.shifts):
+            seen.setdefault(UNCERTAINTY_COLUMN, None)
+        return tuple(seen)
 
     def iter_quotes(self) -> Iterator[Quote]:
         """Every quote printed anywhere in the briefing (each unit once)."""

@@ -20,7 +20,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .content import EVIDENCE_SCRIPT_ID, BriefingContent, Chart, CommunitySummary, format_date
+from .content import (
+    EVIDENCE_SCRIPT_ID,
+    UNCERTAINTY_COLUMN,
+    BriefingContent,
+    Chart,
+    CommunitySummary,
+    format_date,
+)
 
 __all__ = ["CSP", "render_html", "render_summary_html", "render_compact", "evidence_json"]
 
@@ -69,7 +76,8 @@ def render_html(content: BriefingContent) -> str:
     """The commissioner briefing as one self-contained HTML page."""
     return _environment().get_template("briefing.html.j2").render(
         c=content, csp=CSP, evidence=evidence_json(content.evidence),
-        evidence_id=EVIDENCE_SCRIPT_ID, themes_chart=content.chart("themes"),
+        evidence_id=EVIDENCE_SCRIPT_ID, uncertainty_column=UNCERTAINTY_COLUMN,
+        themes_chart=content.chart("themes"),
         shifts_chart=content.chart("shifts"))
 
 

@@ -1,0 +1,178 @@
+"""Charts for briefings: matplotlib PNGs with alt text that states what they show.
+
+Colours come from :func:`listenlens.trends.theme_colours` when it exists (so a theme has one
+colour everywhere), otherwise from the Okabe–Ito palette, which stays distinct for colour-blind
+readers. Every bar is also labelled with its number, so nothing depends on colour alone.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from .content import Chart, ThemeSummary
+
+__all__ = ["themes_chart", "shifts_chart", "colours_for", "legible"]
+
+_OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+              "#F0E442")
+
+
+#: Lines differ by marker and dash as well as colour, so no reader depends on colour alone.
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+_LINES = ("-", "--", "-.", ":")
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def legible(hex_colour: str, minimum: float = 3.0) -> str:
+    """The colour, darkened just enough for ``minimum`` contrast against white (WCAG asks 3:1
+    for chart marks); the hue is kept so it still matches the theme's colour elsewhere.
+
+    >>> legible("#f0e442") != "#f0e442", legible("#0072b2")
+    (True, '#0072b2')
+    """
+    colour = hex_colour.lower()
+    if len(colour) != 7 or not colour.startswith("#"):
+        return colour
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    for _ in range(40):
+        if 1.05 / (_luminance(colour) + 0.05) >= minimum:
+            break
+        rgb = [round(c * 0.92) for c in rgb]
+        colour = "#" + "".join(f"{c:02x}" for c in rgb)
+    return colour
+
+
+def colours_for(theme_ids: Sequence[str]) -> dict[str, str]:
+    """One legible colour per theme id (the trends module's colours when available)."""
+    chosen = {t: _OKABE_ITO[i % len(_OKABE_ITO)] for i, t in enumerate(theme_ids)}
+    try:
+        from ..trends import theme_colours
+
+        given = dict(theme_colours(list(theme_ids)))
+        if all(t in given for t in theme_ids):
+            chosen = {t: str(given[t]) for t in theme_ids}
+    except (ImportError, TypeError, ValueError):
+        pass
+    return {t: legible(c) for t, c in chosen.items()}
+
+
+def _png(fig: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _plt() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def themes_chart(themes: Sequence[ThemeSummary]) -> Chart:
+    """A horizontal bar chart of people per top theme."""
+    plt = _plt()
+    labels = [t.label for t in themes][::-1]
+    values = [t.n_people for t in themes][::-1]
+    colours = colours_for([t.theme_id for t in themes])
+    fig, ax = plt.subplots(figsize=(7, 0.55 * len(themes) + 1.2))
+    ax.barh(labels, values, color=[colours[t.theme_id] for t in themes][::-1])
+    for y, v in enumerate(values):
+        ax.text(v, y, f" {v}", va="center", fontsize=10, color="#1a1a1a")
+    ax.set_xlabel("People who raised it")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.margins(x=0.12)
+    alt = ("Bar chart of how many people raised each of the top themes: "
+           + "; ".join(f"{t.label}, {t.n_people} people" for t in themes) + ".")
+    return Chart("themes", "People who raised each top theme", alt, _png(fig))
+
+
+def _period_name(period: Any) -> str:
+    try:
+        from ..trends.text import period_name
+
+        return str(period_name(str(period)))
+    except (ImportError, ValueError, TypeError):
+        return str(period)
+
+
+def _shares(trends: Any, theme_ids: Sequence[str]) -> pd.DataFrame | None:
+    """Rows (period, theme_id, share, ci_low, ci_high) for every group together, or None."""
+    overall = getattr(trends, "overall", None)
+    if isinstance(overall, pd.DataFrame) and {"period", "theme_id", "share"} <= set(overall):
+        df = overall[overall["theme_id"].isin(theme_ids)].copy()
+        if "suppressed" in df.columns:
+            df.loc[df["suppressed"].astype(bool), "share"] = float("nan")
+        for col in ("ci_low", "ci_high"):
+            if col not in df.columns:
+                df[col] = float("nan")
+        return df[["period", "theme_id", "share", "ci_low", "ci_high"]]
+    table = getattr(trends, "table", None)
+    if not isinstance(table, pd.DataFrame) or not {"period", "theme_id", "n", "total"} <= set(
+            table.columns):
+        return None
+    df = table[table["theme_id"].isin(theme_ids)]
+    if "suppressed" in df.columns:
+        df = df[~df["suppressed"].astype(bool)]
+    per_group = table.drop_duplicates(["period", "group"]) if "group" in table.columns else table
+    total = per_group.groupby("period")["total"].sum()
+    pooled = df.groupby(["period", "theme_id"], as_index=False)["n"].sum()
+    pooled["share"] = pooled["n"] / pooled["period"].map(total)
+    pooled["ci_low"] = pooled["ci_high"] = float("nan")
+    return pooled[["period", "theme_id", "share", "ci_low", "ci_high"]]
+
+
+def shifts_chart(trends: Any, theme_ids: Sequence[str], labels: dict[str, str]) -> Chart | None:
+    """Share of people raising each top theme per period, all groups together, with its
+    interval shaded (None when there are fewer than two periods to draw)."""
+    df = _shares(trends, theme_ids)
+    if df is None or df["period"].nunique() < 2 or df["share"].notna().sum() == 0:
+        return None
+    periods = sorted(df["period"].unique(), key=str)
+    names = [_period_name(p) for p in periods]
+    x = list(range(len(periods)))
+    plt = _plt()
+    colours = colours_for(list(theme_ids))
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    described = []
+    for i, tid in enumerate(theme_ids):
+        rows = df[df["theme_id"] == tid].set_index("period").reindex(periods)
+        if rows["share"].notna().sum() == 0:
+            continue
+        ys = (rows["share"] * 100).tolist()
+        ax.plot(x, ys, marker=_MARKERS[i % len(_MARKERS)], linestyle=_LINES[i % len(_LINES)],
+                color=colours[tid], label=labels.get(tid, tid), linewidth=2)
+        lo, hi = (rows["ci_low"] * 100).tolist(), (rows["ci_high"] * 100).tolist()
+        ax.fill_between(x, lo, hi, color=colours[tid], alpha=0.12, linewidth=0)
+        shown = [(n, y) for n, y in zip(names, ys) if y == y]
+        described.append(f"{labels.get(tid, tid)} from {shown[0][1]:.0f}% in {shown[0][0]} to "
+                         f"{shown[-1][1]:.0f}% in {shown[-1][0]}")
+    shaded = bool(df[["ci_low", "ci_high"]].notna().all(axis=1).any())
+    if len(names) > 6:  # many periods: slanted labels so they never overlap
+        ax.set_xticks(x, names, rotation=40, ha="right", fontsize=8)
+    else:
+        ax.set_xticks(x, names)
+    ax.set_ylabel("% of people who spoke")
+    ax.set_ylim(bottom=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    alt = ("Line chart of the share of people raising each top theme in each period"
+           + (", with the uncertainty range shaded" if shaded else "") + ": "
+           + "; ".join(described) + ".")
+    title = "How often each top theme was raised, by period"
+    return Chart("shifts", title + (" (shaded: uncertainty range)" if shaded else ""), alt,
+                 _png(fig))

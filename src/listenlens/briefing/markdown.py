@@ -1,0 +1,140 @@
+"""Markdown rendering of a briefing (the evidence block goes to a sibling ``.evidence.json``).
+
+Transcript text is escaped for Markdown *and* for the HTML a Markdown viewer may let through:
+a ``<`` that would open a tag and an ``&`` that would start a character reference become
+entities, and Markdown punctuation is backslash-escaped, so a quote containing ``<script>`` or
+``**bold**`` prints as the characters that were said. Entities are used rather than ``\\<``
+because not every Markdown renderer honours that escape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from .content import BriefingContent
+
+__all__ = ["md_escape", "render_markdown"]
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_LINE_START = re.compile(r"^([#>+-])")
+_MD_NUMBERED = re.compile(r"^(\d+)([.)])")
+#: Only what a renderer would read as markup becomes an entity: '&' that starts a character
+#: reference and '<' that starts a tag, comment or autolink; "fish & chips" and "< 5" stay.
+_ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def md_escape(text: str, *, block: bool = True) -> str:
+    """Text that a Markdown renderer prints exactly as given, markup included.
+
+    ``block=False`` is for table cells, where nothing can start a heading, list or quote.
+
+    >>> md_escape("<script>alert(1)</script> *x* & <5")
+    '&lt;script>alert(1)&lt;/script> \\\\*x\\\\* & <5'
+    >>> md_escape("# not a heading")
+    '\\\\# not a heading'
+    """
+    text = " ".join(str(text).split())
+    text = _ENTITY_START.sub("&amp;", text)
+    text = _TAG_START.sub("&lt;", text)
+    text = _MD_INLINE.sub(r"\\\1", text)
+    if not block:  # inside a table cell nothing starts a line
+        return text
+    text = _MD_NUMBERED.sub(r"\1\\\2", text)
+    return _MD_LINE_START.sub(r"\\\1", text)
+
+
+def _table(head: Sequence[object], rows: Iterable[Sequence[object]]) -> list[str]:
+    def cell(value: object) -> str:
+        return md_escape(str(value), block=False)
+
+    out = ["| " + " | ".join(cell(h) for h in head) + " |",
+           "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return out + [""]
+
+
+def render_markdown(content: BriefingContent, *, evidence_name: str = "") -> str:
+    """The briefing as Markdown; ``evidence_name`` is the sibling evidence file to point to."""
+    c, e = content, md_escape
+    out: list[str] = [f"# {e(c.title)}", ""]
+    if c.subtitle:
+        out += [e(c.subtitle), ""]
+    out += ["## Who we heard from", "", e(c.scope.sentence), "",
+            "Communities: " + e(", ".join(c.scope.communities)) + ".", ""]
+
+    out += ["## What people raised most", ""]
+    chart = c.chart("themes")
+    if chart:
+        out += [f"*Chart: {e(chart.title)}.* {e(chart.alt)}", ""]
+    for i, t in enumerate(c.themes, 1):
+        out += [f"### {i}. {e(t.label)}", "", e(t.summary), "", f"*{e(t.attribution)}*", ""]
+    if c.themes:
+        out += _table(("Theme", "People", "Events", "Communities", "Share of people"),
+                      [(t.label, str(t.n_people), str(t.n_events), str(t.n_communities),
+                        "" if t.share is None else f"{t.share * 100:.0f}%") for t in c.themes])
+    else:
+        out += ["No themes were found in this material.", ""]
+
+    out += ["## How priorities changed", ""]
+    chart = c.chart("shifts")
+    if chart:
+        out += [f"*Chart: {e(chart.title)}.* {e(chart.alt)}", ""]
+    arrows = {"up": "▲ Rising", "down": "▼ Falling"}
+    for s in c.shifts:
+        out += [f"- **{arrows.get(s.direction, '● Steady')}:** {e(s.sentence)}"]
+    if c.shifts:
+        out += [""]
+        columns = c.shift_columns()
+        if columns:
+            out += ["**Priority shifts in numbers**", ""]
+            out += _table(("Theme", *columns), [(s.label or s.theme_id,
+                                                 *(s.number(n) for n in columns))
+                                                for s in c.shifts])
+    else:
+        out += ["There was not enough material over time to say whether priorities changed.", ""]
+
+    out += ["## Differences between communities", ""]
+    out += [f"- {e(d.sentence)}" for d in c.differences] or [
+        "No clear differences between communities could be shown from this material."]
+    out += [""]
+
+    out += ["## What people asked for", ""]
+    for a in c.asks:
+        out += [f"### {e(a.label)}", "", e(a.sentence), ""]
+        for q in a.examples:
+            out += [f"> “{e(q.text)}”", ">", f"> — {e(q.attribution)}", ""]
+    if not c.asks:
+        out += ["No direct requests were found in this material.", ""]
+
+    out += ["## In their own words", "",
+            "Quotes come only from people who agreed to be quoted. Personal details are replaced "
+            "with a description in square brackets, such as \\[name\\] or \\[phone\\].", ""]
+    quoted = [t for t in c.themes if t.quotes]
+    for t in quoted:
+        out += [f"### {e(t.label)}", ""]
+        for q in t.quotes:
+            out += [f"> “{e(q.text)}”", ">", f"> — {e(q.attribution)}", ""]
+    if not quoted:
+        out += ["No one whose words appear here agreed to be quoted, so no quotes are shown.", ""]
+
+    out += ["## How this briefing was made", "", "### Methods", ""]
+    for m in c.methods:
+        out += [e(m), ""]
+    out += ["### Limitations", ""] + [f"- {e(m)}" for m in c.limitations] + [""]
+
+    out += ["## Provenance appendix", "", f"Input hash: `{c.appendix.input_hash}`.", ""]
+    if evidence_name:
+        out += [f"Evidence for every quote and count: `{evidence_name}` (check it with "
+                "`listenlens verify`).", ""]
+    for caption, rows, head in (("Source files", c.appendix.sources, ("File", "SHA-256")),
+                                ("Software versions", c.appendix.versions, ("Package", "Version")),
+                                ("Parameters", c.appendix.parameters, ("Parameter", "Value"))):
+        if rows:
+            out += [f"**{caption}**", ""] + _table(head, rows)
+
+    out += ["## Thank you", "",
+            "This briefing exists because these communities gave their time and their words:", ""]
+    out += [f"- {e(cr.sentence)}" for cr in c.credits] + [""]
+    return "\n".join(out)

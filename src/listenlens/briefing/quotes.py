@@ -1,0 +1,187 @@
+"""Choosing quotes for a briefing: consent first, then redaction, then variety.
+
+Only units with ``consent == "quote"`` whose speaker is not a facilitator may be quoted; the
+check runs here whatever else is present, and :mod:`listenlens.provenance`'s own consent check
+runs too when present (``quotable``), so the rule can only get stricter. Every quote is redacted
+(:func:`listenlens.provenance.consent.quote_text`, or :func:`listenlens.provenance.redact.redact`)
+before it is printed; if redaction is unavailable, nothing is quoted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from .content import Quote
+
+__all__ = ["QuotePicker", "may_quote", "unit_ids_of"]
+
+#: Quotes shorter or longer than this (characters) are used only when nothing else is left.
+_GOOD_LENGTH = (40, 320)
+#: Words of someone who did not agree to be quoted, at least this long, must not appear inside a
+#: quote even when a consenting speaker said the same (``verify`` checks the same way).
+_LEAK_CHARS = 30
+
+
+def may_quote(unit: Any) -> bool:
+    """The local consent guard: verbatim quotes only from consenting participants.
+
+    >>> from listenlens.records import Unit
+    >>> u = Unit("u-1", "e1", "x", "e1.txt", "", ((0, 1),), 0, 1, 1, consent="paraphrase")
+    >>> may_quote(u)
+    False
+    """
+    return getattr(unit, "consent", None) == "quote" and getattr(unit, "role", "") != "facilitator"
+
+
+def unit_ids_of(found: Any) -> list[str]:
+    """Unit ids from whatever ``themes.quotes()`` returns (DataFrame, records, ids, objects)."""
+    if found is None:
+        return []
+    if isinstance(found, pd.DataFrame):
+        return [str(x) for x in found["unit_id"]] if "unit_id" in found.columns else []
+    out = []
+    for item in found:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict) and "unit_id" in item:
+            out.append(str(item["unit_id"]))
+        elif hasattr(item, "unit_id"):
+            out.append(str(item.unit_id))
+    return out
+
+
+class QuotePicker:
+    """Picks, checks and redacts quotes from one corpus (shown texts are cached).
+
+    With :mod:`listenlens.provenance.consent` present, its ``quotable`` mask must agree and the
+    shown text is its ``quote_text`` (re-derived from the source spans, then redacted); otherwise
+    the text is :func:`listenlens.provenance.redact.redact` of the unit text. Without redaction,
+    nothing is quoted.
+    """
+
+    def __init__(self, corpus: Any):
+        self.corpus = corpus
+        self._shown: dict[str, str] = {}
+        self._numbers = self._speaker_numbers(corpus)
+        self._not_quotable = sorted({" ".join(u.text.split()) for u in corpus.unit_records
+                                     if u.consent != "quote" and len(u.text) >= _LEAK_CHARS})
+        self._quotable: Any = None
+        self._quote_text: Any = None
+        try:
+            from ..provenance.redact import redact, redaction_info
+
+            self._redact: Any = redact
+            self.redaction: dict[str, Any] = dict(redaction_info())
+            self.available = True
+        except ImportError:
+            self._redact = None
+            self.redaction = {"version": None, "note": "redaction unavailable: nothing quoted"}
+            self.available = False
+        try:
+            from ..provenance.consent import quotable, quote_text
+
+            self._quotable, self._quote_text = quotable, quote_text
+        except ImportError:
+            pass
+
+    @staticmethod
+    def _speaker_numbers(corpus: Any) -> dict[tuple[str, str], int]:
+        """'Participant N' numbers: order of first appearance within each event."""
+        numbers: dict[tuple[str, str], int] = {}
+        per_event: dict[str, int] = {}
+        for u in sorted(corpus.unit_records, key=lambda u: (u.event_id, u.source, u.char_start)):
+            key = (u.event_id, u.speaker_id)
+            if u.speaker_id and u.role != "facilitator" and key not in numbers:
+                per_event[u.event_id] = per_event.get(u.event_id, 0) + 1
+                numbers[key] = per_event[u.event_id]
+        return numbers
+
+    def allowed(self, unit: Any) -> bool:
+        """Whether this unit may be quoted (local guard and provenance's rule both agree)."""
+        if not (self.available and may_quote(unit)):
+            return False
+        if self._quotable is None:
+            return True
+        row = pd.DataFrame([{"consent": unit.consent, "role": unit.role}])
+        return bool(self._quotable(row).iloc[0])
+
+    def shown(self, unit: Any) -> str:
+        """The redacted text of an allowed unit, as it will be printed."""
+        if unit.unit_id not in self._shown:
+            if self._quote_text is not None:
+                self._shown[unit.unit_id] = str(self._quote_text(unit, self.corpus))
+            else:
+                self._shown[unit.unit_id] = str(self._redact(unit.text).text)
+        return self._shown[unit.unit_id]
+
+    def _repeats_unquotable(self, unit: Any) -> bool:
+        """Whether the quote would reproduce words of someone who did not consent."""
+        shown = " ".join(self.shown(unit).split())
+        return any(text in shown for text in self._not_quotable)
+
+    def candidates(self, themes: Any, theme_id: str, unit_ids: Sequence[str]) -> list[str]:
+        """The theme's representative units first (``themes.quotes``), then all its units."""
+        ranked: list[str] = []
+        if hasattr(themes, "quotes"):
+            try:
+                ranked = unit_ids_of(themes.quotes(theme_id, n=min(40, len(unit_ids))))
+            except (KeyError, ValueError, TypeError):
+                ranked = []
+        asg = getattr(themes, "assignments", None)
+        rest = list(unit_ids)
+        if isinstance(asg, pd.DataFrame) and "probability" in asg.columns:
+            prob = dict(zip(asg["unit_id"], asg["probability"]))
+            rest.sort(key=lambda uid: -float(prob.get(uid, 0.0)))
+        seen = set(ranked)
+        return ranked + [u for u in rest if u not in seen]
+
+    def quote(self, unit: Any) -> Quote:
+        """A :class:`Quote` of one allowed unit, redacted."""
+        if not self.allowed(unit):
+            from ..errors import ConsentError
+
+            raise ConsentError(f"unit {unit.unit_id} may not be quoted (consent "
+                               f"{unit.consent!r}, role {unit.role!r})")
+        event = self.corpus.event(unit.event_id)
+        n = self._numbers.get((unit.event_id, unit.speaker_id))
+        return Quote(unit.unit_id, self.shown(unit), event.community,
+                     str(event.date) if event.date else "",
+                     f"Participant {n}" if n else "A participant", unit.event_id, unit.source,
+                     tuple((int(a), int(b)) for a, b in unit.spans), unit.consent)
+
+    def pick(self, unit_ids: Iterable[str], n: int) -> tuple[Quote, ...]:
+        """Up to ``n`` quotes from these units, in order, preferring readable lengths and new
+        communities; never two quotes of the same text or by the same person."""
+        if n <= 0 or not self.available:
+            return ()
+        units = []
+        for uid in unit_ids:
+            try:
+                u = self.corpus.unit(uid)
+            except KeyError:
+                continue
+            if self.allowed(u):
+                units.append(u)
+        lo, hi = _GOOD_LENGTH
+        pool = sorted(units, key=lambda u: not lo <= len(u.text) <= hi)  # stable: order kept
+        chosen: list[Any] = []
+        ids: set[str] = set()
+        for new_only in (True, False):
+            for u in pool:
+                if len(chosen) >= n:
+                    break
+                comms = {self.corpus.event(c.event_id).community for c in chosen}
+                people = {(c.event_id, c.speaker_id or c.unit_id) for c in chosen}
+                if u.unit_id in ids or (u.event_id, u.speaker_id or u.unit_id) in people:
+                    continue
+                if new_only and self.corpus.event(u.event_id).community in comms:
+                    continue
+                texts = {self.shown(c).casefold() for c in chosen}
+                if self.shown(u).casefold() in texts or self._repeats_unquotable(u):
+                    continue
+                chosen.append(u)
+                ids.add(u.unit_id)
+        return tuple(self.quote(u) for u in chosen)

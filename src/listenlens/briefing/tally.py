@@ -1,0 +1,134 @@
+"""Who raised what: the counts every briefing and community summary is built on.
+
+:class:`Tally` reads a fitted themes object (duck typing: ``corpus``, ``table``,
+``assignments``) and counts people the way :func:`listenlens.provenance.verify` recounts them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..errors import AnalysisError
+
+__all__ = ["Tally", "is_special_theme", "people_phrase", "lower_first", "need", "columns"]
+
+_SPECIAL_PREFIXES = ("t-unassigned", "t-housekeeping")
+
+
+def need(obj: Any, attr: str, what: str) -> Any:
+    if not hasattr(obj, attr):
+        raise AnalysisError(f"briefing needs {what}.{attr}, which this {type(obj).__name__} "
+                            f"does not have; pass the result of find_themes()/track()")
+    return getattr(obj, attr)
+
+
+def columns(df: Any, cols: Iterable[str], what: str) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise AnalysisError(f"{what} should be a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise AnalysisError(f"{what} lacks column(s) {missing}; it has {list(df.columns)}")
+    return df
+
+
+def is_special_theme(theme_id: str) -> bool:
+    """True for the unassigned and housekeeping pseudo-themes."""
+    return str(theme_id).startswith(_SPECIAL_PREFIXES)
+
+
+def _label_redactor() -> Any:
+    """Labels and keywords are made from transcript words, so phone numbers, e-mails,
+    postcodes and the like are taken out of them too (patterns only: a theme label is too
+    short for the name tagger to judge)."""
+    try:
+        from ..provenance.redact import redact
+    except ImportError:
+        return str
+    return lambda text: redact(text, nlp=False).text
+
+
+@dataclass
+class Tally:
+    """Who raised what: each participant unit's primary theme, community, event and person.
+
+    People are counted as :func:`listenlens.provenance.verify` recounts them: distinct speaker
+    pseudonyms of units whose speaker is not a facilitator. Pseudonyms are per event, so one
+    person at two events counts twice; a unit with no speaker (a note) adds no person.
+    """
+
+    corpus: Any
+    theme_of: dict[str, str]
+    labels: dict[str, str]
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_themes(cls, themes: Any) -> Tally:
+        """Tally the primary assignments of fitted themes."""
+        corpus = need(themes, "corpus", "themes")
+        table = columns(need(themes, "table", "themes"), ["theme_id", "label"], "themes.table")
+        asg = columns(need(themes, "assignments", "themes"), ["unit_id", "theme_id"],
+                       "themes.assignments")
+        if "primary" in asg.columns:
+            asg = asg[asg["primary"].astype(bool)]
+        clean = _label_redactor()
+        labels = {str(r.theme_id): clean(str(r.label)) for r in table.itertuples()}
+        keywords: dict[str, tuple[str, ...]] = {}
+        if "keywords" in table.columns:
+            for tid, kws in zip(table["theme_id"], table["keywords"]):
+                if isinstance(kws, (list, tuple)) or hasattr(kws, "tolist"):
+                    keywords[str(tid)] = tuple(clean(str(k)) for k in list(kws))
+        theme_of = dict(zip(asg["unit_id"].astype(str), asg["theme_id"].astype(str)))
+        return cls(corpus, theme_of, labels, keywords)
+
+    def participant_units(self) -> list[Any]:
+        """Every unit whose speaker is not a facilitator."""
+        return [u for u in self.corpus.unit_records if u.role != "facilitator"]
+
+    @staticmethod
+    def person(unit: Any) -> str:
+        """The speaker pseudonym a unit counts towards (empty: nobody)."""
+        return "" if unit.role == "facilitator" else str(unit.speaker_id or "")
+
+    def community(self, unit: Any) -> str:
+        """The community of a unit's event."""
+        return self.corpus.event(unit.event_id).community
+
+    def units_by_theme(self, community: str | None = None) -> dict[str, list[Any]]:
+        """Participant units per real theme (optionally of one community)."""
+        out: dict[str, list[Any]] = defaultdict(list)
+        for u in self.participant_units():
+            tid = self.theme_of.get(u.unit_id)
+            if tid is None or is_special_theme(tid):
+                continue
+            if community is None or self.community(u) == community:
+                out[tid].append(u)
+        return out
+
+    def people(self, units: Iterable[Any]) -> int:
+        """Number of distinct people among units."""
+        return len({p for u in units if (p := self.person(u))})
+
+    def community_people(self) -> dict[str, int]:
+        """Number of people who spoke, per community (every community of the corpus)."""
+        sets: dict[str, set[str]] = {e.community: set() for e in self.corpus.event_records}
+        for u in self.participant_units():
+            if self.person(u):
+                sets[self.community(u)].add(self.person(u))
+        return {c: len(s) for c, s in sorted(sets.items())}
+
+
+def people_phrase(n: int) -> str:
+    """``'1 person'`` or ``'7 people'``."""
+    return "1 person" if n == 1 else f"{n} people"
+
+
+def lower_first(label: str) -> str:
+    """'Damp and mould' -> 'damp and mould'; 'GP access' stays (an acronym keeps its case)."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
