@@ -373,8 +373,12 @@ def verify(output_path: str | Path, corpus: Corpus | str | Path, *, strict: bool
     path = Path(output_path)
     block = read_evidence_block(path)
     text = document_text(path)
-    body = (text, _MD_ESCAPE.sub(r"\1", text)) if path.suffix.lower() in (".md", ".markdown") \
-        else (text,)
+    if path.suffix.lower() in (".md", ".markdown"):
+        # Markdown exports escape markup characters and may write HTML character references
+        unescaped = _MD_ESCAPE.sub(r"\1", text)
+        body = (text, unescaped, html.unescape(unescaped))
+    else:
+        body = (text,)
     mismatches: list[str] = []
     reason = stale_reason(block, corpus)
     if reason:
