@@ -12,6 +12,7 @@ import pytest
 import listenlens as ll
 from conftest import EXAMPLE
 from listenlens.errors import VerificationError
+from listenlens.ingest.txt import match_turn
 from listenlens.provenance import (
     attribution,
     build_manifest,
@@ -73,10 +74,11 @@ def test_round_trip_with_withdrawal(corpus, nlp, tmp_path) -> None:
     raw = first.read_text(encoding="utf-8")
     withdrawn = [s for s in corpus.skip_records if s.reason == "consent-withdrawn"]
     for skip in withdrawn:  # what withdrawn speakers said never reaches the export
-        assert not corpus.texts[skip.source].splitlines()[skip.line - 1].split(":", 1)[-1].strip()
         original = (Path(corpus.root) / skip.source).read_text(encoding="utf-8")
         line = original.splitlines()[skip.line - 1]
-        said = line.split(":", 1)[-1].strip()
+        turn = match_turn(line)
+        said = line[turn.body_offset:].strip() if turn else line.strip()
+        assert said not in corpus.texts[skip.source]
         assert said and said not in raw
 
     manifest = build_manifest(corpus, models=[SPACY_MODEL], outputs=[first])
