@@ -316,3 +316,27 @@ def test_unit_ids_give_the_evidence_behind_a_number():
     assert ids == ["e1-a-0", "e1-a-1"]
     assert cell(tr, "t-x", period="2024-Q1").n == 1  # two units, one person
     assert tr.unit_ids("t-x") == ["e1-a-0", "e1-a-1", "e2-a-0"]
+
+
+def test_overall_and_by_group_intervals_present_when_each_community_has_one_event_a_period():
+    """Each quarter holds one event of A and one of B: the design strata (quarter x community)
+    have one event each, so they are collapsed to the quarter (overall) or to the community
+    (by_group) rather than leaving every interval empty."""
+    spec = []
+    for q, (ka, kb) in enumerate([(2, 5), (3, 6), (2, 7), (4, 5)]):
+        for comm, k in (("A", ka), ("B", kb)):
+            people = {f"s{j}": ["t-x" if j < k else "t-y"] for j in range(8)}
+            spec += event(f"{comm}{q}", comm, f"2024-{3 * q + 1:02d}-10", people)
+    trends = track(make(spec), period="quarter", n_boot=400)
+    ov = trends.overall
+    assert ov["ci_low"].notna().all() and ov["ci_high"].notna().all()
+    assert not ov["suppressed"].any()
+    x = cell(trends, "t-x", "2024-Q1", frame="overall")
+    assert x.share == pytest.approx(7 / 16)
+    assert x.ci_low < x.share < x.ci_high
+    bg = trends.by_group
+    assert bg["ci_low"].notna().all()
+    a = cell(trends, "t-x", group="A", frame="by_group")
+    assert a.share == pytest.approx(11 / 32) and a.ci_low < a.share < a.ci_high
+    # the period x community cells rest on one event: still no interval there
+    assert trends.table["ci_low"].isna().all()

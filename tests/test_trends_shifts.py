@@ -120,7 +120,11 @@ def test_one_voice_cannot_make_a_shift():
         spec += event(f"e{i}", "A", f"202{1 if not late else 2}-0{1 + i % 4}-10", people)
     sh = track(make(spec), by=None, period="year").shifts(alpha=1.0, n_perm=99)
     x = sh[sh.theme_id == "t-x"].iloc[0]
-    assert x.n_speakers_late == 2 and x.status == "steady"
+    # two people in all: too few to test (not "steady", which means tested)
+    assert x.n_speakers_late == 2 and x.status == "insufficient" and x.reason == "raisers"
+    assert math.isnan(x.p_value) and math.isnan(x.p_adj)
+    assert x.sentence == ("T-X was raised by too few people (2 people in 2021 and 2022 "
+                          "together) to say whether it changed.")
 
 
 def test_insufficient_windows_are_reported_not_computed():
@@ -129,7 +133,80 @@ def test_insufficient_windows_are_reported_not_computed():
     sh = track(make(spec), by=None, period="year").shifts(n_perm=99)
     x = sh.iloc[0]
     assert x.status == "insufficient" and math.isnan(x.share_early) and math.isnan(x.p_value)
-    assert x.sentence.startswith("Fewer than 5 people spoke in 2021 or in 2022")
+    assert x.reason == "people"
+    assert x.sentence == ("Too few people to tell whether T-X changed (3 people in 2021, 7 in "
+                          "2022; at least 5 are needed in each), so no share or change is shown.")
+
+
+def _shares_event(eid: str, community: str, date: str, k: int, n: int = 10) -> list[tuple]:
+    """One event of ``n`` people, the first ``k`` raising t-x and the others t-y."""
+    return event(eid, community, date, {f"s{j}": ["t-x" if j < k else "t-y"] for j in range(n)})
+
+
+def test_too_few_events_is_its_own_verdict_and_not_in_the_bh_family():
+    # A: 3 events in 2021, 3 in 2023 (testable); B: 1 event in 2021, 2 in 2023
+    spec = []
+    for i, k in enumerate([2, 3, 2]):
+        spec += _shares_event(f"a1{i}", "A", f"2021-0{i + 1}-10", k)
+    for i, k in enumerate([7, 8, 7]):
+        spec += _shares_event(f"a3{i}", "A", f"2023-0{i + 1}-10", k)
+    spec += _shares_event("b1", "B", "2021-05-10", 3)
+    spec += _shares_event("b2", "B", "2022-05-10", 3)
+    spec += _shares_event("b30", "B", "2023-05-10", 4)
+    spec += _shares_event("b31", "B", "2023-06-10", 5)
+    sh = track(make(spec, labels={"t-x": "Bus routes", "t-y": "Damp"}),
+               period="year").shifts(n_perm=999)
+    b = sh[(sh.group == "B") & (sh.theme_id == "t-x")].iloc[0]
+    assert b.status == "insufficient" and b.reason == "events"
+    assert (b.events_early, b.events_late) == (1, 2)
+    assert math.isnan(b.p_value) and math.isnan(b.p_adj) and math.isnan(b.ci_low)
+    assert b.share_early == pytest.approx(0.3)  # enough people: the shares are still shown
+    assert b.sentence == ("Too few events in B to tell whether bus routes changed (1 event in "
+                          "2021, 2 in 2023; at least 2 are needed in each).")
+    assert b.uncertainty == "too few events to test"
+    # the BH family is exactly the tested rows
+    tested = sh[sh.status != "insufficient"]
+    assert tested.p_value.notna().all() and sh[sh.status == "insufficient"].p_adj.isna().all()
+    from listenlens.trends.intervals import bh_adjust
+
+    assert np.allclose(tested.p_adj, bh_adjust(tested.p_value.to_numpy()))
+    a = sh[(sh.group == "A") & (sh.theme_id == "t-x")].iloc[0]
+    assert a.status in ("steady", "emerging") and not math.isnan(a.p_value)
+
+
+def test_within_community_permutation_finds_a_shift_that_pooling_hides():
+    """x rises 20 points in A and in B, but A (which raises x a lot) is heard mostly early and
+    B (which rarely does) mostly late: pooled, x even seems to fall."""
+    spec = []
+    for i, k in enumerate([6, 6, 7, 6, 6]):
+        spec += _shares_event(f"a1{i}", "A", f"2021-{i + 1:02d}-10", k)
+    for i, k in enumerate([8, 9]):
+        spec += _shares_event(f"a3{i}", "A", f"2023-{i + 1:02d}-10", k)
+    for i, k in enumerate([1, 1]):
+        spec += _shares_event(f"b1{i}", "B", f"2021-{i + 6:02d}-10", k)
+    for i, k in enumerate([3, 3, 4, 3, 2]):
+        spec += _shares_event(f"b3{i}", "B", f"2023-{i + 3:02d}-10", k)
+    spec += _shares_event("a2", "A", "2022-03-10", 7) + _shares_event("b2", "B", "2022-03-10", 2)
+    trends = track(make(spec, labels={"t-x": "Cost of living", "t-y": "Damp"}), period="year")
+    pooled = trends.shifts(overall="pooled")
+    within = trends.shifts()
+    p = pooled[(pooled.scope == "overall") & (pooled.theme_id == "t-x")].iloc[0]
+    w = within[(within.scope == "overall") & (within.theme_id == "t-x")].iloc[0]
+    assert p.method == "pooled" and p["diff"] < 0 and p.status == "steady"
+    assert w.method == "within groups"
+    # A: 0.62 -> 0.85 (weight 50*20/70), B: 0.10 -> 0.30 (weight 20*50/70): equal weights
+    assert w.share_early == pytest.approx((0.62 + 0.10) / 2)
+    assert w.share_late == pytest.approx((0.85 + 0.30) / 2)
+    assert w["diff"] == pytest.approx(0.215)
+    # 21 x 21 within-community relabellings, enumerated; the observed one is the most extreme
+    assert w.p_value == pytest.approx(1 / 441)
+    assert w.status == "emerging" and w.ci_low > 0 and w.groups_agreeing == 2
+    assert w.sentence.startswith("Cost of living rose from 36% of speakers in 2021 to ")
+    assert " in 2023, comparing each community with itself (95% interval for the rise: " in (
+        w.sentence)
+    assert w.sentence.endswith("; it rose in all 2 communities.")
+    with pytest.raises(ValueError, match="overall must be"):
+        trends.shifts(overall="nope")
 
 
 def test_compare_finds_a_distinctive_community():

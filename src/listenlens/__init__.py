@@ -29,6 +29,7 @@ from .provenance import (
     withdraw,
 )
 from .records import CONSENT_LEVELS, Event, Skip, Source, Unit
+from .themes import Themes, find_themes, open_themes
 from .trends import Trends, theme_colours, track
 
 __version__ = "0.1.0.dev0"
@@ -43,6 +44,9 @@ __all__ = [
     "Source",
     "Skip",
     "CONSENT_LEVELS",
+    "find_themes",
+    "open_themes",
+    "Themes",
     "brief",
     "Briefing",
     "community_summaries",

@@ -166,6 +166,34 @@ class Trends:
         rng = np.random.default_rng([self.params["seed"], 0])
         return cluster_weights(self._strata, self.params["n_boot"], rng)
 
+    def _cell_weights(self, cell: np.ndarray, event: np.ndarray,
+                      n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+        """Bootstrap weights of each (cell, event) cluster and each cell's degrees of freedom.
+
+        Events are resampled within their design stratum (period, and group when groups are
+        events'). A cell that holds a stratum of one event (e.g. an overall quarter with one
+        event from each of two communities) would get no variance from it and no degrees of
+        freedom; such a cell's strata are *collapsed*: its events are resampled within the
+        cell as one stratum (df = events - 1). This is the usual collapsed-strata variance: a
+        little conservative (differences between the collapsed strata count as noise), never
+        falsely precise. Only done when every event lies in one cell of the table (always for
+        ``overall``, and for every table when groups are events').
+        """
+        strata = self._strata[event]
+        n_events = np.bincount(cell, minlength=n_cells)
+        pairs, size = np.unique(np.stack([cell, strata]), axis=1, return_counts=True)
+        n_strata = np.bincount(pairs[0], minlength=n_cells)
+        one_cell = len(np.unique(event)) == len(event)
+        singleton = np.zeros(n_cells, dtype=bool)
+        singleton[pairs[0][size == 1]] = True
+        collapse_cell = singleton & (n_strata > 1) & one_cell
+        if not collapse_cell.any():
+            return self._weights[:, event], n_events - n_strata
+        new_strata = np.where(collapse_cell[cell], -1 - cell, strata)
+        rng = np.random.default_rng([self.params["seed"], 2])
+        weights = cluster_weights(new_strata, self.params["n_boot"], rng)
+        return weights, n_events - np.where(collapse_cell, 1, n_strata)
+
     def _prevalence_table(self, keys: list[str]) -> pd.DataFrame:
         ev = self.evidence
         rows = ev.rows.copy()
@@ -184,9 +212,8 @@ class Trends:
         cell, event = uniq // n_ev, uniq % n_ev
         K, J = len(cells), len(ev.theme_ids)
         n_events_total = np.bincount(cell, minlength=K)
-        pairs = np.unique(np.stack([cell, self._strata[event]]), axis=1)
-        df = n_events_total - np.bincount(pairs[0], minlength=K)
-        prev = prevalence(cell, N, T, self._weights[:, event], K, self.params["level"], df)
+        weights, df = self._cell_weights(cell, event, K)
+        prev = prevalence(cell, N, T, weights, K, self.params["level"], df)
         raised = np.zeros((K, J))
         np.add.at(raised, cell, (N > 0).astype(float))
         speakers, people = np.zeros((K, J)), np.zeros(K)
@@ -258,18 +285,21 @@ class Trends:
 
     # --- analyses --------------------------------------------------------------------------
     def shifts(self, *, alpha: float = 0.05, min_events: int = 2, min_speakers: int = 3,
-               n_perm: int = 9999, by_group: bool = True) -> pd.DataFrame:
-        """Emerging, declining and steady themes, overall and per group, with sentences.
+               n_perm: int = 9999, by_group: bool = True,
+               overall: str = "within") -> pd.DataFrame:
+        """Emerging, declining, steady and insufficient themes, overall and per group.
 
-        See :mod:`listenlens.trends.shifts` for windows, tests and the evidence rule.
+        See :mod:`listenlens.trends.shifts` for windows, tests, the evidence rule and
+        ``overall`` (``"within"``: the overall change is measured within each community;
+        ``"pooled"``: all events of a window pooled).
         """
-        key = ("shifts", alpha, min_events, min_speakers, n_perm, by_group)
+        key = ("shifts", alpha, min_events, min_speakers, n_perm, by_group, overall)
         if key not in self._cache:
             p = self.params
             self._cache[key] = find_shifts(
                 self.evidence, k_min=p["k_min"], n_boot=p["n_boot"], n_perm=n_perm,
                 level=p["level"], alpha=alpha, min_events=min_events,
-                min_speakers=min_speakers, by_group=by_group, seed=p["seed"])
+                min_speakers=min_speakers, by_group=by_group, seed=p["seed"], overall=overall)
         return self._cache[key].copy()
 
     def compare(self, *, alpha: float = 0.05, min_events: int = 2, min_speakers: int = 3,

@@ -10,6 +10,9 @@ throughout so thousands of resamples over hundreds of events take milliseconds.
 - :func:`prevalence`: pooled shares per cell with intervals.
 - :func:`difference_test`: share in set B minus share in set A, with a stratified bootstrap
   interval and a two-sided permutation p-value (events relabelled between A and B).
+- :func:`within_strata_test`: the same comparison made *within* strata (e.g. communities) and
+  averaged, with labels permuted within strata only; for designs where strata differ strongly and
+  are unevenly spread over A and B.
 - :func:`bh_adjust`: Benjamini-Hochberg adjusted p-values.
 
 Intervals (:func:`t_interval`): estimate +/- t x bootstrap standard error, with a Student t
@@ -22,13 +25,15 @@ matches the percentile interval once a cell has many events. A cell of one event
 
 from __future__ import annotations
 
+import itertools
+import math
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["cluster_weights", "collapse", "prevalence", "difference_test", "bh_adjust",
-           "t_interval", "Prevalence", "Difference"]
+__all__ = ["cluster_weights", "collapse", "prevalence", "difference_test", "within_strata_test",
+           "bh_adjust", "t_interval", "t_bounds", "relabellings", "Prevalence", "Difference"]
 
 
 def cluster_weights(strata: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
@@ -95,11 +100,17 @@ def t_interval(draws: np.ndarray, estimate: np.ndarray, df: np.ndarray | float, 
     >>> float(lo[0]), float(hi[0])
     (0.4, 0.4)
     """
-    from scipy.stats import t as student_t
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         se = np.nanstd(draws, axis=0)
+    return t_bounds(estimate, se, df, level, bounds)
+
+
+def t_bounds(estimate: np.ndarray, se: np.ndarray, df: np.ndarray | float, level: float,
+             bounds: tuple[float, float] = (0.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
+    """``estimate +/- t(df) x se``, clipped to ``bounds``; NaN where ``df < 1``."""
+    from scipy.stats import t as student_t
+
     df = np.broadcast_to(np.asarray(df, dtype=float), np.shape(estimate))
     with np.errstate(invalid="ignore"):
         q = np.where(df >= 1, student_t.ppf((1.0 + level) / 2.0, np.maximum(df, 1.0)), np.nan)
@@ -159,6 +170,49 @@ def _shares(w: np.ndarray, N: np.ndarray, T: np.ndarray) -> np.ndarray:
         return np.where(den[:, None] > 0, num / den[:, None], np.nan)
 
 
+def relabellings(strata: np.ndarray, in_b: np.ndarray, n_perm: int,
+                 rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+    """Permuted B memberships ``(R, clusters)`` keeping the number of B clusters per stratum.
+
+    When the number of distinct relabellings (the product over strata of "n choose k") is at
+    most ``n_perm``, all of them are listed (an exact test; the observed labelling is one of
+    them) and the second value is True; otherwise ``n_perm`` are drawn at random.
+
+    >>> m, exact = relabellings(np.array([0, 0, 1, 1, 1]), np.array([0, 1, 0, 0, 1]), 99,
+    ...                         np.random.default_rng(0))
+    >>> m.shape, exact, sorted(set(m[:, :2].sum(axis=1).tolist() + m[:, 2:].sum(axis=1).tolist()))
+    ((6, 5), True, [1.0])
+    """
+    strata = np.asarray(strata)
+    in_b = np.asarray(in_b, dtype=bool)
+    groups = [(np.flatnonzero(strata == s), int(in_b[strata == s].sum()))
+              for s in np.unique(strata)]
+    n_distinct = math.prod(math.comb(len(idx), k) for idx, k in groups)
+    C = len(strata)
+    if n_distinct <= n_perm:
+        choices = [list(itertools.combinations(idx.tolist(), k)) for idx, k in groups]
+        out = np.zeros((n_distinct, C))
+        for r, combo in enumerate(itertools.product(*choices)):
+            for chosen in combo:
+                out[r, list(chosen)] = 1.0
+        return out, True
+    out = np.zeros((n_perm, C))
+    for idx, k in groups:
+        if k == 0:
+            continue
+        order = np.argsort(rng.random((n_perm, len(idx))), axis=1)[:, :k]
+        np.put_along_axis(out, idx[order], 1.0, axis=1)
+    return out, False
+
+
+def _p_value(d_perm: np.ndarray, diff: np.ndarray, exact: bool) -> np.ndarray:
+    """Two-sided permutation p-value; ``exact``: ``d_perm`` lists every relabelling."""
+    with np.errstate(invalid="ignore"):
+        extreme = (np.abs(d_perm) >= np.abs(diff) - 1e-12).sum(axis=0)
+    n = d_perm.shape[0]
+    return extreme / n if exact else (1.0 + extreme) / (n + 1.0)
+
+
 def difference_test(in_b: np.ndarray, N: np.ndarray, T: np.ndarray, *, n_boot: int,
                     n_perm: int, level: float, rng: np.random.Generator,
                     strata: np.ndarray | None = None) -> Difference:
@@ -166,8 +220,9 @@ def difference_test(in_b: np.ndarray, N: np.ndarray, T: np.ndarray, *, n_boot: i
 
     Interval: clusters are resampled within A and within B (and within ``strata`` if given),
     t interval of the difference on (clusters - strata) degrees of freedom. p-value: the A/B
-    labels are shuffled ``n_perm`` times (the number of clusters in B kept), two-sided,
-    ``(1 + #{|d*| >= |d|}) / (n_perm + 1)``.
+    labels are shuffled (the number of clusters in B kept), two-sided: exact over every
+    relabelling when there are at most ``n_perm`` of them, else
+    ``(1 + #{|d*| >= |d|}) / (n_perm + 1)`` over ``n_perm`` random ones.
     """
     in_b = np.asarray(in_b, dtype=bool)
     keep = T > 0
@@ -185,18 +240,87 @@ def difference_test(in_b: np.ndarray, N: np.ndarray, T: np.ndarray, *, n_boot: i
     w = cluster_weights(s, n_boot, rng)
     d_boot = _shares(w * b, N, T) - _shares(w * a, N, T)
     lo, hi = t_interval(d_boot, diff, len(s) - len(np.unique(s)), level, bounds=(-1.0, 1.0))
-    # permutation null: choose which clusters form B, uniformly, n_perm times
-    n_b = int(in_b.sum())
-    order = np.argsort(rng.random((n_perm, C)), axis=1)
-    mb = np.zeros((n_perm, C))
-    np.put_along_axis(mb, order[:, :n_b], 1.0, axis=1)
-    tot_n, tot_t = N.sum(axis=0), T.sum()
-    nb, tb = mb @ N, mb @ T
+    # permutation null: which clusters form B, over all clusters
+    mb, exact = relabellings(np.zeros(C, dtype=np.int64), in_b, n_perm, rng)
+    d_perm = _shares(mb, N, T) - _shares(1.0 - mb, N, T)
+    return Difference(share_a, share_b, diff, lo, hi, _p_value(d_perm, diff, exact))
+
+
+def _within(mb: np.ndarray, ma: np.ndarray, N: np.ndarray, T: np.ndarray,
+            strata: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Standardised shares of A and B, ``(R, themes)`` each, for weight rows ``ma`` / ``mb``.
+
+    Per stratum s: shares ``a_s``, ``b_s`` and weight ``w_s = Ta_s Tb_s / (Ta_s + Tb_s)`` (half
+    the harmonic mean of the two denominators: large only when *both* windows have many
+    people); the results are ``sum w_s a_s / sum w_s`` and ``sum w_s b_s / sum w_s``.
+    """
+    R, J = mb.shape[0], N.shape[1]
+    acc_a, acc_b, wsum = np.zeros((R, J)), np.zeros((R, J)), np.zeros(R)
+    for s in np.unique(strata):
+        cols = strata == s
+        tb, ta = mb[:, cols] @ T[cols], ma[:, cols] @ T[cols]
+        ok = (ta > 0) & (tb > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sb = (mb[:, cols] @ N[cols]) / tb[:, None]
+            sa = (ma[:, cols] @ N[cols]) / ta[:, None]
+            w = np.where(ok, ta * tb / (ta + tb), 0.0)
+        acc_a += np.where(ok[:, None], w[:, None] * sa, 0.0)
+        acc_b += np.where(ok[:, None], w[:, None] * sb, 0.0)
+        wsum += w
     with np.errstate(invalid="ignore", divide="ignore"):
-        d_perm = nb / tb[:, None] - (tot_n - nb) / (tot_t - tb)[:, None]
-    extreme = np.abs(d_perm) >= np.abs(diff) - 1e-12
-    p = (1.0 + extreme.sum(axis=0)) / (n_perm + 1.0)
-    return Difference(share_a, share_b, diff, lo, hi, p)
+        return acc_a / wsum[:, None], acc_b / wsum[:, None]
+
+
+def within_strata_test(in_b: np.ndarray, N: np.ndarray, T: np.ndarray, strata: np.ndarray, *,
+                       n_boot: int, n_perm: int, level: float,
+                       rng: np.random.Generator) -> Difference:
+    """B against A *within* strata, averaged over strata (for unbalanced, unlike strata).
+
+    Only strata with clusters in both A and B inform the comparison; the others are left out.
+    Shares are standardised to a common stratum mix (weights of :func:`_within`), so a stratum
+    that is both talkative about a theme and over-represented in B cannot make a change on its
+    own, and the difference is a weighted average of within-stratum differences.
+
+    p-value: A/B labels permuted *within* strata (each stratum keeps its number of B clusters),
+    the same statistic recomputed; exact when there are at most ``n_perm`` relabellings.
+    Interval: ``diff +/- t x se`` on (clusters - strata - 1) degrees of freedom (the residual
+    degrees of freedom of a stratum + window model), where ``se`` is the larger of the
+    bootstrap standard error (clusters resampled within stratum x window) and the standard
+    deviation of the permutation distribution. The bootstrap alone cannot see the variation of a
+    stratum that has one cluster in a window (it keeps it fixed) and would be too narrow in
+    the few-event designs this test is for; the permutation spread does move every cluster.
+
+    >>> N = np.array([[9.], [10.], [1.], [2.]]); T = np.full(4, 10.)
+    >>> d = within_strata_test(np.array([0, 1, 0, 1]), N, T, np.array([0, 0, 1, 1]),
+    ...                        n_boot=10, n_perm=99, level=0.95, rng=np.random.default_rng(0))
+    >>> round(float(d.diff[0]), 3), round(float(d.share_a[0]), 3), float(d.p_value[0])
+    (0.1, 0.5, 0.5)
+    """
+    in_b = np.asarray(in_b, dtype=bool)
+    strata = np.asarray(strata, dtype=np.int64)
+    keep = T > 0
+    both = [s for s in np.unique(strata[keep])
+            if in_b[keep & (strata == s)].any() and (~in_b[keep & (strata == s)]).any()]
+    keep &= np.isin(strata, both)
+    in_b, N, T, strata = in_b[keep], N[keep], T[keep], strata[keep]
+    C, J = N.shape
+    nan = np.full(J, np.nan)
+    if not both:
+        return Difference(nan, nan, nan, nan, nan, nan)
+    b = in_b.astype(float)[None, :]
+    share_a, share_b = (x[0] for x in _within(b, 1.0 - b, N, T, strata))
+    diff = share_b - share_a
+    mb, exact = relabellings(strata, in_b, n_perm, rng)
+    pa, pb = _within(mb, 1.0 - mb, N, T, strata)
+    d_perm = pb - pa
+    w = cluster_weights(strata * 2 + in_b, n_boot, rng)
+    ba, bb = _within(w * b, w * (1.0 - b), N, T, strata)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        se = np.fmax(np.nanstd(bb - ba, axis=0), np.nanstd(d_perm, axis=0))
+    df = C - len(both) - 1
+    lo, hi = t_bounds(diff, se, df, level, bounds=(-1.0, 1.0))
+    return Difference(share_a, share_b, diff, lo, hi, _p_value(d_perm, diff, exact))
 
 
 def bh_adjust(p: np.ndarray) -> np.ndarray:

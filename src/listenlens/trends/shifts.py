@@ -5,20 +5,49 @@ at least one) and a *late* window (the last third); with four periods they are t
 with two or three the first and the last. The effect size is the late pooled share minus the
 early pooled share, in percentage points. Comparing pooled thirds rather than fitting a slope
 keeps the claim in the words a reader checks ("from 4% in 2021 to 31% in 2023"), is not moved
-by one odd period in the middle, and uses every event in both windows.
+by one odd period in the middle, and uses every event in both windows. Only periods with events
+count, so on the example corpus (events 2023-2025) ``period="year"`` gives 2023 against 2025
+and ``period="quarter"`` gives Q1-Q4 2023 against Q1-Q4 2025: the same 7 and 5 events.
 
-Uncertainty: a percentile interval from a bootstrap that resamples events within each window
-(and, for the overall test, within each event-level group, so the community mix stays fixed);
-a two-sided permutation p-value that reshuffles which events are early and which late. All
-p-values of one call (overall and per group, every theme) are adjusted together with
-Benjamini-Hochberg. Only tests that could pass the evidence rule are run (at least
-``min_speakers`` people raised the theme across both windows, and neither window is suppressed).
+Overall change, within communities: when the groups are events' (``by="community"``, the
+default), the overall row compares each community with itself and averages: per community, the
+late share minus the early share, weighted by ``Te Tl / (Te + Tl)`` (``Te``, ``Tl`` the people
+behind the community's early and late shares; half their harmonic mean, so a community weighs
+much only when *both* windows heard many of its people). ``share_early`` / ``share_late`` of
+these rows are the matching weighted averages (shares standardised to one community mix; they can
+differ from the pooled shares of ``trends.overall``) and the sentence says "comparing each
+community with itself". Why: communities differ strongly in what they raise and are rarely heard
+equally often in both windows; a pooled comparison then mixes a change in *who* was heard with a
+change in *what* they raised, and a permutation that moves events between communities counts the
+differences between communities as noise. Only communities heard in both windows inform the
+overall row. ``overall="pooled"`` restores the pooled comparison (``method`` says which was used;
+with ``by=None`` or groups that split events it is always pooled).
+
+Uncertainty: a two-sided permutation p-value that reshuffles which events are early and which
+late; for the within-community row the shuffle stays *within* each community (each keeps its
+number of early and late events). When there are at most ``n_perm`` distinct relabellings, all
+are enumerated and the p-value is exact: with four communities of three events each (one window
+of one event) that is 3^4 = 81 relabellings, so no p-value can be below 1/81 = 0.012. Interval:
+for pooled rows a bootstrap t interval resampling events within each window; for
+within-community rows a t interval on (events - communities - 1) degrees of freedom whose
+standard error is the larger of the bootstrap's (events resampled within community x window) and
+the spread of the permutation distribution, because the bootstrap cannot see the variation of a
+community heard at one event in a window (see
+:func:`~listenlens.trends.intervals.within_strata_test`).
+
+Insufficient is a verdict, not a test: a row is ``insufficient`` (``reason``) when a window has
+fewer than ``k_min`` people (``"people"``; shares suppressed too), fewer than ``min_events``
+events (``"events"``), when fewer than ``min_speakers`` people raised the theme in both windows
+together (``"raisers"``), or when no community was heard in both windows (``"overlap"``). Such a
+row has no p-value, is *not* in the Benjamini-Hochberg family, and its sentence says plainly that
+there is too little to tell ("Too few events in Eastgate to tell whether bus routes changed (2
+events in 2023, 1 in 2025; ...)"). All other p-values of one call (overall and per group, every
+theme) are adjusted together with Benjamini-Hochberg.
 
 A theme is *emerging* when the adjusted p-value is below ``alpha``, the share rose, and at least
 ``min_events`` events and ``min_speakers`` people raised it in the late window (*declining*: fell,
-with that evidence in the early window). Anything else is *steady* (with ``strength`` "weak" when
-the change points one way but falls short) or *insufficient* when a window rests on fewer than
-``k_min`` people. ``strength`` is "clear" for emerging/declining, "weak" when the change is not
+with that evidence in the early window). Anything else that was tested is *steady*: tested, no
+clear change. ``strength`` is "clear" for emerging/declining, "weak" when the change is not
 established but points one way (unadjusted p below ``2 * alpha``, or significant but short of the
 evidence rule: the sentence then says "may have risen/fallen"), and "none" otherwise.
 """
@@ -32,16 +61,17 @@ import numpy as np
 import pandas as pd
 
 from .counting import Evidence
-from .intervals import bh_adjust, collapse, difference_test
+from .intervals import bh_adjust, collapse, difference_test, within_strata_test
 from .text import pct, points, span_name
 
 __all__ = ["windows", "find_shifts", "SHIFT_COLUMNS"]
 
 SHIFT_COLUMNS = [
-    "scope", "group", "theme_id", "label", "status", "direction", "strength", "early", "late",
+    "scope", "group", "theme_id", "label", "status", "reason", "direction", "strength", "early", "late",
     "share_early", "share_late", "diff", "ci_low", "ci_high", "p_value", "p_adj",
-    "n_events_early", "n_speakers_early", "n_events_late", "n_speakers_late", "people_early",
-    "people_late", "groups_agreeing", "groups_compared", "sentence", "uncertainty",
+    "n_events_early", "n_speakers_early", "n_events_late", "n_speakers_late", "events_early",
+    "events_late", "people_early", "people_late", "groups_agreeing", "groups_compared", "method",
+    "sentence", "uncertainty",
 ]
 
 
@@ -63,7 +93,11 @@ def windows(periods: tuple[str, ...] | list[str]) -> tuple[list[str], list[str]]
 def _family(ev: Evidence, mask: np.ndarray, keys: np.ndarray, late_rows: np.ndarray,
             strata_rows: np.ndarray | None, *, n_boot: int, n_perm: int, level: float,
             rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """One comparison of late against early over the rows in ``mask``, clustered by ``keys``."""
+    """One comparison of late against early over the rows in ``mask``, clustered by ``keys``.
+
+    With ``strata_rows`` (the event-level group of each row) the comparison is made within
+    strata (:func:`~listenlens.trends.intervals.within_strata_test`); without, pooled.
+    """
     k = keys[mask]
     cluster_key = k * 2 + late_rows[mask]
     extra = [] if strata_rows is None else [strata_rows[mask].astype(float)]
@@ -71,26 +105,38 @@ def _family(ev: Evidence, mask: np.ndarray, keys: np.ndarray, late_rows: np.ndar
                           np.ones(int(mask.sum())), *extra)
     N, P, T, S, _ = sums[:5]
     late = (uniq % 2).astype(bool)
-    strata = None
+    opts = {"n_boot": n_boot, "n_perm": n_perm, "level": level, "rng": rng}
     if strata_rows is not None:  # every row of one event has one group: the mean is that group
         strata = (sums[5] / sums[4]).round().astype(np.int64)
-    d = difference_test(late, N, T, n_boot=n_boot, n_perm=n_perm, level=level, rng=rng,
-                        strata=strata)
+        d = within_strata_test(late, N, T, strata, **opts)
+    else:
+        d = difference_test(late, N, T, **opts)
     early = ~late
+    J = N.shape[1]
     return {
         "share_early": d.share_a, "share_late": d.share_b, "diff": d.diff,
         "ci_low": d.ci_low, "ci_high": d.ci_high, "p_value": d.p_value,
         "n_events_early": (N[early] > 0).sum(axis=0), "n_events_late": (N[late] > 0).sum(axis=0),
         "n_speakers_early": P[early].sum(axis=0), "n_speakers_late": P[late].sum(axis=0),
-        "people_early": np.full(N.shape[1], S[early].sum()),
-        "people_late": np.full(N.shape[1], S[late].sum()),
+        "events_early": np.full(J, int((early & (T > 0)).sum())),
+        "events_late": np.full(J, int((late & (T > 0)).sum())),
+        "people_early": np.full(J, S[early].sum()),
+        "people_late": np.full(J, S[late].sum()),
     }
 
 
 def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int = 9999,
                 level: float = 0.95, alpha: float = 0.05, min_events: int = 2,
-                min_speakers: int = 3, by_group: bool = True, seed: int = 0) -> pd.DataFrame:
-    """The shifts table (columns :data:`SHIFT_COLUMNS`); see the module docstring."""
+                min_speakers: int = 3, by_group: bool = True, seed: int = 0,
+                overall: str = "within") -> pd.DataFrame:
+    """The shifts table (columns :data:`SHIFT_COLUMNS`); see the module docstring.
+
+    ``overall="within"`` (the default) compares early with late within each group for the
+    overall rows when groups are events' (see the module docstring); ``"pooled"`` pools all
+    events of a window whatever their group.
+    """
+    if overall not in ("within", "pooled"):
+        raise ValueError(f"overall must be 'within' or 'pooled'; got {overall!r}")
     early_p, late_p = windows(ev.periods)
     if not early_p:
         return pd.DataFrame(columns=SHIFT_COLUMNS)
@@ -104,24 +150,35 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
     multi = ev.by is not None and len(ev.groups) > 1
     opts = {"n_boot": n_boot, "n_perm": n_perm, "level": level, "rng": rng}
     frames = []
+    within = multi and ev.group_is_event_level and overall == "within"
     fam = _family(ev, in_window, event_codes, in_late.astype(np.int64),
-                  group_codes if (multi and ev.group_is_event_level) else None, **opts)
+                  group_codes if within else None, **opts)
     frames.append(_frame(ev, fam, "overall", "All"))
     if multi and by_group:
         for gi, g in enumerate(ev.groups):
             mask = in_window & (group_codes == gi)
-            if not (mask & in_early).any() or not (mask & in_late).any():
+            if not mask.any():
                 continue
             fam = _family(ev, mask, event_codes, in_late.astype(np.int64), None, **opts)
             frames.append(_frame(ev, fam, "group", g))
     out = pd.concat(frames, ignore_index=True)
     out["early"], out["late"] = span_name(early_p), span_name(late_p)
-    insufficient = (out["people_early"] < k_min) | (out["people_late"] < k_min)
-    testable = ~insufficient & (out["n_speakers_early"] + out["n_speakers_late"] >= min_speakers)
-    out.loc[~testable, "p_value"] = np.nan
-    out.loc[insufficient, ["share_early", "share_late", "diff", "ci_low", "ci_high"]] = np.nan
+    out["method"] = np.where((out["scope"] == "overall") & within, "within groups", "pooled")
+    few_people = ((out["people_early"] < k_min) | (out["people_late"] < k_min)).to_numpy()
+    few_events = ((out["events_early"] < min_events)
+                  | (out["events_late"] < min_events)).to_numpy()
+    few_raisers = (out["n_speakers_early"] + out["n_speakers_late"] < min_speakers).to_numpy()
+    reason = np.where(few_people, "people", np.where(
+        few_events, "events", np.where(few_raisers, "raisers", "")))
+    # a test that could not be computed (no group heard in both windows) is no test either
+    reason = np.where((reason == "") & out["p_value"].isna().to_numpy(), "overlap", reason)
+    out["reason"] = reason
+    insufficient = reason != ""
+    out.loc[insufficient, ["diff", "ci_low", "ci_high", "p_value"]] = np.nan
+    out.loc[few_people, ["share_early", "share_late"]] = np.nan
+    # only tests enter the family: insufficient rows have no p-value, so BH does not count them
     out["p_adj"] = bh_adjust(out["p_value"].to_numpy(float))
-    _classify(out, insufficient.to_numpy(), alpha=alpha, min_events=min_events,
+    _classify(out, insufficient, alpha=alpha, min_events=min_events,
               min_speakers=min_speakers)
     _agreement(out)
     out["sentence"] = [_sentence(r, ev, level, k_min, min_events, min_speakers)
@@ -182,6 +239,11 @@ def _lower_first(s: str) -> str:
     return s if first.isupper() or len(first) == 1 else s[:1].lower() + s[1:]
 
 
+def _count(n: float, one: str, many: str) -> str:
+    n = int(n)
+    return f"{n} {one if n == 1 else many}"
+
+
 def _sentence(r: Any, ev: Evidence, level: float, k_min: int, min_events: int,
               min_speakers: int) -> str:
     label = str(r.label)
@@ -192,27 +254,37 @@ def _sentence(r: Any, ev: Evidence, level: float, k_min: int, min_events: int,
     lvl = f"{round(level * 100)}%"
     if r.status == "insufficient":
         place = f" in {r.group}" if r.scope == "group" else ""
-        return (f"Fewer than {k_min} people spoke{place} in {e} or in {lt}, so no share or "
-                f"change is shown for {label}.")
-    if r.p_value != r.p_value:  # NaN: untested, too little evidence
+        what = f"to tell whether {_lower_first(label)} changed"
+        if r.reason == "people":
+            return (f"Too few people{place} {what} ({_count(r.people_early, 'person', 'people')}"
+                    f" in {e}, {int(r.people_late)} in {lt}; at least {k_min} are needed in "
+                    "each), so no share or change is shown.")
+        if r.reason == "events":
+            return (f"Too few events{place} {what} ({_count(r.events_early, 'event', 'events')}"
+                    f" in {e}, {int(r.events_late)} in {lt}; at least {min_events} are needed "
+                    "in each).")
+        if r.reason == "overlap":
+            return (f"No group was heard in both {e} and {lt}, so there is nothing to compare "
+                    f"{what}.")
         n = int(r.n_speakers_early + r.n_speakers_late)
-        people = "1 person" if n == 1 else f"{n} people"
-        return (f"{lead} was raised by too few people ({people} in {e} and {lt} together) "
-                "to say whether it changed.")
+        return (f"{lead} was raised by too few people ({_count(n, 'person', 'people')} in {e} "
+                f"and {lt} together) to say whether it changed.")
     a, b = pct(r.share_early), pct(r.share_late)
     ci = points(r.ci_low, r.ci_high)
     rose = r.diff > 0
     verb, change = ("rose", "rise") if rose else ("fell", "fall")
     tail = ""
+    word = "communities" if ev.by == "community" else f"{ev.by} groups"
+    one = "community" if ev.by == "community" else f"{ev.by} group"
+    how = f", comparing each {one} with itself" if r.method == "within groups" else ""
     if r.scope == "overall" and r.groups_compared > 1:
-        word = "communities" if ev.by == "community" else f"{ev.by} groups"
         k, m = int(r.groups_agreeing), int(r.groups_compared)
         tail = f"; it {verb} in " + (f"all {m} {word}" if k == m else f"{k} of {m} {word}")
     if r.status in ("emerging", "declining"):
-        return (f"{lead} {verb} from {a} {noun} in {e} to {b} in {lt} "
+        return (f"{lead} {verb} from {a} {noun} in {e} to {b} in {lt}{how} "
                 f"({lvl} interval for the {change}: {ci}){tail}.")
     if r.diff == 0 or r.strength == "none":
-        return (f"{lead} showed no clear change: {a} {noun} in {e} and {b} in {lt} "
+        return (f"{lead} showed no clear change: {a} {noun} in {e} and {b} in {lt}{how} "
                 f"({lvl} interval for the change: {ci}).")
     maybe = "may have risen" if rose else "may have fallen"
     if r.evidence_short:
@@ -220,16 +292,15 @@ def _sentence(r: Any, ev: Evidence, level: float, k_min: int, min_events: int,
         return (f"{lead} {maybe}, from {a} {noun} in {e} to {b} in {lt}, but in {side} it "
                 f"rests on fewer than {min_events} events or {min_speakers} people, so this "
                 "is not reported as a shift.")
-    return (f"{lead} {maybe}, from {a} {noun} in {e} to {b} in {lt}, but the evidence is weak "
-            f"({lvl} interval for the change: {ci}){tail}.")
+    return (f"{lead} {maybe}, from {a} {noun} in {e} to {b} in {lt}{how}, but the evidence "
+            f"is weak ({lvl} interval for the change: {ci}){tail}.")
 
 
 def _uncertainty(r: Any, level: float) -> str:
     """The uncertainty in a few words, for briefings."""
     if r.status == "insufficient":
-        return "too few people to show"
-    if r.p_value != r.p_value:
-        return "too little evidence to test"
+        return {"people": "too few people to show", "events": "too few events to test",
+                "overlap": "nothing to compare"}.get(r.reason, "too little evidence to test")
     ci = points(r.ci_low, r.ci_high)
-    q = r.p_adj
-    return f"{round(level * 100)}% interval {ci}; adjusted p = {q:.3g}"
+    how = "; compared within each group" if r.method == "within groups" else ""
+    return f"{round(level * 100)}% interval {ci}; adjusted p = {r.p_adj:.3g}{how}"
