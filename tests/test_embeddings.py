@@ -1,0 +1,126 @@
+"""Embedders and the content-addressed embedding cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from listenlens.embeddings import (
+    CallableEmbedder,
+    Embedder,
+    EmbeddingCache,
+    HashingEmbedder,
+    MiniLMEmbedder,
+    embed,
+    text_key,
+)
+
+
+class CountingEmbedder:
+    """Wraps an embedder and counts the texts it was asked to encode."""
+
+    def __init__(self, inner: Embedder):
+        self.inner = inner
+        self.name = inner.name
+        self.calls: list[int] = []
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        return self.inner.encode(texts)
+
+
+def test_hashing_embedder_is_deterministic_normalised_and_float32():
+    emb = HashingEmbedder(dim=64)
+    texts = ["The damp is back in the bedroom.", "The 42 bus never comes.", ""]
+    a, b = emb.encode(texts), HashingEmbedder(dim=64).encode(texts)
+    assert a.dtype == np.float32 and a.shape == (3, 64)
+    assert np.array_equal(a, b)
+    assert np.allclose(np.linalg.norm(a[:2], axis=1), 1.0, atol=1e-5)
+    assert np.allclose(a[2], 0.0)  # nothing to hash in an empty text
+    assert isinstance(emb, Embedder)
+    with pytest.raises(ValueError):
+        HashingEmbedder(dim=4)
+
+
+def test_hashing_embedder_sees_shared_words():
+    emb = HashingEmbedder()
+    damp, mould, bus = emb.encode(["damp and mould in the flat", "mould and damp again",
+                                   "the bus timetable changed"])
+    assert damp @ mould > damp @ bus + 0.3
+
+
+def test_callable_embedder_normalises_and_checks_shape():
+    emb = CallableEmbedder(lambda ts: np.ones((len(ts), 3)) * 2.0, name="ones-v1")
+    x = emb.encode(["a", "b"])
+    assert x.shape == (2, 3) and np.allclose(np.linalg.norm(x, axis=1), 1.0)
+    assert emb.dim == 3
+    bad = CallableEmbedder(lambda ts: np.ones((1, 3)), name="bad-v1")
+    with pytest.raises(ValueError, match="2 texts gave 1 vectors"):
+        bad.encode(["a", "b"])
+    with pytest.raises(ValueError):
+        CallableEmbedder(lambda ts: ts, name="")
+
+
+def test_cache_embeds_only_new_text_and_gives_identical_vectors(tmp_path):
+    emb = CountingEmbedder(HashingEmbedder(dim=32))
+    cache = EmbeddingCache(tmp_path)
+    first = cache.encode(emb, ["bus", "damp", "bus", "mould"])
+    assert emb.calls == [3]  # duplicates embedded once
+    assert cache.last_stats == {"texts": 4, "unique": 3, "hits": 0, "computed": 3}
+    # a fresh cache object (a new process) reads the shards from disk
+    again = EmbeddingCache(tmp_path).encode(emb, ["mould", "bus", "damp", "heating"])
+    assert emb.calls == [3, 1]  # only "heating" is new
+    assert np.array_equal(again[:3], first[[3, 0, 1]])
+    assert np.array_equal(again, HashingEmbedder(dim=32).encode(["mould", "bus", "damp",
+                                                                 "heating"]))
+    files = sorted(p.suffix for p in tmp_path.rglob("*") if p.is_file())
+    assert set(files) == {".json", ".npy"}  # no pickle anywhere
+    for npy in tmp_path.rglob("*.npy"):
+        np.load(npy, allow_pickle=False)
+
+
+def test_cache_keeps_models_apart_and_compacts(tmp_path):
+    cache = EmbeddingCache(tmp_path, max_shards=2)
+    a = cache.encode(HashingEmbedder(dim=16), ["one"])
+    b = cache.encode(HashingEmbedder(dim=24), ["one"])
+    assert a.shape == (1, 16) and b.shape == (1, 24)
+    assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2
+    emb = HashingEmbedder(dim=16)
+    for word in ["two", "three", "four"]:
+        cache.encode(emb, [word])
+    folder = next(p for p in tmp_path.iterdir() if (p / "model.json").read_text().count("16"))
+    assert len(list(folder.glob("shard-*.npy"))) <= 2
+    fresh = EmbeddingCache(tmp_path)
+    assert np.array_equal(fresh.encode(emb, ["one", "four"]), emb.encode(["one", "four"]))
+    assert fresh.last_stats["computed"] == 0
+
+
+def test_embed_helper_and_text_key(tmp_path):
+    x = embed(["a b", "c d"], HashingEmbedder(dim=16), cache_dir=tmp_path)
+    assert x.shape == (2, 16)
+    assert text_key("a") != text_key("a ")
+
+
+@pytest.fixture(scope="session")
+def minilm() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+@pytest.mark.slow
+def test_minilm_is_offline_normalised_and_named_by_its_files(minilm, tmp_path):
+    assert minilm.name.startswith("all-MiniLM-L6-v2@") and len(minilm.name.split("@")[1]) == 16
+    assert minilm.dim == 384
+    x = minilm.encode(["There is black mould in my son's bedroom.",
+                       "Damp and mould keep coming back in our flat.",
+                       "The bus to the hospital was cancelled again."])
+    assert x.shape == (3, 384) and x.dtype == np.float32
+    assert np.allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-4)
+    assert x[0] @ x[1] > x[0] @ x[2] + 0.2
+    assert minilm.model is MiniLMEmbedder().model  # loaded once per process
+    cached = EmbeddingCache(tmp_path).encode(minilm, ["The bus to the hospital was cancelled "
+                                                      "again."])
+    assert np.allclose(cached[0], x[2], atol=1e-5)

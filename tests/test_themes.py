@@ -1,0 +1,282 @@
+"""Theme discovery: determinism, coverage, housekeeping, small corpora, labels, quotes, views.
+
+Most tests use the deterministic ``HashingEmbedder`` on corpora written on the fly; the real
+MiniLM model is loaded once per session for the tests marked ``slow``.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import listenlens as ll
+from conftest import write_corpus
+from listenlens.embeddings import HashingEmbedder
+from listenlens.errors import AnalysisError
+from listenlens.themes import HOUSEKEEPING, UNASSIGNED, ThemeModel, Themes, find_themes
+from listenlens.themes.quotes import normalise_text
+
+CONCERNS = {
+    "damp": ["damp", "mould", "condensation", "landlord", "repairs", "bedroom", "walls"],
+    "bus": ["bus", "timetable", "fares", "route", "driver", "stop", "cancelled"],
+    "gp": ["GP", "appointment", "surgery", "doctor", "receptionist", "prescription", "phone"],
+    "youth": ["youth", "club", "teenagers", "skate", "park", "activities", "funding"],
+}
+TEMPLATES = ["The {a}, the {b} and the {c}.", "{A} and {b} and {c}.", "Again the {a}, {b}, {c}.",
+             "It is the {a} and the {b}.", "{A}, {b}: nothing changes."]
+HOUSEKEEPING_LINES = ["Can everyone hear me at the back?", "Thanks for coming, everyone.",
+                      "Let's take a short break.", "Could you pass the mic along please?"]
+SPEAKERS = ["Amina", "Ben", "Cleo", "Dev", "Emre", "Farah", "Gus", "Hana"]
+
+
+def make_corpus_dir(root: Path, n_per_event: int = 30, n_events: int = 4, seed: int = 0,
+                    concerns: dict | None = None, housekeeping: bool = True) -> Path:
+    """Write a corpus folder with known concerns, and beside it ``<name>-key.csv``
+    (source, line, theme)."""
+    rng = random.Random(seed)
+    concerns = concerns or CONCERNS
+    names = sorted(concerns)
+    events, files, key = [], {}, []
+    for e in range(n_events):
+        fname = f"e{e + 1}.txt"
+        lines = []
+        if housekeeping:
+            lines.append(("Jo", HOUSEKEEPING_LINES[e % len(HOUSEKEEPING_LINES)], "housekeeping"))
+        for i in range(n_per_event):
+            theme = names[(i + e) % len(names)]
+            a, b, c = rng.sample(concerns[theme], 3)
+            text = rng.choice(TEMPLATES).format(a=a, b=b, c=c, A=a.capitalize())
+            lines.append((SPEAKERS[(i * 3 + e) % len(SPEAKERS)], text, theme))
+        if housekeeping:
+            lines.append(("Jo", HOUSEKEEPING_LINES[(e + 1) % len(HOUSEKEEPING_LINES)],
+                          "housekeeping"))
+        files[fname] = "".join(f"{who}: {text}\n" for who, text, _ in lines)
+        key += [(fname, i + 1, theme) for i, (_, _, theme) in enumerate(lines)]
+        events.append({"event_id": f"e{e + 1}", "community": ["Riverside", "Northfield"][e % 2],
+                       "date": f"2024-0{e % 9 + 1}-15", "place": "Hall", "format": "focus group",
+                       "file": fname, "facilitator": "Jo"})
+    consent = [{"event_id": ev["event_id"], "speaker": "*", "consent": "quote"} for ev in events]
+    root = write_corpus(root, events, files, consent=consent)
+    pd.DataFrame(key, columns=["source", "line", "theme"]).to_csv(
+        root.parent / f"{root.name}-key.csv", index=False)
+    return root
+
+
+def truth(corpus: ll.Corpus, root: Path) -> pd.Series:
+    """The known theme of every unit, indexed by unit id."""
+    key = pd.read_csv(root.parent / f"{root.name}-key.csv")
+    merged = corpus.units.merge(key, on=["source", "line"], how="left")
+    return merged.set_index("unit_id")["theme"]
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory) -> tuple[Themes, ll.Corpus, Path]:
+    root = make_corpus_dir(tmp_path_factory.mktemp("themes") / "c", n_per_event=40)
+    corpus = ll.load(root)
+    themes = find_themes(corpus, seed=0, embedder=HashingEmbedder())
+    return themes, corpus, root
+
+
+def test_every_unit_has_exactly_one_primary_assignment(fitted):
+    themes, corpus, _ = fitted
+    a = themes.assignments
+    assert list(a.columns) == ["unit_id", "theme_id", "probability", "primary"]
+    primary = a[a["primary"]]
+    assert sorted(primary["unit_id"]) == sorted(corpus.units["unit_id"])
+    assert primary["unit_id"].is_unique
+    assert set(primary["theme_id"]) <= set(themes.theme_ids) | {UNASSIGNED, HOUSEKEEPING}
+    assert a["probability"].between(0, 1).all()
+    # a secondary theme is never the unit's primary theme
+    sec = a[~a["primary"]].merge(primary, on="unit_id", suffixes=("", "_primary"))
+    assert (sec["theme_id"] != sec["theme_id_primary"]).all()
+
+
+def test_themes_recover_the_known_concerns(fitted):
+    from sklearn.metrics import adjusted_rand_score
+
+    themes, corpus, root = fitted
+    known = truth(corpus, root)
+    found = themes.primary()
+    substantive = known != "housekeeping"
+    assert adjusted_rand_score(known[substantive], found[substantive]) > 0.6
+    assert 3 <= len(themes.table) <= 8
+    assert themes.summary()["share_unassigned"] <= 0.10
+
+
+def test_housekeeping_is_set_aside_and_counted(fitted):
+    themes, corpus, root = fitted
+    known = truth(corpus, root)
+    found = themes.primary()
+    assert (found[known == "housekeeping"] == HOUSEKEEPING).all()
+    assert (found[known != "housekeeping"] != HOUSEKEEPING).all()
+    assert themes.summary()["n_housekeeping"] == int((known == "housekeeping").sum()) == 8
+    assert any("housekeeping" in n for n in themes.notes)
+
+
+def test_table_follows_the_contract(fitted):
+    themes, corpus, _ = fitted
+    t = themes.table
+    assert list(t.columns) == ["theme_id", "label", "keywords", "n_units", "n_speakers",
+                               "n_events", "n_communities", "share", "first_seen",
+                               "last_seen", "origin"]
+    assert t["theme_id"].str.fullmatch(r"t-[0-9a-f]{8}").all() and t["theme_id"].is_unique
+    assert list(t["n_units"]) == sorted(t["n_units"], reverse=True)
+    assert (t["origin"] == "emergent").all()
+    assert t["share"].sum() <= 1.0 + 1e-9
+    assert all(isinstance(k, list) and k for k in t["keywords"])
+    assert (t["n_speakers"] >= 1).all() and (t["n_events"] <= 4).all()
+    assert (t["first_seen"] <= t["last_seen"]).all()
+    row = t.iloc[0]
+    members = themes.units(row.theme_id)
+    assert len(members) == row.n_units and set(members["primary"]) == {True}
+    assert members["speaker_id"].nunique() == row.n_speakers
+    assert themes.label(row.theme_id) == row.label
+    assert themes.label(UNASSIGNED) == "Unassigned"
+
+
+def test_labels_are_readable_phrases_not_keyword_bags(fitted):
+    themes, _, _ = fitted
+    for label in themes.table["label"]:
+        assert label and label[0].isupper()
+        assert "," not in label  # a phrase, not the keyword fallback
+        assert len(label.split()) <= 8
+    assert themes.table["label"].is_unique
+    text = " ".join(themes.table["label"]).lower()
+    assert sum(any(w.lower() in text for w in words) for words in CONCERNS.values()) >= 3
+
+
+def test_quotes_are_representative_diverse_and_carry_provenance(fitted):
+    themes, corpus, _ = fitted
+    tid = themes.theme_ids[0]
+    q = themes.quotes(tid, n=5)
+    assert list(q.columns) == ["rank", "unit_id", "text", "event_id", "community", "date",
+                               "speaker_id", "consent", "similarity"]
+    assert len(q) == 5 and list(q["rank"]) == [1, 2, 3, 4, 5]
+    assert set(q["unit_id"]) <= set(themes.member_ids(tid))
+    assert len({normalise_text(t) for t in q["text"]}) == 5  # no verbatim repeats
+    for r in q.itertuples():
+        assert corpus.unit(r.unit_id).text == r.text and r.consent == "quote"
+    # the first quote is the most central member
+    members = themes.member_ids(tid)
+    sims = {u: float(themes.embeddings[themes.unit_ids.index(u)] @ themes.centroid(tid))
+            for u in members}
+    assert q.iloc[0]["similarity"] == pytest.approx(max(sims.values()), abs=1e-5)
+    assert len(themes.quotes(tid, n=1000)) <= len(members)
+
+
+def test_same_corpus_and_seed_give_identical_themes(fitted, tmp_path):
+    themes, corpus, root = fitted
+    again = find_themes(ll.load(root), seed=0, embedder=HashingEmbedder())
+    pd.testing.assert_frame_equal(themes.table, again.table)
+    pd.testing.assert_frame_equal(themes.assignments, again.assignments)
+    assert themes.params == again.params
+    tid = themes.theme_ids[0]
+    pd.testing.assert_frame_equal(themes.quotes(tid), again.quotes(tid))
+
+
+def test_ids_do_not_depend_on_unit_order(fitted):
+    themes, corpus, _ = fitted
+    shuffled = corpus.with_units(list(reversed(corpus.unit_records)))
+    again = find_themes(shuffled, seed=0, embedder=HashingEmbedder())
+    assert set(again.theme_ids) == set(themes.theme_ids)
+    for tid in themes.theme_ids:
+        assert again.label(tid) == themes.label(tid)
+
+
+def test_params_record_everything_needed_to_rerun(fitted):
+    themes, corpus, _ = fitted
+    p = themes.params
+    assert p["seed"] == 0 and p["embedder"] == "hashing-v1-dim256"
+    assert p["input_hash"] == corpus.input_hash
+    assert {"bertopic", "umap-learn", "hdbscan", "scikit-learn"} <= set(p["versions"])
+    assert p["method"] == "umap-hdbscan"
+    assert p["resolved"]["min_cluster_size"] >= 5
+    assert isinstance(p["notes"], list)
+
+
+def test_tiny_corpus_gets_themes_and_a_note(tmp_path):
+    root = make_corpus_dir(tmp_path / "tiny", n_per_event=10, n_events=2)
+    corpus = ll.load(root)
+    assert len(corpus) == 24
+    themes = find_themes(corpus, seed=0, embedder=HashingEmbedder())
+    assert themes.params["method"] == "agglomerative"
+    assert any("too few for density clustering" in n for n in themes.notes)
+    assert 2 <= len(themes.table) <= 6
+    assert themes.summary()["n_housekeeping"] == 4
+    prim = themes.assignments[themes.assignments["primary"]]
+    assert len(prim) == 24
+
+
+def test_one_unit_corpus_and_empty_corpus(tmp_path):
+    root = write_corpus(tmp_path / "one", [{"event_id": "e1", "community": "A",
+                                            "date": "2024-01-01", "file": "e1.txt"}],
+                        {"e1.txt": "Amina: The damp is back.\n"})
+    themes = find_themes(ll.load(root), embedder=HashingEmbedder())
+    assert themes.summary()["n_units"] == 1
+    assert themes.assignments.iloc[0]["theme_id"] in {UNASSIGNED, *themes.theme_ids}
+    empty = ll.load(root).with_units([])
+    with pytest.raises(AnalysisError):
+        find_themes(empty, embedder=HashingEmbedder())
+
+
+def test_estimator_stores_params_and_validates_in_fit(fitted):
+    _, corpus, _ = fitted
+    model = ThemeModel(seed=3, merge_threshold=2.0, embedder=HashingEmbedder())
+    assert model.seed == 3 and not hasattr(model, "themes_")
+    assert "merge_threshold=2.0" in repr(model)
+    with pytest.raises(ValueError, match="merge_threshold"):
+        model.fit(corpus)
+    with pytest.raises(ValueError, match="granularity"):
+        ThemeModel(granularity="medium").fit(corpus)
+    fitted_model = ThemeModel(embedder=HashingEmbedder()).fit(corpus)
+    assert fitted_model.table_ is fitted_model.themes_.table
+    assert fitted_model.embeddings_.shape == (len(corpus), 256)
+
+
+def test_notebook_views(fitted):
+    themes, _, _ = fitted
+    html = themes._repr_html_()
+    assert "listenlens Themes" in html and themes.table["label"].iloc[0] in html
+    assert repr(themes).startswith("<Themes: ")
+    fig = themes.plot_map()
+    assert list(fig.data[0].customdata) == themes.theme_ids
+    bars = themes.plot_sizes()
+    assert sorted(bars.data[0].x) == sorted(themes.table["n_units"])
+    xy = themes.map_coordinates()
+    assert np.isfinite(xy[["x", "y"]].to_numpy()).all()
+
+
+def test_withdrawn_speakers_are_never_themed(tmp_path):
+    root = make_corpus_dir(tmp_path / "w", n_per_event=20, n_events=4)
+    (root / "consent.csv").write_text("event_id,speaker,consent\ne1,Amina,withdrawn\n",
+                                      encoding="utf-8")
+    corpus = ll.load(root)
+    themes = find_themes(corpus, embedder=HashingEmbedder())
+    assert set(themes.assignments["unit_id"]) == set(corpus.units["unit_id"])
+    assert "Amina" not in set(corpus.units[corpus.units.event_id == "e1"]["speaker"])
+
+
+def test_save_and_open_give_identical_results(fitted, tmp_path):
+    from listenlens.themes import open_themes
+
+    themes, _, _ = fitted
+    path = themes.save(tmp_path / "saved")
+    names = {p.name for p in path.iterdir()}
+    assert {"corpus", "assignments.parquet", "vectors.safetensors", "themes.json"} <= names
+    assert not list(path.rglob("*.pkl")) and not list(path.rglob("*.pickle"))
+    again = open_themes(path)
+    pd.testing.assert_frame_equal(themes.table, again.table)
+    pd.testing.assert_frame_equal(themes.assignments, again.assignments)
+    assert np.array_equal(themes.embeddings, again.embeddings)
+    assert again.params == themes.params and again.unit_ids == themes.unit_ids
+    for tid in themes.theme_ids:
+        assert again.label(tid) == themes.label(tid)
+        pd.testing.assert_frame_equal(themes.quotes(tid, n=3), again.quotes(tid, n=3))
+    # a hand-edited file is refused
+    (path / "assignments.parquet").write_bytes(b"changed")
+    with pytest.raises(ll.CorpusError, match="hash mismatch"):
+        open_themes(path)
