@@ -452,6 +452,249 @@ CORES: dict[str, list[str]] = {
     ],
 }
 
+#: More of what people said, written when the corpus grew to three events a year per community
+#: (2023 and 2025). ``R|`` marks what is said about the buses after the 7's old route and the
+#: evening services came back in April 2024 (never said before then).
+MORE_CORES: dict[str, list[str]] = {
+    "cost-of-living": [
+        "Y|I've started doing extra shifts at the chippy on school nights because my mum's short "
+        "every month.",
+        "Y|A meal deal used to be three pound, now it's nearly four and a half, so I just have "
+        "crisps.",
+        "Y|My older sister moved back home because she couldn't afford her rent, so now I share a "
+        "room again.",
+        "Y|People in my year are saving for driving lessons and it's like fifty quid an hour now, "
+        "it's never going to happen.",
+        "Y|I don't go to things with my mates anymore because there's always a cost, even the "
+        "cinema on cheap night.",
+        "Y|My dad does deliveries and he's out till midnight most nights just to cover the bills.",
+        "Y|Prom is basically off for loads of us, the ticket alone is sixty pound before the "
+        "dress.",
+        "A|I've put the gas on a budget plan but the debt from last winter just keeps rolling "
+        "over.",
+        "A|We've sold the car, we've cancelled the broadband, there's nothing left to cut.",
+        "P|My husband sends money back home to his mother and now we can barely cover our own "
+        "bills here.",
+        "P|I've stopped buying meat, the children eat rice and beans most days and they're fed "
+        "up.",
+        "O|I've turned the fridge off and keep the milk on the windowsill, like we did when I was "
+        "a girl.",
+        "O|The winter fuel money going was a real blow, I was relying on that for the gas.",
+        "A|The landlord put the rent up by ninety pound a month and said take it or leave it.",
+        "A|I'm a teaching assistant and I've started using the clothes swap at school for my own "
+        "kids.",
+        "Every time I open a letter my stomach goes, it's always another bill or another increase.",
+        "O|I only put the heating on when my granddaughter visits so she doesn't think I'm "
+        "struggling.",
+        "P|Swimming lessons, Brownies, football, I've had to stop all of it for the kids this "
+        "year.",
+    ],
+    "food-banks": [
+        "Y|There's a fridge at the youth club now where people leave food, and it's always empty "
+        "by four.",
+        "Y|My friend's family use the food bank and she's really embarrassed, she made me promise "
+        "not to tell anyone.",
+        "Y|School does a free toast and cereal thing before registration and it's packed every "
+        "morning now.",
+        "P|I was referred to the food bank by the health visitor, I cried in the car park before "
+        "I went in.",
+        "A|The pantry at the community centre has a waiting list now, you can't just turn up.",
+        "O|At the lunch club they send us home with a bag of bits, and for some of us that's "
+        "supper for two days.",
+        "O|I'd never have believed I'd be going to the church for a tin of soup at my age.",
+        "A|The food bank asked for donations of toiletries because people can't afford shampoo "
+        "and sanitary towels either.",
+        "P|The halal food share at the mosque has doubled since last year, there's a queue down "
+        "the street.",
+        "The food bank's moved to two days a week because the demand's gone through the roof.",
+        "A|You need a referral from the Citizens Advice to get a parcel and they've got a three "
+        "week wait.",
+    ],
+    "youth-mental-health": [
+        "Y|Since the start of Year 11 I've had three friends stop coming into school because of "
+        "anxiety.",
+        "Y|The wellbeing room at school is basically a cupboard with beanbags, and you need a "
+        "pass to use it.",
+        "Y|Everyone's worried about money at home and it gets to you, you can't switch off from "
+        "it.",
+        "Y|I got referred to CAMHS in January and I've had one letter since, saying I'm on the "
+        "list.",
+        "Y|There was a suicide at the college last term and they did one assembly and then "
+        "nothing else.",
+        "Y|My mate's on the waiting list and meanwhile he's self-medicating, if you know what I "
+        "mean.",
+        "Y|Kooth is fine but when you're properly in a bad place typing to a stranger doesn't cut "
+        "it.",
+        "P|My daughter hasn't been to school since October, the school calls it attendance and I "
+        "call it anxiety.",
+        "P|My son is eighteen now and the adult service said he's not unwell enough, but he hasn't "
+        "left his room in weeks.",
+        "O|My grandson's on tablets for his nerves at sixteen, I never thought I'd see that.",
+        "O|My granddaughter rings me at night when she can't sleep for worrying, and I'm the only "
+        "one she'll tell.",
+        "O|The young lad next door used to be so cheerful, now he never leaves the house, his mum "
+        "says it's his nerves.",
+        "P|My fifteen-year-old told me she feels like a burden, and I didn't know where to take "
+        "her.",
+        "P|The school sent my son home for his behaviour, but nobody asked why he was so angry "
+        "and low.",
+        "Y|A youth worker who just listens would do more than any app they keep pushing at us.",
+    ],
+    "digital-exclusion": [
+        "O|The surgery stopped taking calls for repeat prescriptions, it's the app or nothing, and "
+        "I haven't got a smartphone.",
+        "O|They've closed the bank in the high street, the nearest one's in town and the lady said "
+        "do it online.",
+        "O|You can't even park at the hospital now without paying by an app.",
+        "O|My gas meter reading has to go in online, or I get an estimated bill that's three times "
+        "what it should be.",
+        "O|My daughter set me up with a tablet but the updates keep changing everything and I'm "
+        "back to square one.",
+        "A|The council tax reduction form is online only, and it timed me out twice before I'd "
+        "finished.",
+        "P|Everything from the school comes on the app in English, so I miss the trips and the "
+        "parents' evenings.",
+        "P|Universal Credit journal messages, the NHS app, the school app, I have one phone and "
+        "two children using it for homework.",
+        "O|The digital help session at the library is once a fortnight and it's always booked "
+        "up.",
+        "A|Half the forms want a photo of your ID uploaded, and my phone camera doesn't work "
+        "properly.",
+        "O|They said book the flu jab online and I said if I could do that I'd be a lot younger.",
+    ],
+    "buses-transport": [
+        "R|Since they brought the 7's old route back I can get to the hospital on one bus again, "
+        "it's made such a difference.",
+        "R|The evening buses coming back has been brilliant, I can do a late shift and not "
+        "worry about getting home.",
+        "R|I'll give them credit, the new timetable actually turns up most days now.",
+        "R|Fair play, somebody listened about the buses, the later one's made a real difference.",
+        "R|The buses are better since the spring but the fares could still do with coming down.",
+        "R|Honestly the buses aren't the problem they were, there's other things I'd put first "
+        "now.",
+        "R|Now the route goes past the health centre again I don't need to beg lifts.",
+        "R|The new shelter at our stop with a seat in it, I nearly wrote them a thank-you card.",
+        "R|The two pound fare cap is good while it lasts, I just hope they don't take it away.",
+        "R|The real-time screens at the stop work now, so at least you know when it's coming.",
+        "O|I've not been to my sister's in Northfield since they cut {bus}, it's three changes "
+        "now.",
+        "Y|The {bus} stops at half six so there's no point going to anything after school.",
+        "They took {bus} off the estate completely and the nearest stop's a fifteen minute walk "
+        "uphill.",
+        "O|I missed my grandson's christening because the Sunday bus had been cut and nobody "
+        "told me.",
+    ],
+    "gp-access": [
+        "O|They've moved my blood pressure check to a machine in the waiting room, I don't trust "
+        "it.",
+        "P|I spent my whole lunch break on hold to {surgery} and then had to go back to work "
+        "without an answer.",
+        "The out-of-hours doctor was kind but he can't see your notes, so you start from "
+        "scratch.",
+        "A|I had a lump checked after six weeks of trying, and that six weeks was the worst of my "
+        "life.",
+        "O|I rang {surgery} thirty-one times in one morning, I counted, and then they said all "
+        "the appointments had gone.",
+        "P|The surgery said bring the child to A&E if you're worried, but I'm always worried, "
+        "that's my job.",
+        "Y|The receptionist wanted to know why I needed to be seen and there was a queue behind "
+        "me, so I just left.",
+        "A|I work nights, so ringing at eight in the morning is the exact time I'm trying to "
+        "sleep.",
+        "They've got a physio and a mental health person and a pharmacist at {surgery} now, "
+        "everyone except an actual doctor.",
+        "O|My hearing aid needs a referral and I've been asking since the spring.",
+        "A|I got a text saying my results were back and to book an appointment, but there were no "
+        "appointments to book.",
+    ],
+    "loneliness": [
+        "O|The warden used to knock every morning, now it's a pull cord and a voice on a "
+        "speaker.",
+        "O|My husband's in a home now and I visit every day, but the evenings in the flat are so "
+        "quiet.",
+        "Y|Since I left school I don't really see anyone, my mates are all at uni or working.",
+        "O|Since the post office in Eastgate shut I've lost my little chat with the man behind "
+        "the counter.",
+        "O|Some weeks the only voices I hear are on the radio, I have it on all day for the "
+        "company.",
+        "O|My friends are dying off one by one, and at my age you don't make new ones easily.",
+        "P|When you move here from another country you lose everybody, your mother, your sisters, "
+        "everybody.",
+        "O|I go to bed early just because there's nothing to stay up for, nobody to talk to.",
+    ],
+    "damp-mould": [
+        "A|The mould came back within a month of the repair, the same corner, the same "
+        "bedroom.",
+        "P|The health visitor wrote to the housing association about the mould and even that "
+        "didn't get a reply.",
+        "A|Our bedroom window frame is so rotten you can see daylight round the edge.",
+        "A|I've bought three tins of mould spray this month, that's money I haven't got.",
+        "A|The damp specialist came in his van, looked at the wall, and said it's a job for a "
+        "different team.",
+        "P|I've got the baby sleeping in the living room because of the mould in the bedroom.",
+        "A|They painted over the mould with anti-fungal paint and three weeks later it came "
+        "straight back through.",
+        "A|We've got buckets on the landing every time it rains, the roof's been leaking since "
+        "March.",
+        "O|I can't lift the furniture to clean behind it anymore, and that's where the mould "
+        "grows.",
+    ],
+    "safety-lighting": [
+        "Y|The underpass by the station is where people get their phones nicked, everyone knows "
+        "to avoid it.",
+        "A|The council said the broken street light was reported and logged, that was before "
+        "Christmas.",
+        "P|Somebody was dealing outside the school gates at home time and it took weeks for anyone "
+        "to do anything.",
+        "O|I don't go out after four in the winter now, not since my friend had her bag snatched.",
+        "You never see a PCSO round here anymore, they used to know everyone by name.",
+        "Y|Lads on e-bikes come flying down the pavement, somebody's going to get hurt.",
+        "Y|I walk home the long way round because the short cut by the garages has no lights at "
+        "all.",
+        "A|The camera on the corner has been broken for a year, so what's the point of it.",
+        "P|I don't let my daughter walk back from her friend's after dark, I go and get her every "
+        "time.",
+        "O|There's no point ringing 101, you're on hold for an hour and nobody comes anyway.",
+    ],
+    "youth-spaces": [
+        "Y|The leisure centre's youth discount only works before four, when we're all still at "
+        "school.",
+        "Y|We asked for a shelter by the park with a roof, that's literally all, and it's been two "
+        "years.",
+        "Y|The only free thing on a Saturday is walking round the shopping centre till security "
+        "follows you.",
+        "Y|There used to be a drama group at the community centre, it was the best thing I ever "
+        "did, and it's gone.",
+        "O|When I was a lad there were three youth clubs in Eastgate, now there isn't one.",
+        "Y|They put a sign on the MUGA saying no ball games after seven, it's a ball court.",
+        "Y|The only warm place open in the evening is the chicken shop, and they don't want us "
+        "there either.",
+        "Y|If they gave us the old youth club building we'd paint it ourselves.",
+        "P|The holiday club costs twenty pound a day, I've got three kids, you do the maths.",
+    ],
+    "language-interpreters": [
+        "P|The hospital letter said bring an adult interpreter, but who do I bring, my neighbour "
+        "works.",
+        "P|At the scan the sonographer just pointed at the screen and smiled, nobody explained "
+        "anything.",
+        "A|They say the interpreter is free but you have to ask when you book, and nobody tells "
+        "you that.",
+    ],
+    "green-spaces-air": [
+        "Y|The only decent green space is the school field and they lock it at the weekends.",
+        "A|The fumes from the bypass come straight in our windows in summer, you can't open them.",
+        "O|They took the benches out of the park to stop people sleeping on them, now I can't "
+        "rest on my walk.",
+        "Y|The park's got no bins that aren't overflowing, so it's not like people have "
+        "anywhere to put stuff.",
+        "The wildflower bit they did by the canal is lovely, more of that would lift the whole "
+        "area.",
+        "P|The play park swings have been chained up for months, the kids just look at them.",
+    ],
+}
+for _theme, _lines in MORE_CORES.items():
+    CORES[_theme].extend(_lines)
+
 TAILS: dict[str, list[str]] = {
     "damp-mould": ["It's been like that for two winters now.", "And that's with the heating on.",
                    "Nobody takes responsibility.", "I've got the photos on my phone if anyone "
@@ -485,6 +728,11 @@ TAILS: dict[str, list[str]] = {
                          "Other areas get all the money.", "It's a shame because it could be "
                          "lovely."],
 }
+
+#: What people add about the buses once the routes came back in April 2024 (neutral: after praise
+#: or after a gripe about fares).
+TAILS_RESTORED = ["That's my experience anyway.", "For what it's worth.", "I just wanted to say "
+                  "that.", "That's how I find it, anyway."]
 
 #: How people start talking: hesitations, fillers, agreement, the odd bit of cross-talk.
 OPENERS = ["Um, ", "Yeah, so ", "I mean, ", "Honestly, ", "For me, ", "Er, well, ", "To be fair, ",

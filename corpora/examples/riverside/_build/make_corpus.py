@@ -5,10 +5,12 @@ rewrites ``events.csv``, ``consent.csv``, every transcript (the .docx via ``make
 ``_key/themes.csv`` (one row per unit the loader will report: ``source,line,theme``). The output
 is the same bytes on every run (a fixed seed; no clocks).
 
-How the planted patterns arise: each community has its own weight per concern (``BASE``), and
-:func:`weight` multiplies it by time effects (cost of living rising from autumn 2023, damp peaking
-in winter, youth mental health rising in Millbrook in 2025, ...). Each event's utterances are
-shared out among the concerns in proportion, and spoken by the community's regulars.
+How the planted patterns arise: :func:`share` gives, per community, concern and year, the share
+of an event's participants who raise the concern (``STEADY`` and ``CHANGING``: cost of living
+rising from 2024 everywhere, food banks with it, the buses falling after the routes came back in
+April 2024, damp peaking in winter at Riverside, youth mental health rising at Millbrook and
+digital exclusion at Eastgate). Who raises what is settled person by person, then each person
+says one thing per concern they raise (the talkative ones more), in the community's voice.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from content import (  # noqa: E402
     PARTICIPANT_HOUSEKEEPING,
     PLACES,
     TAILS,
+    TAILS_RESTORED,
     THEMES,
 )
 
@@ -43,56 +46,54 @@ MYC = "Millbrook Youth Council"
 #: Regulars of each community (first names only); a higher number speaks more often.
 SPEAKERS: dict[str, dict[str, int]] = {
     RTA: {"Dawn": 2, "Gary": 1, "Lorraine": 2, "Kev": 1, "Shabana": 1, "Tony": 1, "Mel": 1,
-          "Callum": 1, "Bernie": 1, "Jade": 1},
+          "Callum": 1, "Bernie": 1, "Jade": 1, "Sandra": 1, "Wayne": 1, "Precious": 1},
     NSW: {"Amina": 2, "Faduma": 1, "Ubah": 1, "Sahra": 1, "Khadra": 1, "Nimco": 1, "Fartun": 1,
-          "Ifrah": 1, "Maryan": 1},
-    EOP: {"Maureen": 6, "Stan": 1, "Pat": 1, "Eileen": 1, "Winston": 1, "Jean": 1, "Harold": 1,
-          "Gloria": 1, "Ken": 1, "Brenda": 1},
+          "Ifrah": 1, "Maryan": 1, "Hibo": 1, "Sagal": 1, "Deeqa": 1},
+    EOP: {"Maureen": 8, "Stan": 1, "Pat": 1, "Eileen": 1, "Winston": 1, "Jean": 1, "Harold": 1,
+          "Gloria": 1, "Ken": 1, "Brenda": 1, "Irene": 1, "Derek": 1},
     MYC: {"Tyler": 1, "Aisha": 2, "Kyle": 1, "Ellie": 1, "Jamal": 1, "Chloe": 1, "Reece": 1,
-          "Zara": 1, "Mo": 1, "Lily": 1},
+          "Zara": 1, "Mo": 1, "Lily": 1, "Jayden": 1, "Nia": 1, "Priya": 1},
 }
 FACILITATOR = {RTA: "Jo Whitfield", NSW: "Halima Yusuf", EOP: "Rachel Adams", MYC: "Sam Okafor"}
 SLUG = {RTA: "riverside-tenants", NSW: "northfield-women", EOP: "eastgate-forum",
         MYC: "millbrook-youth"}
 
-#: Each community's emphasis, concern by concern (relative weights).
-BASE: dict[str, dict[str, float]] = {
-    RTA: {"damp-mould": 6, "cost-of-living": 3, "safety-lighting": 3, "food-banks": 2,
-          "green-spaces-air": 1.5, "gp-access": 1.5, "buses-transport": 1, "loneliness": 0.7,
-          "digital-exclusion": 0.7, "youth-spaces": 1, "youth-mental-health": 0.5,
-          "language-interpreters": 0.3},
-    NSW: {"language-interpreters": 6, "gp-access": 4, "cost-of-living": 2.5,
-          "youth-mental-health": 1.5, "food-banks": 2, "digital-exclusion": 1.5,
-          "damp-mould": 1.5, "safety-lighting": 1, "youth-spaces": 0.7, "buses-transport": 0.7,
-          "loneliness": 1, "green-spaces-air": 0.3},
-    EOP: {"loneliness": 5, "buses-transport": 4, "digital-exclusion": 3, "gp-access": 3,
-          "cost-of-living": 2.5, "safety-lighting": 1, "food-banks": 0.7, "green-spaces-air": 1,
-          "damp-mould": 1, "youth-mental-health": 0.2, "youth-spaces": 0.2,
-          "language-interpreters": 0.3},
-    MYC: {"youth-spaces": 5, "youth-mental-health": 2.5, "safety-lighting": 3,
-          "buses-transport": 2, "green-spaces-air": 2, "cost-of-living": 1.5, "gp-access": 0.5,
-          "digital-exclusion": 0.3, "food-banks": 0.7, "loneliness": 0.7, "damp-mould": 0.5,
-          "language-interpreters": 0.2},
+#: The planted shares: the proportion of an event's participants who raise each concern, per
+#: community, as (2023, 2024, 2025). Everything not listed is steady (one value per community).
+STEADY: dict[str, dict[str, float]] = {
+    RTA: {"gp-access": .15, "language-interpreters": .02, "loneliness": .06,
+          "youth-spaces": .07, "safety-lighting": .22, "green-spaces-air": .10},
+    NSW: {"gp-access": .35, "language-interpreters": .45, "loneliness": .07, "youth-spaces": .05,
+          "safety-lighting": .07, "green-spaces-air": .03, "damp-mould": .12},
+    EOP: {"gp-access": .25, "language-interpreters": .02, "loneliness": .40, "youth-spaces": 0,
+          "safety-lighting": .06, "green-spaces-air": .06, "damp-mould": .08},
+    MYC: {"gp-access": .06, "language-interpreters": 0, "loneliness": .06, "youth-spaces": .45,
+          "safety-lighting": .25, "green-spaces-air": .18, "digital-exclusion": .03,
+          "damp-mould": .05},
 }
+CHANGING: dict[str, dict[str, tuple[float, float, float]]] = {
+    "cost-of-living": {RTA: (.05, .22, .40), NSW: (.05, .22, .40), EOP: (.05, .22, .40),
+                       MYC: (.05, .22, .40)},
+    "food-banks": {RTA: (.06, .18, .25), NSW: (.06, .18, .25), EOP: (.03, .12, .18),
+                   MYC: (.03, .12, .18)},
+    "buses-transport": {RTA: (.15, .08, .03), NSW: (.12, .06, .03), EOP: (.45, .25, .10),
+                        MYC: (.30, .15, .06)},
+    "youth-mental-health": {MYC: (.08, .15, .42), NSW: (.05, .12, .25), RTA: (.03, .08, .20),
+                            EOP: (.02, .05, .12)},
+    "digital-exclusion": {EOP: (.08, .25, .45), NSW: (.06, .15, .30), RTA: (.03, .10, .20)},
+}
+#: The 7's old route and the evening buses came back in April 2024.
+BUSES_RESTORED = dt.date(2024, 4, 1)
+WINTER = (11, 12, 1, 2)
 
 
-def weight(community: str, theme: str, date: dt.date) -> float:
-    """How much a community talks about a concern at a date: its base emphasis times the planted
-    changes over time (see the README's "Planted patterns")."""
-    w = BASE[community][theme]
-    if theme == "cost-of-living":
-        w *= 0.4 if date < dt.date(2023, 9, 1) else (1.8 if date < dt.date(2024, 1, 1) else 2.6)
-    elif theme == "food-banks" and date >= dt.date(2023, 10, 1):
-        w *= 1.7
-    elif theme == "damp-mould":
-        w *= 2.2 if date.month in (11, 12, 1, 2) else (0.5 if 5 <= date.month <= 9 else 1.0)
-    elif theme == "youth-mental-health" and community == MYC and date.year == 2025:
-        w *= 3.5
-    elif community == EOP and (
-            (theme == "digital-exclusion" and date >= dt.date(2024, 1, 1))
-            or (theme == "buses-transport" and date >= dt.date(2024, 4, 1))):
-        w *= 1.8
-    return w
+def share(community: str, theme: str, date: dt.date) -> float:
+    """The planted share of an event's participants who raise ``theme`` (see the README)."""
+    if theme == "damp-mould" and community == RTA:
+        return .55 if date.month in WINTER else .20
+    if community in CHANGING.get(theme, {}):
+        return CHANGING[theme][community][date.year - 2023]
+    return STEADY[community][theme]
 
 
 @dataclass
@@ -105,9 +106,11 @@ class EventSpec:
     place: str
     format: str
     kind: str  # txt | vtt-voice | vtt-prefix | srt | md | csv-wall | csv-survey | docx
-    n: int  # substantive utterances (before the withdrawn speaker's are taken out)
+    n: int  # substantive utterances, about (before the withdrawn speaker's are taken out)
     title: str = ""
     options: dict[str, str] = field(default_factory=dict)
+    people: int = 9  # participants who speak (named authors, on a sticky-note wall)
+    anonymous: int = 0  # sticky notes left without a name
 
     @property
     def file(self) -> str:
@@ -119,42 +122,71 @@ class EventSpec:
 WALL = {"text_column": "text", "group_column": "table", "speaker_column": "author"}
 SURVEY = {"text_column": "answer", "group_column": "question", "speaker_column": "respondent"}
 
-EVENTS = [
+EVENTS = sorted([
     EventSpec("rta-2023-02", RTA, "2023-02-16", "Canal Side Community Room", "residents' meeting",
-              "txt", 50, "Winter residents' meeting"),
+              "txt", 40, "Winter residents' meeting", people=10),
     EventSpec("nsw-2023-03", NSW, "2023-03-22", "Northfield Library, meeting room",
-              "focus group", "txt", 46, "Health services conversation"),
+              "focus group", "txt", 40, "Health services conversation", people=9),
+    EventSpec("myc-2023-03", MYC, "2023-03-08", "Online (Microsoft Teams)", "online session",
+              "vtt-voice", 38, "Youth council spring check-in", people=9),
+    EventSpec("eop-2023-03", EOP, "2023-03-15", "Eastgate Methodist Hall", "forum meeting",
+              "txt", 42, "Forum meeting: the buses and the surgery", people=9),
     EventSpec("eop-2023-05", EOP, "2023-05-10", "Eastgate Methodist Hall", "forum meeting",
-              "md", 30, "Spring forum: getting about and staying in touch"),
+              "md", 34, "Spring forum: getting about and staying in touch", people=9),
+    EventSpec("myc-2023-06", MYC, "2023-06-21", "Millbrook Leisure Centre, studio 2",
+              "youth council session", "md", 34, "Summer session notes", people=10),
     EventSpec("rta-2023-07", RTA, "2023-07-13", "Canal Side Community Room", "open meeting",
-              "md", 28, "Summer open meeting"),
+              "md", 34, "Summer open meeting", people=10),
+    EventSpec("nsw-2023-07", NSW, "2023-07-12", "Northfield Library, meeting room",
+              "focus group", "txt", 38, "Summer conversation: families and services", people=9),
     EventSpec("myc-2023-09", MYC, "2023-09-27", "Millbrook Leisure Centre, studio 2",
-              "youth council session", "txt", 48, "What's it like being young in Millbrook?"),
-    EventSpec("nsw-2023-11", NSW, "2023-11-15", "Online (Zoom)", "online focus group", "srt", 44,
-              "Winter pressures"),
+              "youth council session", "txt", 40, "What's it like being young in Millbrook?",
+              people=10),
+    EventSpec("nsw-2023-11", NSW, "2023-11-15", "Online (Zoom)", "online focus group", "srt", 38,
+              "Winter pressures", people=9),
+    EventSpec("rta-2023-11", RTA, "2023-11-23", "Online (Zoom)", "online residents' meeting",
+              "srt", 38, "Winter repairs and bills", people=10),
     EventSpec("eop-2023-12", EOP, "2023-12-06", "Eastgate Methodist Hall", "forum meeting",
-              "txt", 52, "Winter forum"),
+              "txt", 44, "Winter forum", people=10),
     EventSpec("rta-2024-01", RTA, "2024-01-25", "Online (Zoom)", "online residents' meeting",
-              "vtt-prefix", 48, "Damp and repairs special meeting"),
+              "vtt-prefix", 40, "Damp and repairs special meeting", people=10),
+    EventSpec("eop-2024-03", EOP, "2024-03-13", "Eastgate Methodist Hall", "forum meeting",
+              "md", 34, "Spring forum", people=9),
     EventSpec("myc-2024-04", MYC, "2024-04-17", "Online (Microsoft Teams)", "online session",
-              "vtt-voice", 44, "Youth council check-in"),
+              "vtt-voice", 38, "Youth council check-in", people=9),
     EventSpec("nsw-2024-06", NSW, "2024-06-19", "Northfield Library, meeting room",
-              "community conversation", "docx", 30, "Health conversation notes"),
+              "community conversation", "docx", 30, "Health conversation notes", people=10),
     EventSpec("eop-2024-09", EOP, "2024-09-04", "Online (Zoom), with phone dial-in",
-              "online forum", "srt", 46, "Autumn forum"),
+              "online forum", "srt", 40, "Autumn forum", people=9),
     EventSpec("rta-2024-10", RTA, "2024-10-10", "Riverside Market, stall", "drop-in",
-              "csv-wall", 36, "Market drop-in sticky-note wall", WALL),
+              "csv-wall", 0, "Market drop-in sticky-note wall", WALL, people=12, anonymous=5),
+    EventSpec("myc-2024-10", MYC, "2024-10-16", "Millbrook Leisure Centre, studio 2",
+              "youth council session", "txt", 38, "Autumn session", people=9),
     EventSpec("rta-2025-02", RTA, "2025-02-06", "Canal Side Community Room", "residents' meeting",
-              "txt", 50, "Winter residents' meeting"),
+              "txt", 40, "Winter residents' meeting", people=10),
+    EventSpec("nsw-2025-02", NSW, "2025-02-12", "Northfield Library, meeting room",
+              "focus group", "txt", 38, "Winter conversation", people=9),
     EventSpec("myc-2025-03", MYC, "2025-03-12", "Millbrook Academy, sixth-form common room",
-              "workshop", "csv-wall", 38, "Sticky-note workshop", WALL),
+              "workshop", "csv-wall", 0, "Sticky-note workshop", WALL, people=13, anonymous=4),
+    EventSpec("eop-2025-03", EOP, "2025-03-19", "Eastgate Methodist Hall", "forum meeting",
+              "md", 36, "Spring forum", people=9),
     EventSpec("nsw-2025-05", NSW, "2025-05-21", "Online (Microsoft Teams)",
-              "online focus group", "vtt-voice", 44, "Health and family life"),
+              "online focus group", "vtt-voice", 38, "Health and family life", people=9),
+    EventSpec("rta-2025-06", RTA, "2025-06-12", "Canal Side Community Room", "open meeting",
+              "md", 34, "Summer open meeting", people=10),
+    EventSpec("eop-2025-06", EOP, "2025-06-11", "Eastgate Methodist Hall", "forum meeting",
+              "txt", 44, "Summer forum", people=10),
+    EventSpec("myc-2025-07", MYC, "2025-07-09", "Online (Microsoft Teams)", "online session",
+              "vtt-voice", 38, "End of term check-in", people=9),
     EventSpec("eop-2025-09", EOP, "2025-09-17", "Eastgate Methodist Hall", "survey",
-              "csv-survey", 34, "Forum members' survey: free-text answers", SURVEY),
+              "csv-survey", 30, "Forum members' survey: free-text answers", SURVEY, people=12),
+    EventSpec("nsw-2025-10", NSW, "2025-10-08", "Online (Zoom)", "online focus group", "srt", 38,
+              "Autumn conversation", people=9),
+    EventSpec("rta-2025-11", RTA, "2025-11-20", "Online (Zoom)", "online residents' meeting",
+              "vtt-prefix", 40, "Winter meeting", people=10),
     EventSpec("myc-2025-11", MYC, "2025-11-19", "Millbrook Leisure Centre, studio 2",
-              "youth council session", "txt", 50, "Youth council autumn session"),
-]
+              "youth council session", "txt", 40, "Youth council autumn session", people=10),
+], key=lambda e: (e.date, e.event_id))
 
 #: The one speaker who withdrew consent (their words must never become units).
 WITHDRAWN = ("nsw-2023-03", "Hodan")
@@ -220,45 +252,60 @@ class Voices:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.order: dict[tuple[str, str], list[int]] = {}
+        self.order: dict[tuple[str, str, str], list[int]] = {}
         self.used: set[str] = set()
+        self.event_used: set[tuple[str, int]] = set()  # reset at each event
+        self.restricted: set[str] = set()  # texts of people who may not be quoted
 
-    def core(self, theme: str, community: str) -> str:
-        allowed = [i for i, c in enumerate(CORES[theme])
-                   if _split_tag(c)[0] in ("",) + tuple(AUDIENCE[community])]
-        key = (theme, community)
-        if not self.order.get(key):
-            idx = list(allowed)
+    def core(self, theme: str, community: str, date: dt.date) -> str:
+        # ``R|`` statements are about the buses after the routes came back in April 2024;
+        # before then, and for every other concern, they are never said
+        late = theme == "buses-transport" and date >= BUSES_RESTORED
+        tags = ("R",) if late else ("",) + tuple(AUDIENCE[community])
+        allowed = [i for i, c in enumerate(CORES[theme]) if _split_tag(c)[0] in tags]
+        if late:  # after April 2024 the fares and the drivers still come up, as well
+            allowed += [i for i, c in enumerate(CORES[theme])
+                        if _split_tag(c)[0] == "" and not any(
+                            w in c for w in ("{bus}", "cut", "evening", "half nine", "changing"))]
+        key = (theme, community, str(late))
+        pool = self.order.setdefault(key, [])
+        fresh = [i for i in pool if (theme, i) not in self.event_used]
+        if not fresh:  # a new round; never the same statement twice at one event
+            idx = [i for i in allowed if (theme, i) not in self.event_used] or list(allowed)
             self.rng.shuffle(idx)
-            self.order[key] = idx
-        return _split_tag(CORES[theme][self.order[key].pop()])[1]
+            pool[:0] = idx
+            fresh = idx
+        i = fresh[-1]
+        pool.remove(i)
+        self.event_used.add((theme, i))
+        return _split_tag(CORES[theme][i])[1]
 
-    def say(self, theme: str, community: str, *, spoken: bool = True) -> str:
+    def say(self, theme: str, community: str, date: dt.date, *, spoken: bool = True,
+            restricted: bool = False) -> str:
+        # after the buses came back, no complaining tail ("We're just cut off.") after praise,
+        # only a neutral one
+        restored = theme == "buses-transport" and date >= BUSES_RESTORED
         for _ in range(400):
-            text = self.core(theme, community)
+            text = self.core(theme, community, date)
             for slot, values in PLACES[community].items():
                 text = text.replace("{" + slot + "}", self.rng.choice(values))
-            if spoken and self.rng.random() < 0.45:
+            if spoken and self.rng.random() < (0.8 if restricted else 0.45):
                 opener = self.rng.choice(OPENERS)
                 text = opener + (text if opener.rstrip()[-1] in ".?" else _lower_first(text))
-            if self.rng.random() < (0.3 if spoken else 0.12):
+            tail = 0.8 if restricted else (0.3 if spoken else 0.12)
+            if self.rng.random() < tail:
                 sep = " " if text[-1] in ".?!" else ". "
-                text = text + sep + self.rng.choice(TAILS[theme])
-            if text not in self.used:
-                self.used.add(text)
-                return text
+                text = text + sep + self.rng.choice(TAILS_RESTORED if restored else TAILS[theme])
+            # no text is said twice; and the words of someone who may not be quoted never turn
+            # up verbatim inside a quotable unit
+            if text in self.used or (any(text in u for u in self.used) if restricted else
+                                     any(r in text for r in self.restricted)):
+                continue
+            self.used.add(text)
+            if restricted:
+                self.restricted.add(text)
+            return text
         raise RuntimeError(f"ran out of distinct utterances for {theme}")
-
-
-def share_out(n: int, weights: dict[str, float]) -> dict[str, int]:
-    """``n`` split in proportion to ``weights`` (largest remainder; deterministic)."""
-    total = sum(weights.values())
-    exact = {k: n * w / total for k, w in weights.items()}
-    counts = {k: int(v) for k, v in exact.items()}
-    rest = n - sum(counts.values())
-    for k in sorted(exact, key=lambda k: (counts[k] - exact[k], k))[:rest]:
-        counts[k] += 1
-    return counts
 
 
 @dataclass
@@ -270,28 +317,83 @@ class Said:
     text: str
 
 
-def plan_event(ev: EventSpec, voices: Voices, rng: random.Random) -> list[Said]:
-    """The substantive utterances of an event, in order, with speakers (no housekeeping)."""
+def _raisers(ev: EventSpec, present: list[str], rng: random.Random) -> dict[str, set[str]]:
+    """Which concerns each participant raises: for each concern, its planted share of the
+    people present (rounded at random), spread so that everyone raises something."""
     date = dt.date.fromisoformat(ev.date)
-    counts = share_out(ev.n, {t: weight(ev.community, t, date) for t in THEMES})
-    themes = [t for t, c in counts.items() for _ in range(c)]
-    rng.shuffle(themes)
-    # people stay on a topic for a while: sort loosely into runs
-    themes.sort(key=lambda t: (list(THEMES).index(t) + rng.random() * 6))
-    spoken = ev.kind in ("txt", "vtt-voice", "vtt-prefix", "srt")
+    raised: dict[str, set[str]] = {p: set() for p in present}
+    for eid, who, theme, _text, _pos in PLANTED:
+        if eid == ev.event_id:
+            raised[who].add(theme)
+    shares = {t: share(ev.community, t, date) for t in THEMES}
+    for theme in sorted(THEMES, key=lambda t: (-shares[t], t)):
+        target = shares[theme] * len(present)
+        k = int(target) + (rng.random() < target - int(target))
+        have = sum(theme in raised[p] for p in present)
+        candidates = [p for p in present if theme not in raised[p]]
+        rng.shuffle(candidates)
+        candidates.sort(key=lambda p: len(raised[p]))  # the quiet ones first
+        for p in candidates[:max(0, k - have)]:
+            raised[p].add(theme)
+    themes = sorted(THEMES)
+    for p in present:
+        if not raised[p]:
+            raised[p].add(rng.choices(themes, [shares[t] for t in themes])[0])
+    return raised
+
+
+def plan_event(ev: EventSpec, voices: Voices, rng: random.Random) -> list[Said]:
+    """The substantive utterances of an event, in order, with speakers (no housekeeping).
+
+    Who raises what is settled first (:func:`_raisers`), so the planted changes show in how many
+    *people* raise a concern, not in how long they talk; then each person says one thing per
+    concern they raise, the talkative ones more, and the things said are loosely grouped by
+    topic with no one speaking twice in a row."""
+    date = dt.date.fromisoformat(ev.date)
     regulars = SPEAKERS[ev.community]
     names = sorted(regulars)
-    k = min(len(names), rng.randint(6, 8))
-    present = rng.sample(names, k)
-    if ev.community == EOP and "Maureen" not in present:
-        present[0] = "Maureen"
-    out: list[Said] = []
-    prev = ""
-    for theme in themes:
-        choices = [p for p in present if p != prev]
-        who = rng.choices(choices, [regulars[p] for p in choices])[0]
-        out.append(Said(who, theme, voices.say(theme, ev.community, spoken=spoken)))
-        prev = who
+    present = rng.sample(names, min(len(names), ev.people))
+    must = [who for eid, who, *_ in PLANTED if eid == ev.event_id]
+    must += [who for eid, who, _level in SPEAKER_CONSENT if eid == ev.event_id]
+    if ev.community == EOP:
+        must.append("Maureen")
+    for who in must:
+        if who not in present:
+            present[next(i for i, p in enumerate(present) if p not in must)] = who
+    raised = _raisers(ev, present, rng)
+    pairs = [(p, t) for p in present for t in sorted(raised[p])]
+    turns = list(pairs)
+    # the rest of the time goes to people (the talkative more), each back on one of their
+    # concerns, up to three times (Maureen, who talks most, six)
+    said = {pt: 1 for pt in pairs}
+    for _ in range(max(0, ev.n - len(pairs))):
+        open_ = [pt for pt in pairs if said[pt] < (6 if regulars[pt[0]] > 2 else 3)]
+        if not open_:
+            break
+        pt = rng.choices(open_, [regulars[p] ** 1.5 / len(raised[p]) for p, _ in open_])[0]
+        said[pt] += 1
+        turns.append(pt)
+    if ev.anonymous:
+        themes = sorted(THEMES)
+        weights = [share(ev.community, t, date) for t in themes]
+        turns += [("", t) for t in rng.choices(themes, weights, k=ev.anonymous)]
+    rng.shuffle(turns)
+    # people stay on a topic for a while: sort loosely into runs
+    order = list(THEMES)
+    turns.sort(key=lambda pt: order.index(pt[1]) + rng.random() * 6)
+    # no one speaks twice in a row (caption readers would merge the two)
+    for i in range(1, len(turns)):
+        if turns[i][0] and turns[i][0] == turns[i - 1][0]:
+            for j in range(i + 1, len(turns)):
+                if turns[j][0] != turns[i - 1][0] and (i + 1 >= len(turns)
+                                                       or turns[j][0] != turns[i + 1][0]):
+                    turns[i], turns[j] = turns[j], turns[i]
+                    break
+    spoken = ev.kind in ("txt", "vtt-voice", "vtt-prefix", "srt")
+    voices.event_used.clear()
+    unquotable = {who for eid, who, _level in SPEAKER_CONSENT if eid == ev.event_id}
+    out = [Said(p, t, voices.say(t, ev.community, date, spoken=spoken, restricted=(
+        ev.event_id in EVENT_CONSENT or p in unquotable))) for p, t in turns]
     if ev.event_id == WITHDRAWN[0]:
         for i, (theme, text) in enumerate(HODAN):
             pos = 8 + 12 * i
@@ -299,14 +401,6 @@ def plan_event(ev: EventSpec, voices: Voices, rng: random.Random) -> list[Said]:
     for eid, who, theme, text, pos in PLANTED:
         if eid == ev.event_id:
             out.insert(pos, Said(who, theme, text))
-    # no one speaks twice in a row (caption readers would merge the two)
-    for i in range(1, len(out)):
-        if out[i].speaker == out[i - 1].speaker:
-            nxt = out[i + 1].speaker if i + 1 < len(out) else ""
-            for p in present:
-                if p not in (out[i - 1].speaker, nxt, WITHDRAWN[1]):
-                    out[i].speaker = p
-                    break
     return out
 
 
@@ -486,7 +580,7 @@ def write_md(ev: EventSpec, items: list[Said], rng: random.Random) -> tuple[str,
         lines += ["", f"## {MD_SECTIONS[theme]}", ""]
         for s in by_theme[theme]:
             key.append((ev.file, len(lines) + 1, theme))
-            if rng.random() < 0.7:
+            if rng.random() < 0.9:
                 lines.append(f"- **{s.speaker}:** {s.text}")
             else:
                 lines.append(f"- {s.text}")
@@ -516,8 +610,7 @@ def write_csv(ev: EventSpec, items: list[Said], rng: random.Random) -> tuple[str
     if ev.kind == "csv-wall":
         w.writerow(["text", "table", "author"])
         for s in items:
-            author = s.speaker if rng.random() < 0.55 else ""
-            w.writerow([s.text, rng.choice(WALL_TABLES[ev.community]), author])
+            w.writerow([s.text, rng.choice(WALL_TABLES[ev.community]), s.speaker])
     else:
         w.writerow(["respondent", "question", "answer", "age_band"])
         for s in items:
