@@ -11,6 +11,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("LISTENLENS_PROGRESS", "0")
+# one embedding cache for the whole test session (content-addressed, safe across xdist workers)
+os.environ.setdefault("LISTENLENS_CACHE",
+                      str(Path(__file__).resolve().parents[1] / ".pytest_cache" / "embeddings"))
 
 PROJECT = Path(__file__).resolve().parents[1]
 EXAMPLE = PROJECT / "corpora" / "examples" / "riverside"

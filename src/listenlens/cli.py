@@ -47,7 +47,8 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     log = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
     result = analyse(args.corpus, out=args.out, formats=formats, codebook=args.codebook,
                      period=args.period, seed=args.seed, title=args.title,
-                     default_consent=args.default_consent, progress=not args.quiet, log=log)
+                     default_consent=args.default_consent, progress=not args.quiet,
+                     cache_dir=False if args.no_cache else (args.cache_dir or True), log=log)
     print(f"{result.corpus.report()}")
     print(f"{len(result.themes.table)} themes; outputs in {args.out}:")
     for path in result.files:
@@ -109,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--default-consent", default="paraphrase",
                    choices=["quote", "paraphrase", "aggregate", "withdrawn"],
                    help="consent for speakers consent.csv does not mention (default: paraphrase)")
+    p.add_argument("--cache-dir", metavar="DIR",
+                   help="embedding cache (default: $LISTENLENS_CACHE or ~/.cache/listenlens)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_analyse)
 
@@ -152,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"listenlens: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into e.g. `head`: not an error of the user's
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("listenlens: interrupted", file=sys.stderr)
         return 130

@@ -12,6 +12,7 @@ It calls the same public functions a notebook calls and writes:
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -21,9 +22,21 @@ from typing import Any
 
 from .corpus import Corpus, load
 
-__all__ = ["analyse", "Analysis", "FORMATS"]
+__all__ = ["analyse", "Analysis", "FORMATS", "default_cache_dir"]
 
 FORMATS = ("html", "docx", "md")
+
+
+def default_cache_dir() -> Path:
+    """Where embeddings are cached between runs: ``$LISTENLENS_CACHE``, else
+    ``$XDG_CACHE_HOME/listenlens``, else ``~/.cache/listenlens``. Vectors are keyed by the model's
+    file hash and the text's SHA-256, so a cache can be shared by any corpora and never mixes
+    models."""
+    env = os.environ.get("LISTENLENS_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "listenlens"
 
 
 def slug(text: str) -> str:
@@ -52,8 +65,12 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
             formats: Sequence[str] = FORMATS, codebook: str | Path | None = None,
             period: str = "quarter", seed: int = 0, title: str | None = None,
             default_consent: str = "paraphrase", progress: bool | None = None,
+            cache_dir: str | Path | None | bool = True,
             log: Callable[[str], None] | None = None) -> Analysis:
     """Run the whole analysis and, when ``out`` is given, write every output into it.
+
+    ``cache_dir``: where embeddings are cached (``True``: :func:`default_cache_dir`; ``False`` or
+    ``None``: no cache), so a re-run embeds only new text.
 
     >>> result = analyse("corpora/examples/riverside", out="out/example")   # doctest: +SKIP
     >>> result.themes.table.head()                                          # doctest: +SKIP
@@ -77,7 +94,9 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
         corpus = load(corpus, default_consent=default_consent, progress=progress)
     say(corpus.report())
     step("load")
-    themes = find_themes(corpus, seed=seed, codebook=codebook, progress=progress)
+    cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
+    themes = find_themes(corpus, seed=seed, codebook=codebook, progress=progress,
+                         cache_dir=cache)
     say(f"{len(themes.table)} themes found")
     step("themes")
     trends = track(themes, period=period, by="community", seed=seed)
