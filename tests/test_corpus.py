@@ -210,7 +210,7 @@ def test_repr_and_html(small_corpus_dir):
 
 
 def test_sources_record_encoding(small_corpus_dir):
-    (small_corpus_dir / "e2.txt").write_bytes("Jo: café\nAmina: naïve\n".encode("cp1252"))
+    (small_corpus_dir / "e2.txt").write_bytes("Jo: café\nAmina: naïve\nDee: déjà vu\n".encode("cp1252"))
     corpus = ll.load(small_corpus_dir)
     src = corpus.sources.set_index("path")
     assert src.loc["e2.txt", "encoding"] == "cp1252"
@@ -227,3 +227,20 @@ def test_withdrawn_words_are_not_kept_in_source_texts(small_corpus_dir, tmp_path
     saved = ll.open_corpus(corpus.save(tmp_path / "s"))
     assert all("recorded" not in t for t in saved.texts.values())
     assert "recorded" in (small_corpus_dir / "e1.txt").read_text()  # the user's file is untouched
+
+
+@pytest.mark.parametrize("level", ["withdrawn", "aggregate", "paraphrase"])
+def test_a_restrictive_consent_row_that_matches_nobody_is_an_error(small_corpus_dir, level):
+    with (small_corpus_dir / "consent.csv").open("a") as fh:
+        fh.write(f"e2,Amnia,{level}\n")  # misspelt: Amina spoke at e2
+    with pytest.raises(CorpusError, match="matches no speaker there") as err:
+        ll.load(small_corpus_dir)
+    assert err.value.file == "consent.csv" and err.value.line == 7
+    assert "Amina" in str(err.value)  # the message lists who did speak
+
+
+def test_an_unmatched_quote_row_is_noted_not_fatal(small_corpus_dir):
+    with (small_corpus_dir / "consent.csv").open("a") as fh:
+        fh.write("e2,Zara,quote\n")
+    corpus = ll.load(small_corpus_dir)
+    assert corpus.params["consent_notes"] == ["consent.csv:7: no speaker 'zara' at 'e2'"]

@@ -128,7 +128,10 @@ def test_csv_auto_detects_text_column_case_and_separator_insensitively() -> None
     text = "Participant,Comment_Body,extra\nA,hello there,1\n"
     (piece,) = pieces(text, parse_csv)
     assert texts(text, [piece], "csv") == ["hello there"]
-    assert piece.speaker == "" and piece.extra == {"Participant": "A", "extra": "1"}
+    # a speaker column is found the same way, so each person is counted once
+    assert piece.speaker == "A" and piece.extra == {"extra": "1"}
+    (anonymous,) = pieces(text, parse_csv, {"speaker_column": ""})
+    assert anonymous.speaker == "" and anonymous.extra == {"Participant": "A", "extra": "1"}
 
 
 def test_csv_without_text_column_names_the_header_line() -> None:

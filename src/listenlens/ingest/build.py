@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..ids import normalise_label, speaker_id, unit_id
 from ..records import Event, Skip, Source, Unit
@@ -34,10 +34,15 @@ class ConsentBook:
     by_speaker: Mapping[tuple[str, str], str]
     by_event: Mapping[str, str]
     default: str = "paraphrase"
+    #: ``(event_id, normalised label)`` keys of ``by_speaker`` that matched a speaker when loading.
+    used: set[tuple[str, str]] = field(default_factory=set, compare=False)
+    #: Line of consent.csv each ``by_speaker`` key came from (for error messages).
+    lines: Mapping[tuple[str, str], int] = field(default_factory=dict, compare=False)
 
     def resolve(self, event_id: str, label: str) -> tuple[str, str]:
         key = (event_id, normalise_label(label))
         if label and key in self.by_speaker:
+            self.used.add(key)
             return self.by_speaker[key], "speaker"
         if event_id in self.by_event:
             return self.by_event[event_id], "event"

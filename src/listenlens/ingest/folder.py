@@ -116,6 +116,32 @@ def read_events(root: Path) -> tuple[list[Event], dict[str, dict[str, Any]]]:
     return events, how
 
 
+def check_consent_matched(consent: ConsentBook, units: list[Unit]) -> list[str]:
+    """Consent rows that matched no speaker at their event.
+
+    A restrictive row (``paraphrase``, ``aggregate``, ``withdrawn``) that matches nobody is an
+    error: a misspelt name would otherwise leave that person quoted. An unmatched ``quote`` row
+    is harmless and returned as a note."""
+    notes = []
+    speakers: dict[str, set[str]] = {}
+    for u in units:
+        if u.speaker:
+            speakers.setdefault(u.event_id, set()).add(u.speaker)
+    for key, level in consent.by_speaker.items():
+        if key in consent.used:
+            continue
+        event_id, label = key
+        if level == "quote":
+            notes.append(f"consent.csv:{consent.lines.get(key)}: no speaker {label!r} at {event_id!r}")
+            continue
+        known = ", ".join(sorted(speakers.get(event_id, set()))) or "none with a name"
+        raise CorpusError(f"consent {level!r} for speaker {label!r} at event {event_id!r} "
+                          "matches no speaker there, so it could not be applied; check the "
+                          f"spelling (speakers at that event: {known})", file="consent.csv",
+                          line=consent.lines.get(key))
+    return notes
+
+
 def read_consent(root: Path, event_ids: set[str], default: str) -> ConsentBook:
     """Consent from ``root/consent.csv`` (optional). A row with an empty or ``*`` speaker sets the
     event's default."""
@@ -147,7 +173,7 @@ def read_consent(root: Path, event_ids: set[str], default: str) -> ConsentBook:
             by_event[eid] = level
         else:
             by_speaker[key] = level
-    return ConsentBook(by_speaker, by_event, default)
+    return ConsentBook(by_speaker, by_event, default, lines=seen)
 
 
 def _read_source(root: Path, rel: str, event: Event, reader: Reader, options: Mapping[str, Any],
@@ -215,9 +241,12 @@ def load_folder(root: str | Path, *, default_consent: str = "paraphrase",
         units.extend(u)
         skips.extend(s)
     skips.extend(_unlisted(root, {f for e in events for f in e.files}))
+    notes = check_consent_matched(consent, units)
+    params: dict[str, Any] = {"default_consent": default_consent}
+    if notes:
+        params["consent_notes"] = notes
     return {"events": events, "units": units, "skipped": skips, "sources": sources,
-            "texts": texts, "root": str(root.resolve()),
-            "params": {"default_consent": default_consent}}
+            "texts": texts, "root": str(root.resolve()), "params": params}
 
 
 def load_file(path: str | Path, *, reader: str | None = None, event_id: str | None = None,

@@ -6,7 +6,8 @@ reader options (all optional; from ``reader_options`` or the same-named columns 
 - ``text_column``: the text. When not given, the first header (case-insensitive, ``_`` and spaces
   read as ``-``) among :data:`TEXT_COLUMNS` is used; none found is a
   :class:`~listenlens.errors.ParseError` naming the header line.
-- ``speaker_column`` -> ``speaker``; ``group_column`` -> ``context``; ``id_column`` ->
+- ``speaker_column`` -> ``speaker`` (when not given, the first header among
+  :data:`SPEAKER_COLUMNS` is used, so each person is counted once); ``group_column`` -> ``context``; ``id_column`` ->
   ``extra["row_id"]``; ``time_column`` -> ``time_start`` when it reads as seconds or a clock
   time (``01:02:03``), else kept as ``extra["time"]``.
 - Every other column is kept in ``extra`` under its header name.
@@ -49,6 +50,11 @@ __all__ = ["READERS", "CSV_READER", "JSONL_READER", "POLIS_READER", "TEXT_COLUMN
 #: Header names tried, in this order, when no ``text_column`` is given.
 TEXT_COLUMNS = ("text", "comment", "comments", "response", "answer", "note", "notes", "body",
                 "content", "comment-body", "feedback", "sticky")
+#: Headers taken as the speaker column when ``speaker_column`` is not given (normalised as for
+#: text columns). Give ``speaker_column=""`` to read every row as a different, unnamed person.
+SPEAKER_COLUMNS = ("speaker", "speaker-name", "name", "participant", "participant-id",
+                   "respondent", "respondent-id", "author", "author-id", "person", "who",
+                   "pseudonym")
 OPTION_NAMES = ("text_column", "speaker_column", "time_column", "group_column", "id_column")
 _CLOCK = re.compile(r"^\d+(?:\.\d+)?$|^\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d+)?$")
 _JSON_WS = " \t\n\r"
@@ -184,6 +190,13 @@ def _roles(header: Sequence[str], options: Mapping[str, Any], path: str,
         name = options.get(f"{role}_column")
         if name:
             roles[role] = _find_column(header, str(name), f"{role}_column", path, line)
+    if "speaker" not in roles and options.get("speaker_column") is None:
+        # without a speaker every row counts as a different person: find one when it is there
+        norm = [_norm(h) for h in header]
+        for name in SPEAKER_COLUMNS:
+            if name in norm and norm.index(name) != roles["text"]:
+                roles["speaker"] = norm.index(name)
+                break
     return roles
 
 

@@ -263,7 +263,8 @@ def build_manifest(corpus: Corpus, *, params: Mapping[str, Any] | None = None,
     if run:
         stage_params["run"] = run
     if curation_log is None:
-        curation_log = _records(getattr(themes, "curation_log", None))
+        log = getattr(themes, "curation_log", None)
+        curation_log = _records(log if log is not None else getattr(themes, "log", None))
     if models is None:
         infos = [model_info(MINILM_MODEL), model_info(SPACY_MODEL)]
     elif isinstance(models, Mapping):
