@@ -25,7 +25,8 @@ def _offline() -> None:
 def _cmd_load(args: argparse.Namespace) -> int:
     from .corpus import load
 
-    corpus = load(args.corpus, default_consent=args.default_consent, progress=not args.quiet)
+    corpus = load(args.corpus, default_consent=args.default_consent,
+                    progress=False if args.quiet else None)
     print(corpus.report())
     if args.verbose:
         print()
@@ -47,7 +48,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     log = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
     result = analyse(args.corpus, out=args.out, formats=formats, codebook=args.codebook,
                      period=args.period, seed=args.seed, title=args.title,
-                     default_consent=args.default_consent, progress=not args.quiet,
+                     default_consent=args.default_consent, progress=False if args.quiet else None,
                      cache_dir=False if args.no_cache else (args.cache_dir or True), log=log)
     print(f"{result.corpus.report()}")
     print(f"{len(result.themes.table)} themes; outputs in {args.out}:")

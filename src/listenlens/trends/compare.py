@@ -1,7 +1,7 @@
 """Which themes are distinctive to which group (community by default).
 
 For every group and theme: the pooled share in the group (all periods) against the pooled share
-in every other group, the difference in percentage points with a clustered bootstrap percentile
+in every other group, the difference in percentage points with a clustered bootstrap-t
 interval (events resampled within the group and within the rest), and a two-sided permutation
 p-value (which events belong to the group is reshuffled, group size kept). All p-values of one
 call are adjusted together with Benjamini-Hochberg. A theme is *more* raised in a group when the

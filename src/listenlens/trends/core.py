@@ -63,7 +63,7 @@ def track(themes: ThemesLike, *, period: str = "quarter", by: str | None = "comm
     or ``"event"``. ``by``: ``"community"``, any unit column, event column or event metadata key,
     or ``None``. ``count``: ``"speakers"`` (one per person per event per theme; the default) or
     ``"utterances"``. Cells resting on fewer than ``k_min`` people are suppressed. Intervals are
-    ``level`` percentile intervals from ``n_boot`` resamples of events, seeded by ``seed``.
+    ``level`` bootstrap-t intervals from ``n_boot`` resamples of events, seeded by ``seed``.
     ``secondary=True`` also counts secondary theme assignments.
 
     >>> trends = track(themes, period="quarter", by="community")  # doctest: +SKIP
@@ -353,7 +353,7 @@ class Trends:
     def _summary(self) -> str:
         p = self.params
         span = f"{period_name(self.periods[0])} to {period_name(self.periods[-1])}"
-        return (f"{len(self.theme_ids)} themes, {len(self.periods)} {p['period']}s ({span}), "
+        return (f"{len(self.theme_ids)} themes, {len(self.periods)} {p['period']}{'' if len(self.periods) == 1 else 's'} ({span}), "
                 f"{len(self.groups)} group(s) by {p['by']}, counting {p['count']}")
 
     def __repr__(self) -> str:

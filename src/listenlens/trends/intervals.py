@@ -78,7 +78,7 @@ def collapse(keys: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, list[np
 
 @dataclass(frozen=True)
 class Prevalence:
-    """Per-cell pooled share and percentile interval (arrays of shape (cells, themes))."""
+    """Per-cell pooled share and bootstrap-t interval (arrays of shape (cells, themes))."""
 
     n: np.ndarray
     total: np.ndarray
