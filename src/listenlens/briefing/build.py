@@ -42,7 +42,8 @@ from .content import (
 from .quotes import QuotePicker
 from .tally import Tally, columns, lower_first, people_phrase
 
-__all__ = ["Briefing", "brief", "build_content", "REQUEST_PATTERN", "evidence_path"]
+__all__ = ["Briefing", "brief", "build_content", "REQUEST_PATTERN", "REQUEST_PROMPT",
+           "is_request", "evidence_path"]
 
 #: Request language: a unit matching this is counted under "what people asked for".
 REQUEST_PATTERN = re.compile(
@@ -51,6 +52,28 @@ REQUEST_PATTERN = re.compile(
     r"|\bcould\s+(?:you|they|we|the)\b|\bcan\s+(?:you|they|we)\b|\bask(?:ing)?\s+for\b"
     r"|\bwhy\s+(?:can't|don't|won't)\b|\bthere\s+needs?\s+to\s+be\b|\bneeds?\s+to\b",
     re.IGNORECASE)
+
+#: A prompt that asks for wishes: every answer to it (a unit whose ``context`` matches, e.g. a
+#: survey column or sticky-note wall headed "What would help?") counts as a request.
+REQUEST_PROMPT = re.compile(
+    r"\bwhat\s+would\s+(?:help|make|you\s+like|improve)\b|\bwhat\s+(?:should|could|needs?)\b"
+    r"|\b(?:wish(?:es)?|suggestions?|ideas?|improve(?:ments?)?|asks?|requests?|priorities)\b"
+    r"|\bone\s+thing\b|\bif\s+you\s+could\b",
+    re.IGNORECASE)
+
+
+def is_request(text: str, context: str = "") -> bool:
+    """Whether a unit asks for something: request wording in it, or an answer to a prompt that
+    asks for wishes.
+
+    >>> is_request("We need a bus to the hospital.")
+    True
+    >>> is_request("A bus to the hospital.", context="What would help?")
+    True
+    >>> is_request("The bus is late.")
+    False
+    """
+    return bool(REQUEST_PATTERN.search(text) or (context and REQUEST_PROMPT.search(context)))
 
 _VERSIONED = ("pandas", "numpy", "scikit-learn", "bertopic", "sentence-transformers", "spacy",
               "python-docx", "jinja2", "matplotlib")
@@ -200,7 +223,7 @@ def _asks(tally: Tally, picker: QuotePicker, limit: int, n_examples: int,
           shown: set[str]) -> tuple[Ask, ...]:
     by_theme: dict[str, list[Any]] = defaultdict(list)
     for tid, units in tally.units_by_theme().items():
-        by_theme[tid] = [u for u in units if REQUEST_PATTERN.search(u.text)]
+        by_theme[tid] = [u for u in units if is_request(u.text, getattr(u, "context", ""))]
     ranked = sorted((t for t in by_theme if by_theme[t]),
                     key=lambda t: (-tally.people(by_theme[t]), tally.labels.get(t, t)))
     out = []
