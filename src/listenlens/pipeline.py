@@ -7,7 +7,8 @@ It calls the same public functions a notebook calls and writes:
 - ``community/<community>.html`` / ``.docx`` — a "you said, we heard" summary per community;
 - ``tables/*.csv`` and ``tables.xlsx`` — themes, trends, shifts, community comparison, quotes;
 - ``charts/*.png`` / ``*.svg`` — the charts the briefing uses;
-- ``manifest.json`` and ``prov.json`` — the run manifest and its W3C PROV-JSON lineage.
+- ``manifest.json`` and ``prov.json`` — the run manifest (inputs, versions, parameters, seeds,
+  every file written with its SHA-256, step timings) and its W3C PROV-JSON lineage.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,13 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     if out is not None:
         result.files = _write(result, Path(out), formats, say)
         step("write")
+        # the manifest records every file written (with its hash), the step times, the end time
+        result.manifest = replace(manifest.with_outputs(*result.files, stage="analyse"),
+                                  timings=dict(timings)).finish()
+        result.files += [result.manifest.save(Path(out) / "manifest.json"),
+                         result.manifest.save_prov(Path(out) / "prov.json")]
+    else:
+        result.manifest = replace(manifest, timings=dict(timings)).finish()
     return result
 
 
@@ -148,8 +156,6 @@ def _write(result: Analysis, out: Path, formats: Sequence[str],
             _excel_safe(frame).to_excel(xl, sheet_name=name[:31], index=False)
     files.append(out / "tables.xlsx")
     files.extend(result.trends.save_charts(out / "charts"))
-    files.append(result.manifest.save(out / "manifest.json"))
-    files.append(result.manifest.save_prov(out / "prov.json"))
     say(f"wrote {len(files)} files to {out}")
     return files
 

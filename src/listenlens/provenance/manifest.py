@@ -140,6 +140,8 @@ class RunManifest:
     finished: str = ""
     researcher: str = ""
     corpus_counts: dict[str, int] = field(default_factory=dict)
+    #: Seconds each stage took (``load``, ``themes``, ``trends``, ``briefing``, ``write``).
+    timings: dict[str, float] = field(default_factory=dict)
 
     # --- updating -------------------------------------------------------------------------
     def finish(self, when: str | None = None) -> RunManifest:
