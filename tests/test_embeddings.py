@@ -124,3 +124,16 @@ def test_minilm_is_offline_normalised_and_named_by_its_files(minilm, tmp_path):
     cached = EmbeddingCache(tmp_path).encode(minilm, ["The bus to the hospital was cancelled "
                                                       "again."])
     assert np.allclose(cached[0], x[2], atol=1e-5)
+
+
+def test_cache_recovers_when_another_process_compacts_its_shards(tmp_path):
+    emb = HashingEmbedder(dim=16)
+    mine = EmbeddingCache(tmp_path)
+    mine.encode(emb, ["one", "two"])
+    other = EmbeddingCache(tmp_path, max_shards=1)
+    other.encode(emb, ["three"])  # two shards on disk: the other process compacts them
+    assert len(list(tmp_path.rglob("shard-*.npy"))) == 1
+    mine._arrays.clear()  # force reading from disk, where the old shard is gone
+    again = mine.encode(emb, ["one", "three"])
+    assert np.array_equal(again, emb.encode(["one", "three"]))
+    assert set(mine.get(emb, ["two", "four"])) == {"two"}

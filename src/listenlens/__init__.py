@@ -4,7 +4,9 @@ Turns transcripts and notes from community listening events into themes, priorit
 briefings that stay attributable to the communities who spoke.
 
 >>> import listenlens as ll
->>> corpus = ll.load("corpora/examples/riverside")   # doctest: +SKIP
+>>> corpus = ll.load("corpora/examples/riverside")
+>>> corpus.check_spans()          # every unit re-derives from its source file
+[]
 """
 
 from .briefing import Briefing, brief, community_summaries, save_summaries

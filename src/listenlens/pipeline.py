@@ -73,8 +73,9 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     ``cache_dir``: where embeddings are cached (``True``: :func:`default_cache_dir`; ``False`` or
     ``None``: no cache), so a re-run embeds only new text.
 
-    >>> result = analyse("corpora/examples/riverside", out="out/example")   # doctest: +SKIP
-    >>> result.themes.table.head()                                          # doctest: +SKIP
+    >>> result = analyse("corpora/examples/riverside", out="out/example")
+    >>> sorted(p.name for p in result.files if p.parent.name == "example")[:3]
+    ['briefing.docx', 'briefing.html', 'briefing.md']
     """
     from .briefing import brief
     from .provenance import build_manifest

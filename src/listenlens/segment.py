@@ -48,7 +48,9 @@ class Segmenter:
     - ``max_chars``: units shorter than this are left whole (most short turns are one thought).
     - ``kinds``: unit kinds to cut (others pass through unchanged).
 
-    >>> sentences = Segmenter(min_chars=25).run(corpus)   # doctest: +SKIP
+    >>> sentences = Segmenter(min_chars=25).run(corpus)
+    >>> len(sentences) > len(corpus), sentences.check_spans()
+    (True, [])
     """
 
     def __init__(self, *, model: str = SPACY_MODEL, min_chars: int = 25, max_chars: int = 120,

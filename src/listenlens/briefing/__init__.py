@@ -4,10 +4,12 @@ One content model (:mod:`listenlens.briefing.content`) feeds three renderers: se
 HTML, DOCX and Markdown. Each export carries the evidence block that
 :func:`listenlens.provenance.verify` re-derives.
 
->>> import listenlens as ll                                    # doctest: +SKIP
->>> b = ll.brief(themes, trends, title="What we heard")        # doctest: +SKIP
->>> b.save("out/briefing.html")                                # doctest: +SKIP
->>> save_summaries(community_summaries(themes), "out/summaries")  # doctest: +SKIP
+>>> import listenlens as ll
+>>> b = ll.brief(themes, trends, title="What we heard")
+>>> b.save("out/briefing.html").name
+'briefing.html'
+>>> len(save_summaries(community_summaries(themes), "out/summaries"))   # 4 communities x 2
+8
 """
 
 from .build import REQUEST_PATTERN, Briefing, brief, build_content, evidence_path

@@ -5,8 +5,9 @@ sentences, no jargon, large type. Rates are given as "about 4 in every 10 people
 at least :data:`MIN_PEOPLE` people are behind them; otherwise only the count is said. Summaries
 count; they never quote.
 
->>> summaries = community_summaries(themes)                  # doctest: +SKIP
->>> save_summaries(summaries, "out/summaries")               # doctest: +SKIP
+>>> summaries = community_summaries(themes)
+>>> sorted(p.suffix for p in save_summaries(summaries, "out/summaries"))[:2]
+['.docx', '.docx']
 """
 
 from __future__ import annotations

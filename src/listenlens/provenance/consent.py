@@ -43,7 +43,8 @@ def quotable(units: pd.DataFrame, *, include_facilitators: bool = False) -> pd.S
 
     Only ``consent == "quote"``; facilitators are left out unless ``include_facilitators``.
 
-    >>> corpus.units[quotable(corpus.units)]        # doctest: +SKIP
+    >>> corpus.units[quotable(corpus.units)].consent.unique().tolist()
+    ['quote']
     """
     mask = units["consent"].eq("quote")
     if not include_facilitators:
@@ -64,8 +65,8 @@ def quote_text(unit: Unit | str, corpus: Corpus, *, nlp: Any = None) -> str:
     The text is re-derived from the source (``span_text``) and then redacted; a unit with any
     other consent raises :class:`~listenlens.errors.ConsentError`.
 
-    >>> quote_text("u-ca7717b972456950", corpus)     # doctest: +SKIP
-    'The damp in the back bedroom is back, and the landlord blames us.'
+    >>> quote_text(uid, corpus) == redact(corpus.unit(uid).text).text
+    True
     """
     u = corpus.unit(unit) if isinstance(unit, str) else unit
     if u.consent != "quote":
@@ -87,7 +88,9 @@ def withdraw(corpus: Corpus, *, speaker_id: str | None = None, event_id: str | N
     in ``corpus.params["withdrawals"]``, which changes ``corpus.input_hash``, so outputs built
     before it are stale (:func:`is_stale`).
 
-    >>> corpus = withdraw(corpus, speaker="Amina", event_id="e1")   # doctest: +SKIP
+    >>> after = withdraw(corpus, speaker="Maureen")
+    >>> len(after) < len(corpus), "Maureen" in set(after.units.speaker)
+    (True, False)
     """
     if speaker_id is None and event_id is None and speaker is None:
         raise TypeError("withdraw() needs speaker_id=, speaker= or event_id=")
@@ -167,7 +170,7 @@ def stale_reason(record: Any, corpus: Corpus) -> str | None:
 def is_stale(record: Any, corpus: Corpus) -> bool:
     """Whether an output (manifest, evidence block or input hash) predates the corpus as it is.
 
-    >>> is_stale(manifest, withdraw(corpus, speaker="Amina"))   # doctest: +SKIP
-    True
+    >>> is_stale(manifest, corpus), is_stale(manifest, withdraw(corpus, speaker="Maureen"))
+    (False, True)
     """
     return stale_reason(record, corpus) is not None

@@ -164,6 +164,7 @@ class RunManifest:
         text = json.dumps(self.to_dict(), indent=indent, sort_keys=True, default=str,
                           ensure_ascii=False)
         if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
             Path(path).write_text(text + "\n", encoding="utf-8")
         return text
 
@@ -199,6 +200,7 @@ class RunManifest:
         text = json.dumps(self.to_prov(), indent=indent, sort_keys=True, ensure_ascii=False,
                           default=str)
         if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
             Path(path).write_text(text + "\n", encoding="utf-8")
         return text
 
@@ -244,8 +246,9 @@ def build_manifest(corpus: Corpus, *, params: Mapping[str, Any] | None = None,
     not given. ``models`` names the models used (default: the packaged MiniLM and spaCy models),
     or maps a label to a path of model files.
 
-    >>> m = build_manifest(corpus, params={"find_themes": {"min_size": 5}}, seeds={"themes": 0})  # doctest: +SKIP
-    >>> m.finish().save_prov("out/prov.json")                                                     # doctest: +SKIP
+    >>> m = build_manifest(corpus, params={"find_themes": {"min_size": 5}}, seeds={"themes": 0})
+    >>> m.finish().save_prov("out/prov.json").name
+    'prov.json'
     """
     from .. import __version__
 

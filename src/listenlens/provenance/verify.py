@@ -366,8 +366,9 @@ def verify(output_path: str | Path, corpus: Corpus | str | Path, *, strict: bool
     Raises :class:`~listenlens.errors.VerificationError` with the first mismatches when
     ``strict`` (the default); otherwise returns the report.
 
-    >>> verify("out/briefing.html", corpus)         # doctest: +SKIP
-    VerifyReport(...)
+    >>> path = brief(themes, trends, title="What we heard").save("out/briefing.html")
+    >>> verify(path, corpus).ok
+    True
     """
     corpus = _as_corpus(corpus)
     path = Path(output_path)

@@ -1,9 +1,12 @@
 """Trends: how often themes were raised over time and between groups, with honest uncertainty.
 
->>> import listenlens as ll                                              # doctest: +SKIP
->>> trends = ll.track(themes, period="quarter", by="community")          # doctest: +SKIP
->>> trends.table, trends.shifts(), trends.compare()                      # doctest: +SKIP
->>> trends.save_charts("out/charts")                                     # doctest: +SKIP
+>>> import listenlens as ll
+>>> trends = ll.track(themes, period="year", by="community")
+>>> trends.table.columns[:4].tolist()
+['period', 'period_start', 'group', 'theme_id']
+>>> shifts, differences = trends.shifts(), trends.compare()
+>>> sorted({p.suffix for p in trends.save_charts("out/charts")})
+['.png', '.svg']
 
 Modules: :mod:`~listenlens.trends.counting` (what counts as evidence),
 :mod:`~listenlens.trends.intervals` (clustered bootstrap, permutation tests, Benjamini-Hochberg),

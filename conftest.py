@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -13,9 +14,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("LISTENLENS_PROGRESS", "0")
 # one embedding cache for the whole test session (content-addressed, safe across xdist workers)
 os.environ.setdefault("LISTENLENS_CACHE",
-                      str(Path(__file__).resolve().parents[1] / ".pytest_cache" / "embeddings"))
+                      str(Path(__file__).resolve().parent / ".pytest_cache" / "embeddings"))
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parent
 EXAMPLE = PROJECT / "corpora" / "examples" / "riverside"
 
 
@@ -86,3 +87,44 @@ def small_corpus_dir(tmp_path: Path) -> Path:
             {"event_id": "e2", "speaker": "Dee", "consent": "paraphrase"},
         ],
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _doctest_objects() -> dict:
+    """The objects the docstring examples use: the example corpus, its themes and trends.
+
+    Built once per test process, with the session's embedding cache, when a doctest first
+    needs them."""
+    import listenlens as ll
+
+    corpus = ll.load(EXAMPLE)
+    themes = ll.find_themes(corpus, seed=0, cache_dir=os.environ["LISTENLENS_CACHE"])
+    trends = ll.track(themes, period="year", by="community")
+    quotable_ids = [u.unit_id for u in corpus if u.consent == "quote" and u.role == "participant"]
+    from listenlens.provenance import quote_text
+
+    return {"ll": ll, "brief": ll.brief, "quote_text": quote_text, "corpus": corpus, "themes": themes, "trends": trends,
+            "manifest": ll.build_manifest(corpus, themes=themes, trends=trends),
+            "tid": themes.table.theme_id.iloc[0], "uid": quotable_ids[0]}
+
+
+@pytest.fixture(autouse=True)
+def _doctest_setting(request):
+    """Docstring examples run in a fresh folder that holds ``corpora/`` (a link to the project's),
+    so they read the example corpus by its documented path and write ``out/`` nowhere in the
+    repository; names they use without defining (``corpus``, ``themes``, ``trends``, ``tid``,
+    ``uid``, ``manifest``) are the example corpus's."""
+    from _pytest.doctest import DoctestItem
+
+    if not isinstance(request.node, DoctestItem):
+        yield
+        return
+    tmp = request.getfixturevalue("tmp_path")
+    (tmp / "corpora").symlink_to(PROJECT / "corpora", target_is_directory=True)
+    source = "\n".join(ex.source for ex in request.node.dtest.examples)
+    if any(name in source for name in ("corpus", "themes", "trends", "manifest", "tid", "uid")):
+        request.node.dtest.globs.update(
+            {k: v for k, v in _doctest_objects().items() if k not in request.node.dtest.globs})
+    monkey = request.getfixturevalue("monkeypatch")
+    monkey.chdir(tmp)
+    yield
