@@ -55,6 +55,14 @@ def write_corpus(root: Path, events: list[dict[str, str]], files: dict[str, str 
     return root
 
 
+@pytest.fixture(scope="session")
+def nlp():
+    """The redaction spaCy pipeline (tok2vec + ner), loaded once per test process."""
+    from listenlens.provenance.redact import ner_pipeline
+
+    return ner_pipeline()
+
+
 @pytest.fixture
 def small_corpus_dir(tmp_path: Path) -> Path:
     """Two communities, three events, txt transcripts, consent with all levels."""

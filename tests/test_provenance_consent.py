@@ -15,13 +15,6 @@ from listenlens.provenance import (
     withdraw,
     withdrawal_log,
 )
-from listenlens.provenance.redact import ner_pipeline
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    """The redaction spaCy pipeline, loaded once for the whole test session."""
-    return ner_pipeline()
 
 
 @pytest.fixture

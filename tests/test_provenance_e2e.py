@@ -24,14 +24,8 @@ from listenlens.provenance import (
     verify,
     withdraw,
 )
-from listenlens.provenance.redact import SPACY_MODEL, ner_pipeline
+from listenlens.provenance.redact import SPACY_MODEL
 from listenlens.provenance.verify import document_text
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    """The redaction spaCy pipeline, loaded once for the whole test session."""
-    return ner_pipeline()
 
 
 @pytest.fixture(params=["small", "example"])

@@ -17,12 +17,6 @@ from listenlens.provenance.redact import (
 )
 
 
-@pytest.fixture(scope="session")
-def nlp():
-    """The redaction spaCy pipeline, loaded once for the whole test session."""
-    return ner_pipeline()
-
-
 @pytest.mark.parametrize(("text", "expected"), [
     ("Ring me on 07700 900123 tonight.", "Ring me on [phone] tonight."),
     ("The office is 0113 496 0000.", "The office is [phone]."),

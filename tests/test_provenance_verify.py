@@ -19,14 +19,7 @@ from listenlens.provenance import (
     verify,
     withdraw,
 )
-from listenlens.provenance.redact import ner_pipeline
 from listenlens.provenance.verify import document_text, read_evidence_block
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    """The redaction spaCy pipeline, loaded once for the whole test session."""
-    return ner_pipeline()
 
 
 @pytest.fixture
