@@ -280,3 +280,19 @@ def test_save_and_open_give_identical_results(fitted, tmp_path):
     (path / "assignments.parquet").write_bytes(b"changed")
     with pytest.raises(ll.CorpusError, match="hash mismatch"):
         open_themes(path)
+
+
+def test_class_tfidf_equals_bertopic_weighting():
+    import scipy.sparse as sp
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    from listenlens.themes.labels import class_tfidf
+
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(0.3, size=(7, 400))
+    counts[:, 0] += 1
+    x = sp.csr_matrix(counts)
+    theirs = np.asarray(ClassTfidfTransformer(reduce_frequent_words=True).fit(x)
+                        .transform(x).todense())
+    np.testing.assert_allclose(class_tfidf(x), theirs, rtol=1e-12, atol=1e-12)
+    assert not np.isnan(class_tfidf(np.zeros((2, 3)))).any()

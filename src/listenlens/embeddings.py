@@ -394,11 +394,33 @@ class EmbeddingCache:
         for text in texts:
             hit = index.get(text_key(text))
             if hit is not None:
-                found[text] = self._shard(embedder.name, hit[0])[hit[1]]
+                try:
+                    found[text] = self._shard(embedder.name, hit[0])[hit[1]]
+                except FileNotFoundError:  # compacted by another process: ask again
+                    self._forget(embedder.name)
+                    return self.get(embedder, texts)
         return found
 
     def encode(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for ``texts``: cached ones read, the rest computed once and stored."""
+        """Vectors for ``texts``: cached ones read, the rest computed once and stored.
+
+        Safe with several processes sharing the folder: writes are atomic, and when another
+        process compacts the shards away under this one, the index is re-read and the lookup
+        retried.
+        """
+        for _ in range(3):
+            try:
+                return self._encode(embedder, texts)
+            except FileNotFoundError:
+                self._forget(embedder.name)
+        return self._encode(embedder, texts)
+
+    def _forget(self, name: str) -> None:
+        self._index.pop(name, None)
+        for memo in [m for m in self._arrays if m[0] == name]:
+            del self._arrays[memo]
+
+    def _encode(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
         name, dim = embedder.name, embedder.dim
         index = self._load_index(name, dim)
         keys = [text_key(t) for t in texts]

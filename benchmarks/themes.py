@@ -1,0 +1,379 @@
+"""Theme discovery benchmark: listenlens defaults vs plain BERTopic vs scikit-learn LDA.
+
+Run ``python benchmarks/themes.py`` (``--quick`` for the synthetic and example corpora only).
+Prints one table (adjusted Rand index, NMI, share unassigned, topic diversity, NPMI coherence,
+number of themes against the truth, wall time), the cached re-run time, the Polis Bowling Green
+labels with their top quotes, and which targets are met. Not a timed test.
+
+Every method gets the same MiniLM embeddings (cached under ``benchmarks/.cache/``, gitignored).
+Plain BERTopic is ``BERTopic(embedding_model=<the loaded MiniLM>, umap_model=UMAP(<BERTopic's
+own defaults>, random_state=seed))``; LDA is told the true number of themes (an advantage the
+others do not get). Scores are over substantive units (the truth's ``housekeeping`` excluded);
+unassigned units and BERTopic's outlier topic count as one cluster, as they would in use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("LISTENLENS_PROGRESS", "0")
+warnings.filterwarnings("ignore")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+CACHE = HERE / ".cache"
+SHARED = Path(os.environ.get("LISTENLENS_SHARED", PROJECT.parent / "shared"))
+sys.path.insert(0, str(PROJECT / "src"))
+
+import listenlens as ll  # noqa: E402
+from listenlens.embeddings import CallableEmbedder, EmbeddingCache, MiniLMEmbedder  # noqa: E402
+from listenlens.themes import ThemeModel  # noqa: E402
+from listenlens.themes.labels import EXTRA_STOP_WORDS  # noqa: E402
+
+
+@dataclass
+class Case:
+    """One benchmark corpus: the corpus, the true theme per unit id (None when unknown)."""
+
+    name: str
+    corpus: ll.Corpus
+    truth: pd.Series | None
+    params: dict[str, Any]
+
+
+# --- corpora ----------------------------------------------------------------------------------
+
+def _truth_from_key(corpus: ll.Corpus, key: pd.DataFrame) -> pd.Series:
+    merged = corpus.units[["unit_id", "source", "line"]].merge(key, on=["source", "line"],
+                                                               how="left")
+    return merged.set_index("unit_id")["theme"].fillna("?")
+
+
+def synthetic_case(n_units: int, seed: int) -> Case:
+    from listenlens.synthetic import make_corpus
+
+    root = CACHE / f"synthetic-{n_units}-{seed}"
+    if not (root / "events.csv").is_file():
+        make_corpus(root, n_units=n_units, seed=seed)
+    corpus = ll.load(root, progress=False)
+    key = pd.read_csv(root / "_key" / "themes.csv")
+    return Case("synthetic (make_corpus)", corpus, _truth_from_key(corpus, key), {})
+
+
+def example_case() -> Case | None:
+    root = PROJECT / "corpora" / "examples" / "riverside"
+    if not (root / "_key" / "themes.csv").is_file():
+        print(f"(skipped: example corpus key not found at {root}/_key/themes.csv)")
+        return None
+    corpus = ll.load(root, progress=False)
+    key = pd.read_csv(root / "_key" / "themes.csv")
+    return Case("example riverside", corpus, _truth_from_key(corpus, key), {})
+
+
+def banking_case(granularity: str) -> Case | None:
+    path = SHARED / "corpora" / "banking77" / "test.csv"
+    if not path.is_file():
+        print(f"(skipped: BANKING77 not found at {path})")
+        return None
+    df = pd.read_csv(path)
+    root = CACHE / "banking77"
+    if not (root / "events.csv").is_file():
+        root.mkdir(parents=True, exist_ok=True)
+        text = "".join(f"Customer: {' '.join(t.split())}\n" for t in df["text"])
+        (root / "test.txt").write_text(text, encoding="utf-8")
+        (root / "events.csv").write_text(
+            "event_id,community,date,place,format,file,facilitator\n"
+            "b77,Bank customers,2020-01-01,,,test.txt,\n", encoding="utf-8")
+    corpus = ll.load(root, progress=False)
+    key = pd.DataFrame({"source": "test.txt", "line": np.arange(1, len(df) + 1),
+                        "theme": df["category"]})
+    return Case(f"BANKING77 ({granularity})", corpus, _truth_from_key(corpus, key),
+                {"granularity": granularity})
+
+
+# --- methods ----------------------------------------------------------------------------------
+
+def precomputed(minilm: MiniLMEmbedder, texts: list[str], x: np.ndarray) -> CallableEmbedder:
+    """The MiniLM embedder answering from precomputed vectors (same name, same vectors)."""
+    table = dict(zip(texts, x))
+
+    def fn(batch: list[str]) -> np.ndarray:
+        missing = [t for t in batch if t not in table]
+        if missing:
+            table.update(zip(missing, minilm.encode(missing)))
+        return np.stack([table[t] for t in batch])
+
+    return CallableEmbedder(fn, name=minilm.name, dim=minilm.dim)
+
+
+def run_listenlens(case: Case, x: np.ndarray, minilm: MiniLMEmbedder, seed: int
+                   ) -> dict[str, Any]:
+    texts = [u.text for u in case.corpus.unit_records]
+    t = time.perf_counter()
+    themes = ThemeModel(seed=seed, embedder=precomputed(minilm, texts, x),
+                        **case.params).fit(case.corpus).themes_
+    wall = time.perf_counter() - t
+    prim = themes.primary()
+    kw = {tid: _unigrams(k) for tid, k in zip(themes.table.theme_id, themes.table.keywords)}
+    return {"labels": prim.to_numpy(), "n_topics": len(themes.table), "keywords": kw,
+            "unassigned": prim.eq("t-unassigned").to_numpy(),
+            "housekeeping": prim.eq("t-housekeeping").to_numpy(), "wall": wall,
+            "themes": themes}
+
+
+def run_bertopic(case: Case, x: np.ndarray, minilm: MiniLMEmbedder, seed: int
+                 ) -> dict[str, Any]:
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    docs = [u.text for u in case.corpus.unit_records]
+    t = time.perf_counter()
+    model = BERTopic(embedding_model=minilm.model,
+                     umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0,
+                                     metric="cosine", random_state=seed))
+    topics, _ = model.fit_transform(docs, embeddings=x)
+    wall = time.perf_counter() - t
+    topics = np.asarray(topics)
+    kw = {int(k): [w for w, _ in model.get_topic(k)][:10] for k in set(topics.tolist()) if k >= 0}
+    return {"labels": topics.astype(str), "n_topics": len(kw), "keywords": kw,
+            "unassigned": topics < 0, "housekeeping": np.zeros(len(topics), bool), "wall": wall}
+
+
+def run_lda(case: Case, n_topics: int, seed: int) -> dict[str, Any]:
+    from sklearn.decomposition import LatentDirichletAllocation
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    docs = [u.text for u in case.corpus.unit_records]
+    t = time.perf_counter()
+    vec = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | EXTRA_STOP_WORDS), min_df=2)
+    counts = vec.fit_transform(docs)
+    lda = LatentDirichletAllocation(n_components=n_topics, random_state=seed,
+                                    learning_method="batch", max_iter=20)
+    doc_topic = lda.fit_transform(counts)
+    wall = time.perf_counter() - t
+    vocab = vec.get_feature_names_out()
+    kw = {k: [vocab[j] for j in np.argsort(-lda.components_[k])[:10]] for k in range(n_topics)}
+    labels = doc_topic.argmax(axis=1)
+    return {"labels": labels.astype(str), "n_topics": len(set(labels.tolist())), "keywords": kw,
+            "unassigned": np.zeros(len(docs), bool),
+            "housekeeping": np.zeros(len(docs), bool), "wall": wall}
+
+
+# --- metrics ----------------------------------------------------------------------------------
+
+def _unigrams(keywords: list[str], n: int = 10) -> list[str]:
+    out: list[str] = []
+    for k in keywords:
+        for w in k.split():
+            if w not in out:
+                out.append(w)
+    return out[:n]
+
+
+def topic_diversity(keywords: dict[Any, list[str]], n: int = 10) -> float:
+    """Unique words among every topic's top ``n`` over ``n`` times the number of topics."""
+    tops = [k[:n] for k in keywords.values() if k]
+    if not tops:
+        return float("nan")
+    return len({w for k in tops for w in k}) / (n * len(tops))
+
+
+def npmi_coherence(keywords: dict[Any, list[str]], docs: list[str], n: int = 10) -> float:
+    """Mean normalised PMI of top-word pairs, with document co-occurrence over the corpus."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vec = CountVectorizer(binary=True, lowercase=True, token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z'\-]+\b")
+    d = vec.fit_transform(docs).tocsc()
+    index = vec.vocabulary_
+    n_docs = d.shape[0]
+    scores = []
+    for words in keywords.values():
+        cols = [index[w] for w in words[:n] if w in index]
+        if len(cols) < 2:
+            continue
+        sub = d[:, cols]
+        co = (sub.T @ sub).toarray() / n_docs
+        p = np.diag(co)
+        vals = []
+        for i in range(len(cols)):
+            for j in range(i + 1, len(cols)):
+                if co[i, j] <= 0:
+                    vals.append(-1.0)
+                    continue
+                pmi = np.log(co[i, j] / (p[i] * p[j]))
+                vals.append(pmi / -np.log(co[i, j]) if co[i, j] < 1 else 1.0)
+        scores.append(float(np.mean(vals)))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def score(case: Case, result: dict[str, Any]) -> dict[str, Any]:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    truth = case.truth.reindex([u.unit_id for u in case.corpus.unit_records]).to_numpy()
+    sub = (truth != "housekeeping") & (truth != "?")
+    labels = result["labels"]
+    docs = [u.text for u in case.corpus.unit_records]
+    n_true = len(set(truth[sub].tolist()))
+    return {
+        "ARI": adjusted_rand_score(truth[sub], labels[sub]),
+        "NMI": normalized_mutual_info_score(truth[sub], labels[sub]),
+        "unassigned": float(result["unassigned"][sub].mean()),
+        "diversity": topic_diversity(result["keywords"]),
+        "NPMI": npmi_coherence(result["keywords"], docs),
+        "themes": f"{result['n_topics']} / {n_true}",
+        "n_themes": result["n_topics"], "n_true": n_true,
+        "wall_s": result["wall"],
+    }
+
+
+# --- main -------------------------------------------------------------------------------------
+
+def embeddings_for(case: Case, minilm: MiniLMEmbedder) -> np.ndarray:
+    texts = [u.text for u in case.corpus.unit_records]
+    return EmbeddingCache(CACHE / "embeddings").encode(minilm, texts)
+
+
+def cached_rerun(case: Case, seed: int) -> tuple[float, float]:
+    """Wall time of a first run (embedding included, empty cache) and of a re-run."""
+    folder = Path(tempfile.mkdtemp(prefix="listenlens-bench-"))
+    try:
+        times = []
+        for _ in range(2):
+            t = time.perf_counter()
+            ThemeModel(seed=seed, cache_dir=folder).fit(case.corpus)
+            times.append(time.perf_counter() - t)
+        return times[0], times[1]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def polis_report(minilm: MiniLMEmbedder, seed: int) -> None:
+    path = SHARED / "corpora" / "polis" / "american-assembly.bowling-green" / "comments.csv"
+    if not path.is_file():
+        print(f"(skipped: Polis Bowling Green not found at {path})")
+        return
+    try:
+        corpus = ll.load(path, reader="polis", community="Bowling Green", date="2018-01-01")
+    except Exception as exc:  # the polis reader may not exist yet
+        print(f"(skipped: Polis reader not available: {exc})")
+        return
+    texts = [u.text for u in corpus.unit_records]
+    x = EmbeddingCache(CACHE / "embeddings").encode(minilm, texts)
+    t = time.perf_counter()
+    themes = ThemeModel(seed=seed, embedder=precomputed(minilm, texts, x)).fit(corpus).themes_
+    wall = time.perf_counter() - t
+    s = themes.summary()
+    print(f"\nPolis Bowling Green: {s['n_units']} statements, {s['n_themes']} themes, "
+          f"{s['share_unassigned']:.1%} unassigned, {s['n_housekeeping']} housekeeping, "
+          f"{wall:.1f} s")
+    for tid in themes.theme_ids[:10]:
+        q = themes.quotes(tid, n=1)
+        quote = q.iloc[0]["text"] if len(q) else ""
+        print(f"  - {themes.label(tid)} ({themes.table.set_index('theme_id').loc[tid, 'n_units']}"
+              f" statements): \"{quote[:160]}\"")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="synthetic and example corpora only")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--n-units", type=int, default=6000, help="size of the synthetic corpus")
+    args = ap.parse_args(argv)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    minilm = MiniLMEmbedder()
+
+    # load the model and compile UMAP/numba (nearest-neighbour descent too: > 4096 points)
+    # once, so no method pays for either in its timing
+    # (small and large inputs take different code paths); import BERTopic and spaCy up front
+    import bertopic  # noqa: F401
+    from umap import UMAP
+
+    from listenlens.themes.labels import SPACY_MODEL, _pipeline
+
+    _pipeline(SPACY_MODEL)
+    minilm.encode(["warm up"])
+    rng = np.random.default_rng(0)
+    for n in (500, 4500):
+        warm = rng.standard_normal((n, 16)).astype(np.float32)
+        for low_memory in (True, False):
+            UMAP(n_neighbors=15, n_components=5, metric="cosine", random_state=0,
+                 low_memory=low_memory).fit_transform(warm)
+
+    cases = [synthetic_case(args.n_units, args.seed), example_case()]
+    if not args.quick:
+        cases += [banking_case("broad"), banking_case("fine")]
+    # one untimed run of each method, so that first-call costs (numba compiling UMAP's and
+    # HDBSCAN's kernels for these shapes, spaCy's first parse) fall on neither side's timing
+    warm = cases[0]
+    warm_x = embeddings_for(warm, minilm)
+    run_listenlens(warm, warm_x, minilm, args.seed)
+    run_bertopic(warm, warm_x, minilm, args.seed)
+    rows = []
+    for case in [c for c in cases if c is not None]:
+        x = embeddings_for(case, minilm)
+        ours = score(case, run_listenlens(case, x, minilm, args.seed))
+        rows.append({"corpus": case.name, "method": "listenlens", **ours})
+        if case.params.get("granularity", "broad") == "broad":
+            rows.append({"corpus": case.name, "method": "plain BERTopic",
+                         **score(case, run_bertopic(case, x, minilm, args.seed))})
+            rows.append({"corpus": case.name, "method": "LDA (true k)",
+                         **score(case, run_lda(case, ours["n_true"], args.seed))})
+        print(f"... {case.name} done", file=sys.stderr)
+    table = pd.DataFrame(rows)
+    shown = table.drop(columns=["n_themes", "n_true"]).round(3)
+    print(f"\nTheme discovery benchmark (seed {args.seed})\n")
+    print(shown.to_string(index=False))
+
+    syn = cases[0]
+    first, again = cached_rerun(syn, args.seed)
+    print(f"\nCached re-run on {syn.name} ({len(syn.corpus)} units): first run {first:.1f} s "
+          f"(embedding included), re-run {again:.1f} s = {again / first:.1%} of the first")
+    if not args.quick:
+        polis_report(minilm, args.seed)
+
+    print("\nTargets")
+    def get(corpus: str, method: str) -> pd.Series:
+        return table[(table.corpus == corpus) & (table.method == method)].iloc[0]
+    for case in [c for c in cases if c is not None and "BANKING" not in c.name]:
+        o, b = get(case.name, "listenlens"), get(case.name, "plain BERTopic")
+        print(f"  {case.name}: ARI {o.ARI:.3f} >= 0.7 [{'met' if o.ARI >= 0.7 else 'NOT met'}]"
+              f"; >= BERTopic {b.ARI:.3f} + 0.15 [{'met' if o.ARI >= b.ARI + 0.15 else 'NOT met'}]"
+              f"; unassigned {o.unassigned:.1%} <= 10% [{'met' if o.unassigned <= 0.1 else 'NOT met'}]"
+              f"; themes {o.n_themes} vs {o.n_true} +-30% "
+              f"[{'met' if abs(o.n_themes - o.n_true) <= 0.3 * o.n_true else 'NOT met'}]"
+              f"; wall {o.wall_s:.1f} s <= 1.2 x {b.wall_s:.1f} s "
+              f"[{'met' if o.wall_s <= 1.2 * b.wall_s else 'NOT met'}]")
+    bank = [c for c in cases if c is not None and "BANKING" in c.name]
+    if bank:
+        b = get(bank[0].name, "plain BERTopic")
+        for case in bank:
+            o = get(case.name, "listenlens")
+            print(f"  {case.name}: ARI {o.ARI:.3f} >= BERTopic {b.ARI:.3f} + 0.1 "
+                  f"[{'met' if o.ARI >= b.ARI + 0.1 else 'NOT met'}]")
+    print(f"  cached re-run {again / first:.1%} <= 10% [{'met' if again <= 0.1 * first else 'NOT met'}]")
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "themes.json").write_text(json.dumps(
+        {"rows": table.to_dict(orient="records"), "cached_first_s": first,
+         "cached_again_s": again}, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
