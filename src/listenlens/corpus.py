@@ -12,7 +12,7 @@ import html
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, replace
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .ids import stable_hash
-from .records import Event, Skip, Source, Unit, record_columns
+from .records import Event, Skip, Source, Unit, record_columns, record_dict
 from .spans import span_text
 
 __all__ = ["Corpus", "load", "open_corpus"]
@@ -80,7 +80,7 @@ class Corpus:
     def units(self) -> pd.DataFrame:
         """One row per unit, with the event's community and date joined on."""
         cols = record_columns(Unit)
-        rows = [asdict(u) for u in self.unit_records]
+        rows = [record_dict(u) for u in self.unit_records]
         df = pd.DataFrame(rows, columns=cols)
         community = {e.event_id: e.community for e in self.event_records}
         date = {e.event_id: e.date for e in self.event_records}
@@ -93,7 +93,7 @@ class Corpus:
     def events(self) -> pd.DataFrame:
         """One row per event, with its number of units, speakers and skips."""
         cols = record_columns(Event)
-        df = pd.DataFrame([asdict(e) for e in self.event_records], columns=cols)
+        df = pd.DataFrame([record_dict(e) for e in self.event_records], columns=cols)
         df["date"] = pd.to_datetime(df["date"])
         n_units = Counter(u.event_id for u in self.unit_records)
         speakers: dict[str, set[str]] = {}
@@ -109,12 +109,12 @@ class Corpus:
     @cached_property
     def skipped(self) -> pd.DataFrame:
         """One row per skipped input piece, with its reason."""
-        return pd.DataFrame([asdict(s) for s in self.skip_records], columns=record_columns(Skip))
+        return pd.DataFrame([record_dict(s) for s in self.skip_records], columns=record_columns(Skip))
 
     @cached_property
     def sources(self) -> pd.DataFrame:
         """One row per source file: hash, format, encoding and why, units and skips from it."""
-        df = pd.DataFrame([asdict(s) for s in self.source_records], columns=record_columns(Source))
+        df = pd.DataFrame([record_dict(s) for s in self.source_records], columns=record_columns(Source))
         n_units = Counter(u.source for u in self.unit_records)
         n_skipped = Counter(s.source for s in self.skip_records)
         df["n_units"] = df["path"].map(lambda p: n_units.get(p, 0))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import pyarrow.parquet as pq
 
 from .errors import CorpusError
 from .ids import sha256_bytes
-from .records import Event, Skip, Source, Unit
+from .records import Event, Skip, Source, Unit, _field_names, record_dict
 
 __all__ = ["save_corpus", "open_saved_corpus", "write_records", "read_records", "FORMAT_VERSION"]
 
@@ -28,7 +27,7 @@ _JSON_FIELDS = {"metadata", "extra"}
 
 
 def _to_row(record: Any) -> dict[str, Any]:
-    row = asdict(record)
+    row = record_dict(record)
     for key in _JSON_FIELDS & row.keys():
         row[key] = json.dumps(row[key], sort_keys=True, ensure_ascii=False, default=str)
     if "spans" in row:
@@ -47,7 +46,7 @@ def _from_row(cls: type, row: dict[str, Any]) -> Any:
         row["files"] = tuple(row["files"])
     if cls is Event and isinstance(row.get("date"), dt.datetime):
         row["date"] = row["date"].date()
-    names = {f.name for f in fields(cls)}
+    names = _field_names(cls)
     return cls(**{k: v for k, v in row.items() if k in names})
 
 
