@@ -285,6 +285,16 @@ class Themes:
 
         return save_themes(self, directory)
 
+    def stability(self, n_runs: int = 5, *, sample: float = 0.8, seed: int | None = None,
+                  cache_dir: Any = None) -> pd.DataFrame:
+        """How often each theme's members are clustered together again when the clustering is
+        re-fitted on ``n_runs`` resamples of ``sample`` of the units (a theme under about 0.5 is
+        weak). See :func:`listenlens.themes.stability.theme_stability`."""
+        from .stability import theme_stability
+
+        return theme_stability(self, n_runs=n_runs, sample=sample, seed=seed,
+                               cache_dir=cache_dir)
+
     # --- curation (each returns new Themes; see listenlens.themes.curation) --------------------
     def rename(self, theme_id: str, label: str, **meta: Any) -> Themes:
         """A copy with the theme renamed (label pinned); ``who=``/``why=`` are logged."""
