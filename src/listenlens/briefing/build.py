@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import AnalysisError
+from .changes import changes_section, iso_date
 from .charts import shifts_chart, themes_chart
 from .content import (
     Appendix,
@@ -242,13 +244,23 @@ def _asks(tally: Tally, picker: QuotePicker, limit: int, n_examples: int,
 
 def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str = "",
                   n_themes: int = 5, n_quotes: int = 3, n_shifts: int = 6,
-                  n_asks: int = 5, charts: bool = True) -> BriefingContent:
+                  n_asks: int = 5, charts: bool = True, changes: pd.DataFrame | None = None,
+                  since: str = "") -> BriefingContent:
     """Fill a :class:`BriefingContent` from fitted themes (and trends, if given).
+
+    ``changes`` are the lineage rows of a living analysis's latest update (see
+    :func:`listenlens.themes.lineage.lineage_frame`) and ``since`` the date (``YYYY-MM-DD``) of
+    the newest event analysed before it: they make the section "What's new since ..." (see
+    :mod:`listenlens.briefing.changes`). Without them, or with no rows, there is no such section.
 
     Raises :class:`listenlens.errors.AnalysisError` when an input lacks something needed.
     """
     from .. import __version__
 
+    try:
+        since = iso_date(since)
+    except ValueError:
+        raise AnalysisError(f"since should be a date (YYYY-MM-DD), got {since!r}") from None
     tally = Tally.from_themes(themes)
     corpus = tally.corpus
     picker = QuotePicker(corpus)
@@ -286,6 +298,10 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         trend_chart = shifts_chart(trends, ranked, tally.labels) if trends is not None else None
         if trend_chart is not None:
             chart_list.append(trend_chart)
+
+    change_lines, change_figures = (changes_section(changes, tally, since)
+                                    if changes is not None else ((), ()))
+    figures += change_figures
 
     special = [tally.theme_of.get(u.unit_id, "t-unassigned") for u in tally.participant_units()]
     n_house = sum(1 for t in special if t.startswith("t-housekeeping"))
@@ -333,7 +349,8 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         methods=methods,
         limitations=tuple(limitations), appendix=appendix, credits=tuple(credits),
         charts=tuple(chart_list), figures=tuple(figures), listenlens_version=__version__,
-        redaction=picker.redaction)
+        redaction=picker.redaction, changes=change_lines,
+        changes_since=since if change_lines else "")
 
 
 def evidence_path(path: str | Path) -> Path:
@@ -421,6 +438,7 @@ def brief(themes: Any, trends: Any = None, *, title: str = "What we heard",
           **options: Any) -> Briefing:
     """Build a commissioner briefing from fitted themes and trends.
 
-    ``options`` go to :func:`build_content` (``n_themes``, ``n_quotes``, ``subtitle``, ...).
+    ``options`` go to :func:`build_content` (``n_themes``, ``n_quotes``, ``subtitle``, and
+    ``changes``/``since`` for the section on what is new since the last update, ...).
     """
     return Briefing(build_content(themes, trends, title=title, **options))

@@ -28,6 +28,7 @@ __all__ = [
     "Figure",
     "Chart",
     "Scope",
+    "Change",
     "ThemeSummary",
     "Shift",
     "Difference",
@@ -155,6 +156,38 @@ class Scope:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One line of "What's new since ...": what happened to the themes at the latest update.
+
+    ``kind`` is ``'new'`` (a theme born, or a part of a split), ``'grew'`` (one line naming the
+    existing themes that took the most new contributions), ``'revived'``, ``'faded'``, or a
+    change to the list of themes: ``'merged'``, ``'split'``, ``'renamed'``, ``'retired'``.
+    The line prints as ``lead: text``. A new theme still in the analysis carries its numbers
+    (people and events, counted as everywhere in the briefing) and the units they were counted
+    from; ``related`` holds the other theme ids the line names.
+
+    >>> Change("faded", "No longer raised", "Bus fares (last raised 2 May 2024).").sentence
+    'No longer raised: Bus fares (last raised 2 May 2024).'
+    """
+
+    kind: str
+    lead: str
+    text: str
+    theme_id: str = ""
+    label: str = ""
+    n_people: int | None = None
+    n_events: int | None = None
+    date: str = ""
+    related: tuple[str, ...] = ()
+    unit_ids: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def sentence(self) -> str:
+        """The line as printed: ``'New: Food bank — raised by 6 people at 2 events.'``."""
+        return f"{self.lead}: {self.text}"
+
+
+@dataclass(frozen=True, slots=True)
 class ThemeSummary:
     """One top theme in plain language, with its numbers, credit line and quotes."""
 
@@ -254,10 +287,12 @@ class Appendix:
 class BriefingContent:
     """Everything a commissioner briefing says, in reading order.
 
-    The sections, in order: scope, top themes, priority shifts, differences between communities,
-    what people asked for, representative quotes (from ``themes[i].quotes``), methods and
-    limitations, provenance appendix, credits. ``charts`` appear with the section they belong to
-    (``chart_id`` ``'themes'`` or ``'shifts'``).
+    The sections, in order: scope, what is new since the last update (only when ``changes``
+    is not empty; ``changes_since`` is the date the last update covered events up to), top
+    themes, priority shifts, differences between communities, what people asked for,
+    representative quotes (from ``themes[i].quotes``), methods and limitations, provenance
+    appendix, credits. ``charts`` appear with the section they belong to (``chart_id``
+    ``'themes'`` or ``'shifts'``).
     """
 
     title: str
@@ -275,6 +310,24 @@ class BriefingContent:
     subtitle: str = ""
     listenlens_version: str = ""
     redaction: dict[str, Any] = field(default_factory=lambda: {"version": 1}, hash=False)
+    changes: tuple[Change, ...] = ()
+    changes_since: str = ""
+
+    @property
+    def changes_heading(self) -> str:
+        """The heading of the section on changes: ``"What's new since 1 March 2025"``."""
+        if self.changes_since:
+            return f"What's new since {format_date(self.changes_since)}"
+        return "What's new"
+
+    @property
+    def changes_intro(self) -> str:
+        """The sentence that opens the section on changes."""
+        if self.changes_since:
+            return (f"The last update of this analysis covered events up to "
+                    f"{format_date(self.changes_since)}. This is what changed when newer "
+                    "material was added.")
+        return "This is what changed at the latest update of this analysis."
 
     def chart(self, chart_id: str) -> Chart | None:
         """The chart with this id, or ``None``."""

@@ -116,6 +116,14 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
     doc.add_paragraph(c.scope.sentence)
     doc.add_paragraph("Communities: " + ", ".join(c.scope.communities) + ".")
 
+    if c.changes:
+        doc.add_heading(c.changes_heading, level=1)
+        doc.add_paragraph(c.changes_intro)
+        for ch in c.changes:
+            p = doc.add_paragraph(style="List Bullet")
+            p.add_run(ch.lead + ": ").bold = True
+            p.add_run(ch.text)
+
     doc.add_heading("What people raised most", level=1)
     chart = c.chart("themes")
     if chart and c.themes:

@@ -63,6 +63,9 @@ def render_markdown(content: BriefingContent, *, evidence_name: str = "") -> str
         out += [e(c.subtitle), ""]
     out += ["## Who we heard from", "", e(c.scope.sentence), "",
             "Communities: " + e(", ".join(c.scope.communities)) + ".", ""]
+    if c.changes:
+        out += [f"## {e(c.changes_heading)}", "", e(c.changes_intro), ""]
+        out += [f"- **{e(ch.lead)}:** {e(ch.text)}" for ch in c.changes] + [""]
 
     out += ["## What people raised most", ""]
     chart = c.chart("themes")
