@@ -21,6 +21,7 @@ from .errors import (
     UnknownFormatError,
     VerificationError,
 )
+from .project import Project, init_project, open_project
 from .provenance import (
     RunManifest,
     attribution,
@@ -56,6 +57,9 @@ __all__ = [
     "track",
     "Trends",
     "theme_colours",
+    "init_project",
+    "open_project",
+    "Project",
     "verify",
     "withdraw",
     "evidence",

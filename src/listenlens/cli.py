@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .errors import ListenlensError
+from .errors import InputError, ListenlensError
 
 __all__ = ["main", "build_parser"]
 
@@ -72,8 +72,58 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .project import init_project
+
+    params = {"granularity": args.granularity}
+    if args.min_theme_size is not None:
+        params["min_theme_size"] = args.min_theme_size
+    if args.codebook:
+        params["codebook"] = args.codebook
+    project = init_project(args.project, seed=args.seed, default_consent=args.default_consent,
+                           period=args.period, fade_after_days=args.fade_after_days, **params)
+    print(f"created project {project.root}; add events with: listenlens add {args.project} "
+          "FILES... (or a corpus folder), then: listenlens update " + str(args.project))
+    return 0
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from .project import open_project
+
+    project = open_project(args.project)
+    bad = [kv for kv in args.meta or [] if "=" not in kv]
+    if bad:
+        raise InputError(f"--meta takes KEY=VALUE, got {bad[0]!r}")
+    meta = dict(kv.split("=", 1) for kv in args.meta or [])
+    report = project.add(*args.paths, event_id=args.event_id, community=args.community,
+                         date=args.date, place=args.place or "", format=args.event_format or "",
+                         facilitator=args.facilitator or "", title=args.title or "",
+                         consent=args.consent, reader=args.reader,
+                         event_metadata=args.event_metadata, **meta)
+    print(report)
+    if report.events:
+        print(f"analyse them with: listenlens update {args.project}")
+    return 0
+
+
+def _cmd_update(args: argparse.Namespace) -> int:
+    from .project import open_project
+
+    project = open_project(args.project, progress=False if args.quiet else None)
+    report = project.update(rebuild=args.rebuild, stability_runs=args.stability)
+    print(report)
+    cols = ["theme_id", "label", "n_units", "n_speakers", "status", "born_date", "stability"]
+    print()
+    print(project.table[cols].to_string(index=False))
+    if not args.no_write and (report.method != "unchanged" or not project.outputs.is_dir()):
+        formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+        files = project.write(formats=formats)
+        print(f"\nwrote {len(files)} files to {project.outputs}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (subcommands: load, analyse, verify)."""
+    """The argument parser (subcommands: load, analyse, verify, init, add, update)."""
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -128,9 +178,66 @@ def build_parser() -> argparse.ArgumentParser:
                    help="must match the value the output was made with")
     p.set_defaults(func=_cmd_verify)
 
+    _project_commands(sub)
     for register in _EXTRA_COMMANDS:
         register(sub)
     return parser
+
+
+def _project_commands(sub: argparse._SubParsersAction) -> None:
+    consent = ["quote", "paraphrase", "aggregate", "withdrawn"]
+    p = sub.add_parser("init", help="create a project folder for a living analysis",
+                       description="Create an empty project folder: events are added to it "
+                                   "month by month and `update` keeps the themes people know.")
+    p.add_argument("project", help="the project folder to create")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--default-consent", default="paraphrase", choices=consent,
+                   help="consent for speakers consent.csv does not mention (default: paraphrase)")
+    p.add_argument("--period", default="quarter", choices=["month", "quarter", "year", "event"],
+                   help="time period for trends (default: quarter)")
+    p.add_argument("--granularity", default="broad", choices=["broad", "fine"],
+                   help="few broad themes (default) or many narrow ones")
+    p.add_argument("--min-theme-size", type=int, help="smallest theme (default: adapts)")
+    p.add_argument("--codebook", metavar="FILE", help="YAML or CSV codebook of deductive themes")
+    p.add_argument("--fade-after-days", type=int, default=365,
+                   help="a theme nobody raised for this long is marked faded (default: 365)")
+    p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("add", help="add transcripts (or a corpus folder) to a project",
+                       description="Copy transcripts into a project with their event metadata. "
+                                   "A file the project already holds (same content) is not "
+                                   "added again. Nothing is analysed until `update`.")
+    p.add_argument("project", help="the project folder")
+    p.add_argument("paths", nargs="+", help="transcript files, or corpus folders with events.csv")
+    p.add_argument("--event-metadata", metavar="CSV",
+                   help="events.csv-style file whose 'file' column names the transcripts")
+    p.add_argument("--event-id", help="id of the event the files come from")
+    p.add_argument("--community", help="the community that spoke")
+    p.add_argument("--date", help="date of the event, YYYY-MM-DD")
+    p.add_argument("--place", help="where it was held")
+    p.add_argument("--event-format", help="kind of event (focus group, drop-in, ...)")
+    p.add_argument("--facilitator", help="the facilitator's name as written in the transcript")
+    p.add_argument("--title", help="event title")
+    p.add_argument("--consent", choices=consent, help="the event's default consent")
+    p.add_argument("--reader", help="reader to use when the extension is not enough (e.g. polis)")
+    p.add_argument("--meta", action="append", metavar="KEY=VALUE",
+                   help="extra event metadata (repeatable)")
+    p.set_defaults(func=_cmd_add)
+
+    p = sub.add_parser("update", help="bring a project's themes up to date and write outputs",
+                       description="Analyse the events added since the last update: new "
+                                   "contributions join the themes people know, new concerns "
+                                   "become new themes, and the briefing says what is new.")
+    p.add_argument("project", help="the project folder")
+    p.add_argument("--rebuild", action="store_true",
+                   help="re-fit from scratch and match the new themes to the old ones")
+    p.add_argument("--stability", type=int, metavar="N",
+                   help="re-fits for stability scores (default: 3 on a build or rebuild)")
+    p.add_argument("--format", default="html,docx,md",
+                   help="briefing formats, comma-separated (default: html,docx,md)")
+    p.add_argument("--no-write", action="store_true", help="update the themes only")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=_cmd_update)
 
 
 #: Other modules add subcommands here (``analyse``, ``verify``, ...), keeping this file thin.

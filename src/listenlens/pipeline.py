@@ -67,11 +67,14 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
             period: str = "quarter", seed: int = 0, title: str | None = None,
             default_consent: str = "paraphrase", progress: bool | None = None,
             cache_dir: str | Path | None | bool = True,
-            log: Callable[[str], None] | None = None) -> Analysis:
+            log: Callable[[str], None] | None = None, themes: Any = None,
+            brief_options: dict[str, Any] | None = None) -> Analysis:
     """Run the whole analysis and, when ``out`` is given, write every output into it.
 
     ``cache_dir``: where embeddings are cached (``True``: :func:`default_cache_dir`; ``False`` or
-    ``None``: no cache), so a re-run embeds only new text.
+    ``None``: no cache), so a re-run embeds only new text. ``themes``: already fitted (or
+    curated) themes of this corpus to use instead of finding them (a project passes its
+    registry's); ``brief_options`` go to :func:`listenlens.brief`.
 
     >>> result = analyse("corpora/examples/riverside", out="out/example")
     >>> sorted(p.name for p in result.files if p.parent.name == "example")[:3]
@@ -97,14 +100,17 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     say(corpus.report())
     step("load")
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
-    themes = find_themes(corpus, seed=seed, codebook=codebook, progress=progress,
-                         cache_dir=cache)
-    say(f"{len(themes.table)} themes found")
+    if themes is None:
+        themes = find_themes(corpus, seed=seed, codebook=codebook, progress=progress,
+                             cache_dir=cache)
+        say(f"{len(themes.table)} themes found")
+    elif themes.corpus.input_hash != corpus.input_hash:
+        raise ValueError("the themes given were fitted on another corpus (input hashes differ)")
     step("themes")
     trends = track(themes, period=period, by="community", seed=seed)
     step("trends")
     title = title or _default_title(corpus)
-    briefing = brief(themes, trends, title=title)
+    briefing = brief(themes, trends, title=title, **(brief_options or {}))
     step("briefing")
     manifest = build_manifest(corpus, themes=themes, trends=trends,
                               params={"period": period, "formats": list(formats),

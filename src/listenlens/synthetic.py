@@ -348,12 +348,13 @@ def theme_vocabulary(theme: str) -> dict[str, tuple[str, ...]]:
 @dataclass(frozen=True)
 class Shift:
     """A planted change: ``theme``'s weight is multiplied by ``factor`` from ``at`` on
-    (``rise``), divided by it from ``at`` on (``fall``), or multiplied between ``at`` and
-    ``until`` (``spike``; default 120 days). ``community=None`` means every community; ``at``
-    defaults to the middle of the corpus's date range."""
+    (``rise``), divided by it from ``at`` on (``fall``), multiplied between ``at`` and
+    ``until`` (``spike``; default 120 days), or zero before ``at`` (``emerge``: a new concern
+    nobody raised before). ``community=None`` means every community; ``at`` defaults to the
+    middle of the corpus's date range."""
 
     theme: str
-    kind: Literal["rise", "fall", "spike"] = "rise"
+    kind: Literal["rise", "fall", "spike", "emerge"] = "rise"
     community: str | None = None
     at: str | None = None
     until: str | None = None
@@ -374,6 +375,8 @@ class Shift:
         if self.community is not None and self.community != community:
             return 1.0
         at, until = self.window(start, end)
+        if self.kind == "emerge":
+            return 0.0 if date < at else 1.0
         if not at <= date < until:
             return 1.0
         return 1.0 / self.factor if self.kind == "fall" else self.factor

@@ -7,5 +7,7 @@
 from .model import ThemeModel, find_themes
 from .persist import open_themes
 from .result import HOUSEKEEPING, UNASSIGNED, Themes
+from .stability import theme_stability
 
-__all__ = ["find_themes", "open_themes", "ThemeModel", "Themes", "UNASSIGNED", "HOUSEKEEPING"]
+__all__ = ["find_themes", "open_themes", "ThemeModel", "Themes", "UNASSIGNED", "HOUSEKEEPING",
+           "theme_stability"]
