@@ -44,7 +44,7 @@ sys.path.insert(0, str(PROJECT / "src"))
 import listenlens as ll  # noqa: E402
 from listenlens.embeddings import CallableEmbedder, EmbeddingCache, MiniLMEmbedder  # noqa: E402
 from listenlens.themes import ThemeModel  # noqa: E402
-from listenlens.themes.labels import EXTRA_STOP_WORDS  # noqa: E402
+from listenlens.themes.labels import EXTRA_STOP_WORDS, keyword_words  # noqa: E402
 
 
 @dataclass
@@ -130,7 +130,7 @@ def run_listenlens(case: Case, x: np.ndarray, minilm: MiniLMEmbedder, seed: int
                         **case.params).fit(case.corpus).themes_
     wall = time.perf_counter() - t
     prim = themes.primary()
-    kw = {tid: _unigrams(k) for tid, k in zip(themes.table.theme_id, themes.table.keywords)}
+    kw = {tid: keyword_words(k) for tid, k in zip(themes.table.theme_id, themes.table.keywords)}
     return {"labels": prim.to_numpy(), "n_topics": len(themes.table), "keywords": kw,
             "unassigned": prim.eq("t-unassigned").to_numpy(),
             "housekeeping": prim.eq("t-housekeeping").to_numpy(), "wall": wall,
@@ -176,15 +176,6 @@ def run_lda(case: Case, n_topics: int, seed: int) -> dict[str, Any]:
 
 
 # --- metrics ----------------------------------------------------------------------------------
-
-def _unigrams(keywords: list[str], n: int = 10) -> list[str]:
-    out: list[str] = []
-    for k in keywords:
-        for w in k.split():
-            if w not in out:
-                out.append(w)
-    return out[:n]
-
 
 def topic_diversity(keywords: dict[Any, list[str]], n: int = 10) -> float:
     """Unique words among every topic's top ``n`` over ``n`` times the number of topics."""

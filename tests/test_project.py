@@ -19,12 +19,10 @@ from listenlens.embeddings import HashingEmbedder
 from listenlens.errors import AnalysisError, InputError, ListenlensError
 from listenlens.project import AddReport, init_project, open_project
 from listenlens.themes import UNASSIGNED
+from test_themes import CONCERNS as OLD_CONCERNS
 
 CONCERNS = {
-    "damp": ["damp", "mould", "condensation", "landlord", "repairs", "bedroom", "walls"],
-    "bus": ["bus", "timetable", "fares", "route", "driver", "stop", "cancelled"],
-    "gp": ["GP", "appointment", "surgery", "doctor", "receptionist", "prescription", "phone"],
-    "youth": ["youth", "club", "teenagers", "skate", "park", "activities", "funding"],
+    **OLD_CONCERNS,
     # appears only from the third month on: the planted new concern
     "food": ["foodbank", "vouchers", "hungry", "meals", "pantry", "groceries", "breakfast"],
 }

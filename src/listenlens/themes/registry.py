@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, CorpusError
+from .labels import keyword_words
 from .lineage import STATUSES, LineageEvent, event_from_dict, lineage_frame
 from .result import Themes
 
@@ -36,15 +37,6 @@ REGISTRY_FORMAT = 1
 
 
 # --- matching ---------------------------------------------------------------------------------
-
-def _unigrams(words: Sequence[str], n: int = 10) -> set[str]:
-    out: list[str] = []
-    for w in words:
-        for part in w.split():
-            if part not in out:
-                out.append(part)
-    return set(out[:n])
-
 
 def match_themes(old_cent: np.ndarray, old_kw: Sequence[Sequence[str]], new_cent: np.ndarray,
                  new_kw: Sequence[Sequence[str]], *, threshold: float,
@@ -61,8 +53,8 @@ def match_themes(old_cent: np.ndarray, old_kw: Sequence[Sequence[str]], new_cent
     if not len(old_cent) or not len(new_cent):
         return [], np.zeros((len(old_cent), len(new_cent)))
     cos = np.asarray(old_cent, dtype=np.float64) @ np.asarray(new_cent, dtype=np.float64).T
-    olds = [_unigrams(k) for k in old_kw]
-    news = [_unigrams(k) for k in new_kw]
+    olds = [set(keyword_words(k)) for k in old_kw]
+    news = [set(keyword_words(k)) for k in new_kw]
     jac = np.array([[len(a & b) / len(a | b) if a | b else 0.0 for b in news] for a in olds])
     sim = (1.0 - keyword_weight) * cos + keyword_weight * jac
     rows, cols = linear_sum_assignment(-sim)

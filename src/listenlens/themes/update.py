@@ -364,20 +364,17 @@ class ThemeUpdater:
         cent_final = np.stack([cent_map[t] for t in final_ids]) if final_ids else np.zeros(
             (0, dim), dtype=np.float32)
         redo = sorted(new_set | {i for i in pool.tolist() if column[i] >= 0})
-        keep_rows = prev.assignments[prev.assignments["unit_id"].isin(
-            [now_ids[i] for i in range(len(units)) if i not in set(redo)])
-            & ~prev.assignments["unit_id"].isin(removed_set)]
-        keep_rows = keep_rows[keep_rows["theme_id"].isin(set(final_ids) | set(SPECIAL_LABELS))]
+        redo_ids = {now_ids[i] for i in redo}
+        a = prev.assignments
+        # rows of units that stay where they were (a theme that lost every unit has none)
+        keep_rows = a[~a["unit_id"].isin(redo_ids) & ~a["unit_id"].isin(removed_set)
+                      & a["theme_id"].isin(set(final_ids) | set(SPECIAL_LABELS))]
         fresh_rows = assignment_rows([now_ids[i] for i in redo], x[redo], column[redo],
                                      final_ids, cent_final,
                                      temperature=float(p.get("temperature", 0.05)),
                                      secondary_margin=float(p.get("secondary_margin", 0.03)),
                                      floor=floor)
-        # kept units whose theme was emptied are unassigned now
         gone = set(theme_ids) - set(final_ids)
-        keep_rows = keep_rows.copy()
-        emptied = keep_rows["primary"] & keep_rows["theme_id"].isin(gone)
-        keep_rows.loc[emptied, ["theme_id", "probability"]] = [UNASSIGNED, 1.0]
         assignments = pd.concat([keep_rows, fresh_rows], ignore_index=True)
         order = {uid: i for i, uid in enumerate(now_ids)}
         assignments = assignments.assign(_o=assignments["unit_id"].map(order)).sort_values(
