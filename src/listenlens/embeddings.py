@@ -231,14 +231,25 @@ def model_digest(path: str | Path) -> str:
     return _DIGESTS[memo]
 
 
-def _load_sentence_transformer(path: str) -> Any:
+def _load_sentence_transformer(path: str, progress: bool | None = None) -> Any:
     with _LOCK:
         if path not in _MODELS:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import transformers.utils.logging as hf_logging
             from sentence_transformers import SentenceTransformer
 
-            _MODELS[path] = SentenceTransformer(path, device="cpu", local_files_only=True)
+            from .progress import progress_enabled
+
+            # transformers draws its own "Loading weights" bar: only where ours would show
+            was_on = hf_logging.is_progress_bar_enabled()
+            if not progress_enabled(progress):
+                hf_logging.disable_progress_bar()
+            try:
+                _MODELS[path] = SentenceTransformer(path, device="cpu", local_files_only=True)
+            finally:
+                if was_on:
+                    hf_logging.enable_progress_bar()
         return _MODELS[path]
 
 
@@ -290,7 +301,7 @@ class MiniLMEmbedder:
     @property
     def model(self) -> Any:
         """The loaded ``SentenceTransformer`` (loaded once per process and folder)."""
-        return _load_sentence_transformer(str(self.path))
+        return _load_sentence_transformer(str(self.path), self.progress)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors for ``texts`` in batches, with a progress bar when enabled."""

@@ -322,9 +322,10 @@ class ThemeUpdater:
                         born[theme_id_for([now_ids[i] for i in g])] = g
             waiting = set()
         elif len(pool):
-            notes.append(f"{len(waiting)} units wait in the pool of unplaced units; it is "
-                         f"clustered for new themes once {int(np.ceil(self.pool_trigger * min_size))}"
-                         f" have waited (smallest theme: {min_size} units).")
+            notes.append(f"{len(waiting)} new units wait in a pool of {len(pool)} unplaced units; "
+                         f"it is clustered for new themes once it holds {min_size} units (the "
+                         f"smallest theme) and {int(np.ceil(self.pool_trigger * min_size))} new "
+                         "ones have waited.")
         timings["pool"] = round(time.perf_counter() - t, 3)
 
         # the new state
