@@ -241,6 +241,8 @@ def test_withdrawal_removes_units_from_the_themes(tmp_path: Path, months):
 def test_add_errors_are_clear(tmp_path: Path, months):
     folders, _ = months
     project = init_project(tmp_path / "proj", embedder=HashingEmbedder())
+    with pytest.raises(ListenlensError, match="no events yet"):
+        project.update()
     note = tmp_path / "notes.txt"
     note.write_text("Amina: The bus is late again and the fares went up.\n", encoding="utf-8")
     with pytest.raises(InputError, match="event-id"):
@@ -331,3 +333,30 @@ def test_theme_left_with_no_units_is_retired(tmp_path: Path):
     kinds = {(e.kind, e.theme_id) for e in report.lineage}
     assert ("retired", food_theme) in kinds
     assert project.registry.status[food_theme] == "active"  # the old registry is unchanged
+
+
+def test_rebuild_keeps_matched_ids_labels_and_curation(tmp_path: Path, months):
+    folders, key = months
+    project = init_project(tmp_path / "proj", embedder=HashingEmbedder())
+    project.add(folders[0], folders[1])
+    project.update(stability_runs=0)
+    built = project.table.copy()
+    first = project.themes.theme_ids[0]
+    project.curate(project.themes.rename(first, "Curated name"))
+    project.add(folders[2], folders[3])
+    report = project.update(rebuild=True, stability_runs=2)
+    assert report.method == "rebuild"
+    table = project.table.set_index("theme_id")
+    for r in built.itertuples():
+        assert r.theme_id in table.index
+    assert table.loc[first, "label"] == "Curated name"
+    kinds = {e.kind for e in report.lineage}
+    assert kinds & {"born", "split"}, kinds
+    truth = truth_of(project, key)
+    prim = project.themes.primary()
+    food = prim.reindex(truth[truth == "food"].index).value_counts().index[0]
+    assert food not in set(built["theme_id"])
+    assert table["stability"].notna().all()
+    c = report.counts()
+    assert c["n_new"] == (c["n_joined"] + c["n_in_new_themes"] + c["n_unassigned"]
+                          + c["n_housekeeping"])

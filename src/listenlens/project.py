@@ -335,6 +335,9 @@ class Project:
         update, which keeps the scores it has)."""
         from .themes.update import ThemeUpdater
 
+        if not self.event_ids:
+            raise CorpusError("the project has no events yet; add transcripts with "
+                              "`listenlens add` (or Project.add) first", file=self.root)
         s = self.settings
         reg = self.registry
         runs = (3 if reg is None or rebuild else 0) if stability_runs is None else stability_runs
