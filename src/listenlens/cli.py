@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .errors import InputError, ListenlensError
+from .records import CONSENT_LEVELS
 
 __all__ = ["main", "build_parser"]
 
@@ -137,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "transcripts) and report units loaded and skipped.")
     p.add_argument("corpus", help="corpus folder (with events.csv) or one transcript file")
     p.add_argument("--default-consent", default="paraphrase",
-                   choices=["quote", "paraphrase", "aggregate", "withdrawn"],
+                   choices=list(CONSENT_LEVELS),
                    help="consent for speakers consent.csv does not mention (default: paraphrase)")
     p.add_argument("--save", metavar="DIR", help="also save the loaded corpus (Parquet) to DIR")
     p.add_argument("-v", "--verbose", action="store_true", help="list events and skips")
@@ -159,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--title", help="briefing title")
     p.add_argument("--default-consent", default="paraphrase",
-                   choices=["quote", "paraphrase", "aggregate", "withdrawn"],
+                   choices=list(CONSENT_LEVELS),
                    help="consent for speakers consent.csv does not mention (default: paraphrase)")
     p.add_argument("--cache-dir", metavar="DIR",
                    help="embedding cache (default: $LISTENLENS_CACHE or ~/.cache/listenlens)")
@@ -174,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", help="an exported file (briefing.html, .md, .docx, tables/*.csv)")
     p.add_argument("corpus", help="the corpus folder it was made from")
     p.add_argument("--default-consent", default="paraphrase",
-                   choices=["quote", "paraphrase", "aggregate", "withdrawn"],
+                   choices=list(CONSENT_LEVELS),
                    help="must match the value the output was made with")
     p.set_defaults(func=_cmd_verify)
 
@@ -185,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _project_commands(sub: argparse._SubParsersAction) -> None:
-    consent = ["quote", "paraphrase", "aggregate", "withdrawn"]
+    consent = list(CONSENT_LEVELS)
     p = sub.add_parser("init", help="create a project folder for a living analysis",
                        description="Create an empty project folder: events are added to it "
                                    "month by month and `update` keeps the themes people know.")

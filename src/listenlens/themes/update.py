@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus
-from ..embeddings import Embedder, EmbeddingCache, MiniLMEmbedder, ensure_unit
+from ..embeddings import Embedder, MiniLMEmbedder, embed
 from ..errors import AnalysisError
 from .discover import DEFAULTS, GRANULARITY, cluster_embeddings, resolve_sizes
 from .housekeeping import detect_housekeeping
@@ -225,8 +225,8 @@ class ThemeUpdater:
             x[kept_idx] = prev.embeddings[[prev._row[now_ids[i]] for i in kept_idx]]
         if new_idx:
             texts = [units[i].text for i in new_idx]
-            x[new_idx] = (EmbeddingCache(Path(self.cache_dir) / "embeddings").encode(embedder, texts)
-                          if self.cache_dir is not None else ensure_unit(embedder.encode(texts)))
+            x[new_idx] = embed(texts, embedder, cache_dir=None if self.cache_dir is None
+                               else Path(self.cache_dir) / "embeddings")
         timings["embed"] = round(time.perf_counter() - t, 3)
 
         t = time.perf_counter()
