@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,19 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus
-from ..embeddings import Embedder, EmbeddingCache, MiniLMEmbedder, ensure_unit
+from ..embeddings import Embedder, EmbeddingCache, MiniLMEmbedder, embed, ensure_unit
 from ..errors import AnalysisError, NotFittedError
 from ..ids import stable_hash
 from .codebook import DEFAULT_THRESHOLD as CODEBOOK_THRESHOLD
 from .codebook import codebook_theme_id, load_codebook
+from .context import (
+    CONTEXT_MODES,
+    ContextDecision,
+    contextual_embeddings,
+    conversation_links,
+    decide_context,
+    structure_evidence,
+)
 from .discover import DEFAULTS, ClusterResult, centroids, cluster_embeddings
 from .housekeeping import detect_housekeeping
 from .labels import keywords as top_keywords
@@ -91,7 +100,10 @@ class ThemeModel:
     that turns similarities into probabilities); ``n_keywords``; ``label_docs`` (central units
     per theme parsed for labels); ``codebook`` (a codebook file or
     :class:`~listenlens.themes.codebook.Codebook`: deductive themes, see
-    :mod:`listenlens.themes.codebook`) and ``codebook_threshold``; ``progress`` (bars).
+    :mod:`listenlens.themes.codebook`) and ``codebook_threshold``; ``context`` (``"auto"``:
+    cluster on each unit's embedding plus its previous turn and its prompt where the corpus shows
+    conversational structure, ``"always"``, ``"none"``; see :mod:`listenlens.themes.context`);
+    ``progress`` (bars).
 
     Learned: ``themes_`` (:class:`Themes`), ``embeddings_``, ``assignments_``, ``table_``,
     ``clusters_`` (raw cluster result), ``timings_`` (seconds per step; also
@@ -109,7 +121,7 @@ class ThemeModel:
                  secondary_margin: float = 0.03,
                  temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 25,
                  codebook: Any = None, codebook_threshold: float | None = None,
-                 progress: bool | None = None):
+                 context: str = "auto", progress: bool | None = None):
         self.seed = seed
         self.embedder = embedder
         self.cache_dir = cache_dir
@@ -131,12 +143,14 @@ class ThemeModel:
         self.label_docs = label_docs
         self.codebook = codebook
         self.codebook_threshold = codebook_threshold
+        self.context = context
         self.progress = progress
 
     _PARAMS = ("seed", "min_theme_size", "min_samples", "n_neighbors", "n_components",
                "cluster_selection_method", "granularity", "merge_threshold", "reassign_quantile",
                "small_corpus", "small_threshold", "housekeeping", "facilitator", "secondary_margin",
-               "temperature", "n_keywords", "label_docs", "codebook_threshold", "progress")
+               "temperature", "n_keywords", "label_docs", "codebook_threshold", "context",
+               "progress")
 
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters (embedder and cache folder included)."""
@@ -157,6 +171,8 @@ class ThemeModel:
             raise ValueError(f"reassign_quantile must be in [0, 1], got {self.reassign_quantile}")
         if self.temperature <= 0:
             raise ValueError(f"temperature must be positive, got {self.temperature}")
+        if self.context not in CONTEXT_MODES:
+            raise ValueError(f"context must be one of {CONTEXT_MODES}, got {self.context!r}")
 
     # --- fitting ------------------------------------------------------------------------------
     def fit(self, corpus: Corpus) -> ThemeModel:
@@ -181,6 +197,7 @@ class ThemeModel:
         else:
             flags = np.zeros(len(units), dtype=bool)
         sub = np.where(~flags)[0]
+        z, context = self._context(units, x, flags, embedder)
         code_of = np.full(len(units), -1, dtype=np.int64)
         codebook = None
         if self.codebook is not None:
@@ -194,7 +211,7 @@ class ThemeModel:
         cluster_params = {"min_cluster_size": self.min_theme_size,
                           **{k: getattr(self, k) for k in DEFAULTS if k != "min_cluster_size"}}
         if len(emergent):
-            result = cluster_embeddings(x[emergent], seed=self.seed, cache_dir=self.cache_dir,
+            result = cluster_embeddings(z[emergent], seed=self.seed, cache_dir=self.cache_dir,
                                         **cluster_params)
         else:
             result = ClusterResult(np.zeros(0, dtype=np.int64), "none",
@@ -255,6 +272,7 @@ class ThemeModel:
             "details": {k: v for k, v in result.details.items() if k != "reduction_cached"},
             "embedder": embedder.name, "embedding_dim": int(x.shape[1]),
             "cache_dir": None if self.cache_dir is None else str(self.cache_dir),
+            "context": context.as_dict(),
             "input_hash": corpus.input_hash, "n_units": len(units),
             "versions": package_versions(),
             "codebook": None if codebook is None else {
@@ -274,6 +292,25 @@ class ThemeModel:
         self.assignments_ = self.themes_.assignments
         self.table_ = self.themes_.table
         return self
+
+    def _context(self, units: Sequence[Any], x: np.ndarray, flags: np.ndarray,
+                 embedder: Embedder) -> tuple[np.ndarray, ContextDecision]:
+        """The vectors clustering sees: ``x`` with conversation context where the corpus shows
+        structure (see :mod:`listenlens.themes.context`), and the decision taken."""
+        links = conversation_links(units, ~flags)
+        prompt_x = None
+        if links.prompt_texts and self.context != "none":
+            cache = None if self.cache_dir is None else Path(self.cache_dir) / "embeddings"
+            prompt_x = embed(list(links.prompt_texts), embedder, cache_dir=cache)
+        events = np.array([u.event_id for u in units], dtype=object)
+        evidence = (structure_evidence(x, links, events, prompt_x, seed=self.seed)
+                    if self.context == "auto" else (None, None, int((links.prev >= 0).sum()),
+                                                     int((links.prompt >= 0).sum())))
+        decision = decide_context(self.context, evidence)
+        if not (decision.w_prev or decision.w_prompt):
+            return x, decision
+        return contextual_embeddings(x, links.prev, links.prompt, prompt_x,
+                                     w_prev=decision.w_prev, w_prompt=decision.w_prompt), decision
 
     def _assign(self, unit_ids: list[str], x: np.ndarray, labels: np.ndarray, flags: np.ndarray,
                 theme_ids: list[str], cent: np.ndarray, ids: np.ndarray, result: Any
