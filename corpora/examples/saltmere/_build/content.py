@@ -85,16 +85,16 @@ CORES: dict[str, list[str]] = {
         "During lockdown I didn't leave the house for eleven weeks. Even now I find it hard to "
         "go out.",
         "It's not that I'm unhappy exactly, it's just there's no one to tell things to.",
-        "The lunch club was what got me out of bed on a Wednesday.",
+        "CRD|The lunch club was what got me out of bed on a Wednesday.",
         "I'd like a place where you can just turn up and have a cup of tea and nobody asks why "
         "you're there.",
-        "A phone call once a week from the befriending lady, that's it. She's lovely but it's "
+        "CRD|A phone call once a week from the befriending lady, that's it. She's lovely but it's "
         "twenty minutes.",
         "You get out of the habit of people. Then when you do go somewhere you don't know what to "
         "say.",
         "Lonely.",
-        "I've lived here thirty years and I feel like a stranger now, all the faces have changed.",
-        "My daughter's in Australia, my son's in Leeds. I'm proud of them but I'm on my own.",
+        "CRD|I've lived here thirty years and I feel like a stranger now, all the faces have changed.",
+        "CRD|My daughter's in Australia, my son's in Leeds. I'm proud of them but I'm on my own.",
         "There was a knitting group at the library and that's stopped too. Everything's stopped.",
         "I talk to the dog more than I talk to people, if I'm being honest.",
         "We need more things in the daytime. Everything's in the evening and I won't go out in "
@@ -156,7 +156,7 @@ CORES: dict[str, list[str]] = {
         "I've got a credit card I'm only paying the interest on. I know that's bad.",
         "The warm space at the library was great but it shut at four, which is when it gets cold.",
         "Expensive. Everything's expensive.",
-        "My grandson does my shopping online so I can see the total as it goes, I take things "
+        "CRD|My grandson does my shopping online so I can see the total as it goes, I take things "
         "back out of the basket.",
         "You're too well off for help and too hard up to manage, that's where we are.",
         "I got a letter saying my direct debit's going up to a hundred and ninety, I rang them "
@@ -214,7 +214,7 @@ CORES: dict[str, list[str]] = {
         "The app says the bus is coming and then it just vanishes off the map.",
         "I walk two miles along the main road to the bus stop, there's no pavement for half of "
         "it.",
-        "My bus pass doesn't start till half nine, so early appointments I have to pay anyway.",
+        "CRD|My bus pass doesn't start till half nine, so early appointments I have to pay anyway.",
         "The school bus is full, so the college kids stand in the aisle on the coast road.",
         "They say use public transport, but there isn't any, that's the whole problem.",
         "Lifts, that's how we get about. You owe everybody a favour.",
@@ -261,7 +261,7 @@ CORES: dict[str, list[str]] = {
         "You can't get an appointment to book an appointment, that's how bad it is.",
         "They've put everything through the triage form, and then you get a text saying the form "
         "is closed for today.",
-        "I've been on the waiting list for a knee replacement for two years.",
+        "CRD|I've been on the waiting list for a knee replacement for two years.",
         "Dentist. There isn't an NHS dentist taking people on anywhere in the district.",
         "If it's urgent they say go to A and E, but A and E is at Kingsreach, an hour away.",
         "I don't mind seeing a nurse or the pharmacist, I just want to see somebody.",
@@ -470,7 +470,7 @@ CORES: dict[str, list[str]] = {
         "They tell you to go to the website, but I'm ringing you because I can't use the website.",
         "Parking's all pay by phone now, no machines, so I just don't go into town.",
         "QR codes. Everything's a QR code.",
-        "My grandson set it all up and then he moved away, and now I can't remember the "
+        "CRD|My grandson set it all up and then he moved away, and now I can't remember the "
         "passwords.",
         "I'd pay for a bit of help with it, but there's nobody who does that here.",
         "I'm not stupid, I just never learned, nobody showed me, and now I feel stupid.",
@@ -705,3 +705,186 @@ ASIDES = ["Sorry I'm late, the bus didn't come.", "Can you hear me now? I was on
           "run.", "Is there any more tea in the pot?", "Sorry, the baby's just woken up.",
           "You've frozen, we can't hear you.", "Can you say that again? It cut out.",
           "Shall I open a window? It's boiling in here."]
+
+#: More of the same, written after a first build showed where the bank ran thin; ``CRD|``-style
+#: tags name several communities (here: not the young parents).
+_MORE: dict[str, list[str]] = {
+    "loneliness": [
+        "The phone doesn't ring. I check it's working sometimes.",
+        "Y|At the school gate the other mums are all in their little groups and I just stand "
+        "there with the pram.",
+        "Y|My mum's in Plymouth and my nan died last year, so there's nobody to just pop round.",
+        "M|At Christmas everyone went home to their families and I stayed here. I ate alone in "
+        "the flat.",
+        "M|My English is good enough for work but not for jokes, so I can't really make friends.",
+        "D|When the carers come it's fifteen minutes and they're looking at the clock. That's my "
+        "company for the day.",
+        "D|I used to be out every night, I had a job and a social life, and then the stroke, and "
+        "now I'm lucky if someone rings.",
+        "C|My friends are lovely but they don't understand, they say you must get a break "
+        "sometimes, and I just laugh.",
+        "C|He doesn't really know who I am any more, so I'm lonely even sat next to him.",
+        "CRD|My neighbour of forty years moved into a home and now the house next door is an "
+        "Airbnb with a key safe.",
+        "CRD|I go to church mainly for the coffee after, if I'm honest. It's the only chat I get.",
+        "I'd love a walking group, something gentle, where you don't have to be sporty.",
+        "I don't want a support group, I want a friend.",
+        "I'm surrounded by people at work and I still go home and feel like nobody knows me.",
+        "You get to the point where you'd talk to anyone. The postman runs when he sees me.",
+        "Quiet. The house is so quiet.",
+        "I joined a Facebook group for the town but it's all arguments about parking.",
+        "If I died on a Friday nobody would find me till the Tuesday. That's the truth.",
+        "The men's shed was good but it's a long way out, and it's all old blokes.",
+    ],
+    "gp-access": [
+        "The nurse practitioner is brilliant, but you can only see her if you get through on the "
+        "phone first, so.",
+        "My repeat prescription keeps getting lost between the surgery and the chemist.",
+        "I was told to phone back in a week for my results, and then told to phone back in "
+        "another week.",
+        "Y|The health visitor only does phone calls now, I've not seen her in person since the "
+        "baby was born.",
+        "Y|You can't get the kids seen on the same day unless they're really ill, and how do you "
+        "know until it's too late?",
+        "M|They would not register me without an NHS number, but to get the number I need to "
+        "register. It is a circle.",
+        "D|I've been waiting fourteen months for a wheelchair assessment and my chair's falling "
+        "apart.",
+        "D|They never book a BSL interpreter, so I have to bring my daughter and she hears "
+        "everything.",
+        "C|Trying to get respite care for Mum, you're passed from pillar to post, social care says "
+        "it's health, health says it's social care.",
+        "CRD|My husband was in Kingsreach for three weeks and I couldn't visit more than twice, no "
+        "way of getting there.",
+        "The online form asks you if it's an emergency, and if it was I wouldn't be filling in "
+        "a form.",
+        "There's no walk-in any more. There used to be a walk-in at the cottage hospital.",
+        "They said there's a four-month wait for a routine appointment. Routine. Four months.",
+        "I get the impression they're hoping you'll just get better on your own.",
+        "I sat in A and E for nine hours with my shoulder, on a plastic chair.",
+        "The pharmacy's got a queue out the door every morning since they shut the other one.",
+        "Even the physio is by video now, how are you meant to show them your knee on a phone?",
+        "My dad's hearing aids broke and the audiology waiting list is six months.",
+    ],
+    "not-listened-to": [
+        "They ask us, then they do exactly what they were going to do anyway.",
+        "The minutes of the last meeting said 'noted'. That's all. 'Noted'.",
+        "We're just a box they tick so they can say they consulted.",
+        "I asked a question at the council meeting and they said they'd write back. That was in "
+        "the spring.",
+        "The decisions are all made by people who've never been on a bus here.",
+        "Nobody from the council has set foot in our street in years.",
+        "It's always the same five people who get listened to, and it's never us.",
+        "Honestly I nearly didn't come today. What's the point?",
+        "They changed the bin collection and the first we knew was when nobody came.",
+        "R|We're the bottom of every list because there aren't enough of us to matter at an "
+        "election.",
+        "R|They closed the village school consultation before half the village had heard about "
+        "it.",
+        "M|When we go to the council they look at our faces and already they don't listen.",
+        "M|They have a form to give feedback, but it is only in English and only online.",
+        "D|I get asked my views, and then the report comes out in a format I can't read.",
+        "D|Every access audit we've done for them, they thank us and then build the thing "
+        "exactly as planned.",
+        "Y|They talk to your partner or your mum instead of you, like you're a kid yourself.",
+        "Y|I told the health visitor I was struggling and she just gave me a leaflet and left.",
+        "C|At the care review they talked about Dad for an hour and nobody asked what I could "
+        "actually manage.",
+        "You want people to take part and then you never tell them what happened. People aren't "
+        "daft.",
+        "If I could get one person to just ring me back, I'd be happy.",
+        "Put it in writing, they say. I've put it in writing. I've got a folder this thick.",
+    ],
+    "digital-exclusion": [
+        "I can do email, just about, but these apps want a new password every five minutes.",
+        "I don't have a smartphone. I've got a phone that makes calls. That should be enough.",
+        "The council's rubbish bin booking is online only, so my old sofa's still in the garden.",
+        "My data runs out and then I can't do anything until the next month.",
+        "I had to apply for my bus pass renewal online and I couldn't upload the photo.",
+        "It's all 'scan this code' and 'download our app', and I just walk away.",
+        "You used to be able to pay at the post office, now it's online or nothing.",
+        "R|The mobile signal drops out every time it rains, so online appointments are no good "
+        "out here.",
+        "M|The school sends everything through an app, and it's in English, and my phone is old "
+        "so the app won't install.",
+        "D|The council website has a chat bot that doesn't understand me, and there's no number "
+        "to ring.",
+        "Y|My phone's got a cracked screen and half of it doesn't work, so forms are a nightmare.",
+        "C|I do Mum's banking, her prescriptions, her council tax, all online on my phone, as well "
+        "as my own.",
+        "CRD|I'm frightened of doing something wrong online and losing all my money.",
+        "They've shut the job centre's computers, so you need your own device to look for work.",
+        "The library help session is good, but one hour a week for the whole town isn't enough.",
+    ],
+    "community-safety": [
+        "Someone's been going round trying garden sheds on our road.",
+        "The junction by the school is an accident waiting to happen.",
+        "There were two stabbings in town last year. You never used to hear of that here.",
+        "Kids throwing stones at the buses on the estate, the drivers won't come in after dark.",
+        "R|The lane's got no lights at all and the lorries from the quarry don't slow down.",
+        "M|I walk home from the late shift at eleven and I hold my keys in my hand.",
+        "D|My mobility scooter got nicked from outside the chemist in broad daylight.",
+        "Y|People vape and smoke right outside the baby group door, and there's been a fight "
+        "there.",
+        "C|Mum opened the door to a man saying he was from the water board. He wasn't.",
+        "The police say they haven't got the numbers. So who do you call?",
+        "The e-scooters on the pavement, they come out of nowhere.",
+        "The car park behind the Co-op at night is not a nice place.",
+    ],
+    "green-spaces": [
+        "They've fenced off the dunes for the new holiday park, that's where we used to walk the "
+        "dogs.",
+        "The beach car park went up to eight pounds a day, so locals can't even go to our own "
+        "beach.",
+        "The footpath to the cove is all steps, and the handrail's rotten.",
+        "The trees on Marine Parade were cut down and never replaced.",
+        "Somewhere green to sit that isn't full of tourists in summer would be nice.",
+        "R|The churchyard is the only green space with a bench in the village, and it's lovely, "
+        "but it's a churchyard.",
+        "M|The children have nowhere to play football, the field says no ball games.",
+        "D|There's not a single accessible picnic table anywhere along the front.",
+        "Y|The sandpit at the rec is full of cigarette ends and worse.",
+        "C|Having the harbour wall to walk along with him, it's the one thing he still enjoys.",
+        "The lido's been shut for five years. It was the heart of the town in summer.",
+        "The litter pickers are all volunteers, the council stopped doing the back beach.",
+    ],
+    "youth-provision": [
+        "The library used to do a Saturday club for kids, that's gone.",
+        "My fourteen-year-old has nothing to do but sit in his room on the PlayStation.",
+        "Y|The free nursery hours don't start until they're three, and I need to work now.",
+        "Y|Stay and play at the family hub got cut to once a fortnight.",
+        "M|There is no club where my daughter can keep her Portuguese, she is losing it.",
+        "D|There is no holiday club that will take a child with his needs. None.",
+        "R|The village youth club was run by one man for thirty years and when he retired it just "
+        "stopped.",
+        "C|Young carers need a break too, and there's nothing for them round here.",
+        "The leisure centre's too expensive for a family of five.",
+        "Teenagers need jobs, Saturday jobs, and there's nothing outside the summer season.",
+    ],
+    "housing-conditions": [
+        "Our storage heaters are from the eighties. They either roast you or do nothing.",
+        "The private landlords round here know there's nowhere else to go, so they don't bother.",
+        "Y|We've been in temporary accommodation for fourteen months with a toddler.",
+        "M|We pay three hundred pounds each for a room with mould, and the agency takes it from "
+        "our pay.",
+        "D|The ramp to our front door is rotten, and the housing association say it's not their "
+        "responsibility.",
+        "R|The council houses in the village were sold off, now they're second homes.",
+        "C|We had to move Dad's bed into the living room because there's no downstairs toilet.",
+        "The repairs man came, said he needed a part, and never came back.",
+        "We've got slugs coming up through the kitchen floor, I'm not joking.",
+        "Winter let, they call it. September to May, and then you're out for the tourists.",
+    ],
+    "cost-of-living": [
+        "I put the heating on for an hour when the kids get in, and that's it.",
+        "The school uniform alone was two hundred pounds, with the logo on everything.",
+        "M|Rent, bills, and money home. After that there is nothing for us.",
+        "D|The extra costs of being disabled don't go away just because prices went up.",
+        "Y|I've been borrowing off my mum every month and she's skint herself.",
+        "R|We've started collecting wood off the beach for the burner.",
+        "C|I gave up my job to care for him, and we went from two wages to benefits overnight.",
+        "CRD|I've gone back to doing a paper round at sixty-one, that's where we are.",
+    ],
+}
+for _concern, _lines in _MORE.items():
+    CORES[_concern].extend(_lines)

@@ -155,7 +155,12 @@ def _lower_first(text: str) -> str:
 
 
 def _split_tag(core: str) -> tuple[str, str]:
-    return (core[0], core[2:]) if len(core) > 2 and core[1] == "|" else ("", core)
+    """``"CRD|text"`` -> ``("CRD", "text")``: the communities (by :data:`plan.TAG`) that may say
+    it; untagged text suits anyone."""
+    head, bar, rest = core.partition("|")
+    if bar and head.isalpha() and head.isupper() and len(head) <= 5:
+        return head, rest
+    return "", core
 
 
 class Voices:
@@ -172,8 +177,8 @@ class Voices:
         self.at_event: set[tuple[str, int]] = set()  # cores used at the current event
 
     def _core(self, concern: str, community: str) -> str:
-        tags = ("", TAG[community])
-        ok = [i for i, c in enumerate(CORES[concern]) if _split_tag(c)[0] in tags]
+        ok = [i for i, c in enumerate(CORES[concern])
+              if not _split_tag(c)[0] or TAG[community] in _split_tag(c)[0]]
         used = self.uses
         tiers = ((1, True), (2, True), (2, False), (3, False), (9, False))
         for limit, other_community in tiers:  # spread use thin before using a core again

@@ -183,7 +183,8 @@ def _runs(turns: list[Turn], rng: random.Random, drift: float) -> list[tuple[str
     for c in prompted:
         rng.shuffle(main[c])
         rng.shuffle(drifted[c])
-        runs.append((c, main[c] + drifted[c]))
+        if main[c] or drifted[c]:
+            runs.append((c, main[c] + drifted[c]))
     return runs
 
 
