@@ -635,6 +635,10 @@ TAILS: dict[str, list[str]] = {
 OPENERS = ["Um, ", "I mean, ", "Honestly, ", "Well, ", "For me, ", "See, ", "Er... ",
            "To be honest, ", "Yeah, so ", "Can I just say, ", "Oh, ", "The thing is, "]
 
+#: Ways of referring back to an earlier speaker of the same stretch of talk.
+REFER = ["Like {name} said, ", "Going back to what {name} said, ", "{name}'s right, ",
+         "Same as {name}, really, ", "What {name} said. And "]
+
 #: Facilitators' prompts that open a stretch of talk on a concern, and the heading the
 #: note-taker gives it in typed notes and the table a sticky note goes on.
 PROMPTS: dict[str, list[str]] = {

@@ -24,12 +24,41 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from content import (  # noqa: E402
-    ASIDES, BOTH, CLOSE, CONCERNS, CORES, FOLLOW, HEADINGS, MIDDLE, OPEN_ONLINE, OPEN_ROOM,
-    OPENERS, PROMPTS, REACTIONS, SUMMARY, TAILS,
+    ASIDES,
+    BOTH,
+    CLOSE,
+    CONCERNS,
+    CORES,
+    FOLLOW,
+    HEADINGS,
+    MIDDLE,
+    OPEN_ONLINE,
+    OPEN_ROOM,
+    OPENERS,
+    PROMPTS,
+    REACTIONS,
+    REFER,
+    SUMMARY,
+    TAILS,
 )
 from plan import (  # noqa: E402
-    FACILITATOR, HCP, HLG, LAP, PLANTED, SCN, SDF, SLUG, SPEAKERS, TAG, YEARS, Turn,
-    conversation, present_people, raisers, share, turns_for,
+    FACILITATOR,
+    HCP,
+    HLG,
+    LAP,
+    PLANTED,
+    SCN,
+    SDF,
+    SLUG,
+    SPEAKERS,
+    TAG,
+    YEARS,
+    Turn,
+    conversation,
+    present_people,
+    raisers,
+    share,
+    turns_for,
 )
 
 SEED = 20260301
@@ -209,8 +238,9 @@ class Voices:
             core = detail or self._content(t, community)
             for attempt in range(12):
                 text = core
-                if t.refer and spoken:
-                    text = f"Like {t.refer} said, {_lower_first(text)}"
+                if t.refer and spoken and len(core.split()) > 5:
+                    back = self.rng.choice(REFER).format(name=t.refer)
+                    text = back + _lower_first(text)
                 elif spoken and self.rng.random() < (0.35 if attempt == 0 else 0.7):
                     opener = self.rng.choice(OPENERS)
                     text = opener + (text if opener.endswith(". ") else _lower_first(text))
