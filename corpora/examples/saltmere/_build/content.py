@@ -892,3 +892,62 @@ _MORE: dict[str, list[str]] = {
 }
 for _concern, _lines in _MORE.items():
     CORES[_concern].extend(_lines)
+
+_MORE_BOTH: dict[tuple[str, str], list[str]] = {
+    ("transport", "loneliness"): [
+        "No buses on a Sunday means I don't see my sister on a Sunday, and that was our day.",
+        "The minibus to the lunch club stopped running and that was the last thing I went to.",
+        "I'd go to the coffee morning in Saltmere but it's two buses each way, so I sit at home.",
+        "Without a car you can't get anywhere out here, so you just don't see anyone from one "
+        "week to the next.",
+        "The last bus is before six, so anything social in the evening, forget it, I haven't "
+        "been out at night in two years.",
+        "My friends are all in Kingsreach and the bus takes an hour and a half, so we just text "
+        "now.",
+    ],
+    ("not-listened-to", "housing-conditions"): [
+        "I've been to every tenants' meeting about the mould and they write it down and nothing "
+        "happens, I don't think anyone reads it.",
+        "I emailed the councillor about the damp with photos and never got a reply, not even an "
+        "acknowledgement.",
+        "They asked us what we wanted from the estate regeneration, we said fix the windows, and "
+        "they built a bike shelter.",
+        "The complaint about the leak went to stage two and they still closed it without "
+        "speaking to me.",
+        "Every year they survey us about repairs, and every year the same roof leaks.",
+    ],
+    ("transport", "gp-access"): [
+        "The dial-a-ride won't book for hospital appointments any more, they say it's the NHS "
+        "transport's job, and the NHS transport says I don't qualify.",
+        "My physio was at eight in the morning in Kingsreach, and there's no bus that early, so "
+        "I missed it and went back on the list.",
+        "I spent thirty pounds on taxis to get to a ten-minute appointment at the surgery.",
+    ],
+    ("youth-provision", "community-safety"): [
+        "Since the youth club shut the lads just ride their bikes round the car park all night, "
+        "and people are scared of them.",
+        "Give the teenagers somewhere to go and half the trouble on the seafront would stop.",
+        "My son got mugged for his phone on the way back from football, because the only "
+        "football is across town.",
+    ],
+    ("cost-of-living", "loneliness"): [
+        "I stopped going to the pub quiz because of the price of a pint, and that was my night "
+        "out with people.",
+        "Everyone's skint, so nobody goes out, so you don't see anybody.",
+    ],
+    ("loneliness", "digital-exclusion"): [
+        "My family all do video calls and I can't work it, so I just hear their voices when they "
+        "ring the landline, which isn't often.",
+        "The groups all advertise on Facebook, so if you're not on it you'd never know they "
+        "existed.",
+    ],
+    ("loneliness", "cost-of-living"): [
+        "I'd have people round but I can't heat the front room, so I don't.",
+    ],
+}
+for _pair, _lines in _MORE_BOTH.items():
+    BOTH.setdefault(_pair, []).extend(_lines)
+
+#: How someone moves on to a second point when a turn or an answer covers two concerns.
+AND_ALSO = ["And ", "On top of that, ", "And another thing, ", "Plus ", "Also, ",
+            "And while I'm at it, "]

@@ -24,6 +24,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from content import (  # noqa: E402
+    AND_ALSO,
     ASIDES,
     BOTH,
     CLOSE,
@@ -258,7 +259,8 @@ class Voices:
                 text = self.rng.choice(free)
                 self.both_used.add(text)
                 return text
-            return self._core(t.theme, community) + " " + self._core(t.theme2, community)
+            second = _lower_first(self._core(t.theme2, community))
+            return f"{self._core(t.theme, community)} {self.rng.choice(AND_ALSO)}{second}"
         return self._core(t.theme, community)
 
 
@@ -276,6 +278,11 @@ def plan_event(ev: EventSpec, rng: random.Random) -> Event:
     """Who is there, what they raise and (for spoken events and notes) the conversation."""
     must = [w for e, w in WITHDRAWN if e == ev.event_id]
     must += [w for e, w, _ in SPEAKER_CONSENT if e == ev.event_id]
+    talk = SPEAKERS[ev.community]
+    if ev.spoken:  # the talker of the group, and someone who says one thing only
+        must.append(max(sorted(talk), key=talk.__getitem__))
+        if not any(talk[w] == 0 and (ev.event_id, w) not in WITHDRAWN for w in must):
+            must.append(rng.choice(sorted(p for p in talk if talk[p] == 0)))
     present = present_people(ev.community, ev.people, must, rng)
     raised = raisers(ev.community, ev.year, present, rng)
     fac = FACILITATOR[ev.community].split()[0]
