@@ -244,7 +244,8 @@ class Voices:
                     text = back + _lower_first(text)
                 elif spoken and self.rng.random() < (0.35 if attempt == 0 else 0.7):
                     opener = self.rng.choice(OPENERS)
-                    text = opener + (text if opener.endswith(". ") else _lower_first(text))
+                    if len(core.split()) > 3:  # no "Um, Buses."
+                        text = opener + (text if opener.endswith(". ") else _lower_first(text))
                 if self.rng.random() < (0.2 if spoken else 0.08) or attempt > 1:
                     text += " " + self.rng.choice(TAILS[t.theme])
                 if text not in self.texts:
