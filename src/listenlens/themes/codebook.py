@@ -120,7 +120,8 @@ class Codebook:
 
 
 def load_codebook(path: str | Path | Codebook) -> Codebook:
-    """Read a YAML or CSV codebook (a :class:`Codebook` passes through)."""
+    """Read a YAML, CSV or REFI-QDA (``.qdc``, or the codebook in a ``.qdpx``) codebook (a
+    :class:`Codebook` passes through)."""
     if isinstance(path, Codebook):
         return path
     p = Path(path)
@@ -143,9 +144,13 @@ def load_codebook(path: str | Path | Codebook) -> Codebook:
             raise InputError("a YAML codebook is a list of codes or a mapping name -> code",
                              file=p)
         return Codebook.from_records(data, str(p))
+    if p.suffix.lower() in (".qdc", ".qdpx"):
+        from ..exchange.codes import load_qda_codebook
+
+        return load_qda_codebook(p)
     if p.suffix.lower() == ".csv":
         rows = list(csv.DictReader(io.StringIO(text)))
         if not rows or "name" not in rows[0]:
             raise InputError("a CSV codebook needs a 'name' column", file=p, line=1)
         return Codebook.from_records(rows, str(p))
-    raise InputError("codebooks are .yaml, .yml or .csv files", file=p)
+    raise InputError("codebooks are .yaml, .yml, .csv, .qdc or .qdpx files", file=p)
