@@ -5,8 +5,9 @@ the Basic Multilingual Plane (most emoji, some CJK and historic scripts) as two,
 after such a character is off by one per character. Both readings agree on text without such
 characters. :func:`detect_unit` decides which reading a source's selections use: a position that
 only fits in UTF-16 (past the end in characters, or a reading that splits a surrogate pair)
-settles it; otherwise the reading whose selections start and end at word boundaries more often
-wins, and a tie means characters.
+settles it; otherwise the reading whose selections start and end at word boundaries, on
+characters that are not whitespace, more often wins, and a tie means characters (the standard).
+This is a heuristic: pass ``offsets=`` to :func:`~listenlens.exchange.load_qdpx` when you know.
 
 >>> text = "🙂 buses are late"
 >>> to_utf16(text, 7), from_utf16(text, 8)
@@ -54,14 +55,21 @@ def from_utf16(text: str, pos: int, table: Sequence[int] | None = None) -> int:
     raise ValueError(f"UTF-16 position {pos} is inside a character or past the end")
 
 
-def _boundary_score(text: str, spans: Sequence[tuple[int, int]]) -> int:
-    def edge(i: int) -> bool:
+def _fit_score(text: str, spans: Sequence[tuple[int, int]]) -> int:
+    """How well spans fit the text: a point per edge at a word boundary, and one per edge
+    whose first or last character is not whitespace (people select words, not gaps)."""
+    def boundary(i: int) -> bool:
         if i <= 0 or i >= len(text):
             return True
         a, b = text[i - 1], text[i]
         return not (a.isalnum() and b.isalnum())
 
-    return sum(edge(s) + edge(e) for s, e in spans)
+    score = 0
+    for s, e in spans:
+        score += boundary(s) + boundary(e)
+        if e > s:
+            score += (not text[s].isspace()) + (not text[e - 1].isspace())
+    return score
 
 
 def detect_unit(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -81,8 +89,7 @@ def detect_unit(text: str, spans: Sequence[tuple[int, int]]) -> str:
         return "characters"
     if not fits_chars:
         return "utf16"
-    return ("utf16" if _boundary_score(text, as_chars) > _boundary_score(text, spans)
-            else "characters")
+    return "utf16" if _fit_score(text, as_chars) > _fit_score(text, spans) else "characters"
 
 
 def convert_spans(text: str, spans: Sequence[tuple[int, int]], unit: str

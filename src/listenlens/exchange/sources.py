@@ -66,7 +66,7 @@ def _rebuild(path: str, text: str, units: Sequence[Unit],
         gap = text[cursor:s] if s > cursor else ""
         breaks = gap.count("\n")
         lead = "\n" * breaks if breaks else (" " if out and gap else "")
-        if breaks and i == 0 and u.speaker_id:
+        if (breaks or not out) and i == 0 and u.speaker_id:
             lead += f"{u.speaker_id}: "
         out.append(lead)
         pos += len(lead)

@@ -127,6 +127,10 @@ def load_codebook(path: str | Path | Codebook) -> Codebook:
     p = Path(path)
     if not p.is_file():
         raise InputError("codebook file not found", file=p)
+    if p.suffix.lower() in (".qdc", ".qdpx"):
+        from ..exchange.codes import load_qda_codebook
+
+        return load_qda_codebook(p)
     text = p.read_text(encoding="utf-8-sig")
     if p.suffix.lower() in (".yaml", ".yml"):
         import yaml
@@ -144,10 +148,6 @@ def load_codebook(path: str | Path | Codebook) -> Codebook:
             raise InputError("a YAML codebook is a list of codes or a mapping name -> code",
                              file=p)
         return Codebook.from_records(data, str(p))
-    if p.suffix.lower() in (".qdc", ".qdpx"):
-        from ..exchange.codes import load_qda_codebook
-
-        return load_qda_codebook(p)
     if p.suffix.lower() == ".csv":
         rows = list(csv.DictReader(io.StringIO(text)))
         if not rows or "name" not in rows[0]:
