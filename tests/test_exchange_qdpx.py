@@ -568,3 +568,16 @@ def test_cli_export_qdpx_from_a_saved_themes_folder(example, exported, tmp_path,
     (tmp_path / "nothing").mkdir()
     assert main(["export-qdpx", str(tmp_path / "nothing"), str(tmp_path / "x.qdpx")]) == 2
     assert "no themes here" in capsys.readouterr().err
+
+
+def test_agreement_lines_up_a_rerun_seeded_with_the_imported_codebook(example, exported):
+    project = load_qdpx(exported)
+    moved = example[1]
+    units = [u.unit_id for u in project.corpus]
+    seeded = codebook_theme_id("Buses")            # the id a re-run seeded with the codebook uses
+    rows = [(u, seeded if u in moved else "t-00000a01", 1.0, True) for u in units]
+    rerun = pd.DataFrame(rows, columns=["unit_id", "theme_id", "probability", "primary"])
+    table = project.agreement(rerun).set_index("theme_id")
+    assert table.loc[seeded, "n_both"] == len(moved) == table.loc[seeded, "n_reference"]
+    assert table.loc[seeded, "kappa"] == pytest.approx(1.0)
+    assert table.loc[seeded, "label"] == "Buses"

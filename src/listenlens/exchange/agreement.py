@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["cohen_kappa", "agreement", "AGREEMENT_COLUMNS"]
+__all__ = ["cohen_kappa", "agreement", "model_assignments", "AGREEMENT_COLUMNS"]
 
 AGREEMENT_COLUMNS = ["theme_id", "label", "n_units", "n_reference", "n_model", "n_both",
                      "kappa"]
@@ -43,9 +43,13 @@ def cohen_kappa(a: Iterable[bool], b: Iterable[bool]) -> float:
     return float("nan") if pe >= 1.0 else (po - pe) / (1 - pe)
 
 
+def model_assignments(model: Any) -> pd.DataFrame:
+    """The assignments table of a :class:`~listenlens.themes.Themes` (a DataFrame passes)."""
+    return model if isinstance(model, pd.DataFrame) else model.assignments
+
+
 def _model_rows(model: Any, secondary: bool) -> pd.DataFrame:
-    a = model.assignments if hasattr(model, "assignments") and not isinstance(
-        model, pd.DataFrame) else model
+    a = model_assignments(model)
     if "primary" in a and not secondary:
         a = a[a["primary"]]
     return a[["unit_id", "theme_id"]]
@@ -72,7 +76,7 @@ def agreement(reference: pd.DataFrame, model: Any, *, units: Iterable[str] | Non
     codes = sorted(({t for s in ref_sets.values() for t in s}
                     | {t for s in got_sets.values() for t in s}) - special)
     names = dict(labels or {})
-    if hasattr(model, "label"):
+    if not isinstance(model, pd.DataFrame) and hasattr(model, "label"):
         for t in codes:
             names.setdefault(t, _safe_label(model, t))
     rows, pooled_r, pooled_m = [], [], []

@@ -93,10 +93,17 @@ class QdaProject:
     def agreement(self, themes: Any, **options: Any) -> pd.DataFrame:
         """Cohen's kappa per code and overall between the human codings and ``themes``
         (see :func:`listenlens.exchange.agreement.agreement`)."""
-        from .agreement import agreement
+        from ..themes.codebook import codebook_theme_id
+        from .agreement import agreement, model_assignments
 
-        return agreement(self.human_codings, themes, units=self.corpus.units["unit_id"],
-                         labels=dict(zip(self.codes["theme_id"], self.codes["name"])),
+        ids = set(model_assignments(themes)["theme_id"])
+        # a code listenlens exported keeps its old theme id; a re-run seeded with the imported
+        # codebook knows it by the codebook id of its name
+        remap = {t: codebook_theme_id(n) for t, n in zip(self.codes["theme_id"], self.codes["name"])
+                 if t not in ids and codebook_theme_id(n) in ids}
+        ref = self.human_codings.assign(theme_id=lambda d: d["theme_id"].replace(remap))
+        labels = {remap.get(t, t): n for t, n in zip(self.codes["theme_id"], self.codes["name"])}
+        return agreement(ref, themes, units=self.corpus.units["unit_id"], labels=labels,
                          **options)
 
     def __repr__(self) -> str:
