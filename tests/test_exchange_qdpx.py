@@ -581,3 +581,19 @@ def test_agreement_lines_up_a_rerun_seeded_with_the_imported_codebook(example, e
     assert table.loc[seeded, "n_both"] == len(moved) == table.loc[seeded, "n_reference"]
     assert table.loc[seeded, "kappa"] == pytest.approx(1.0)
     assert table.loc[seeded, "label"] == "Buses"
+
+
+def test_human_codings_apply_as_logged_review_decisions(tmp_path):
+    corpus = synthetic_corpus()
+    themes = make_themes(corpus)
+    target = sorted(LABELS)[2]
+    units = [u.unit_id for u in corpus if themes.primary()[u.unit_id] != target][:2]
+    assert len(units) == 2
+    log = [{"op": "move", "args": {"unit_ids": units, "to_theme": target},
+            "when": "2025-01-01T00:00:00+00:00", "who": "rosa", "why": "", "result": {}}]
+    reviewed = make_themes(corpus, log)
+    project = load_qdpx(reviewed.to_qdpx(tmp_path / "r.qdpx"))
+    applied, skipped = project.apply_decisions(themes)
+    assert skipped == []
+    assert applied.primary()[units].tolist() == [target, target]
+    assert applied.log[-1]["who"] == "rosa" and applied.log[-1]["op"] == "move"

@@ -90,21 +90,46 @@ class QdaProject:
         out = pd.concat([rows, extra], ignore_index=True) if len(extra) else rows.copy()
         return out.drop_duplicates(["unit_id", "theme_id"]).reset_index(drop=True)
 
+    def _remap(self, ids: set[str]) -> dict[str, str]:
+        """Reference theme id -> the id ``ids`` know it by: a code listenlens exported keeps its
+        old theme id; a re-run seeded with the imported codebook knows it by the codebook id of
+        its name."""
+        from ..themes.codebook import codebook_theme_id
+
+        return {t: codebook_theme_id(n) for t, n in zip(self.codes["theme_id"], self.codes["name"])
+                if t not in ids and codebook_theme_id(n) in ids}
+
     def agreement(self, themes: Any, **options: Any) -> pd.DataFrame:
         """Cohen's kappa per code and overall between the human codings and ``themes``
         (see :func:`listenlens.exchange.agreement.agreement`)."""
-        from ..themes.codebook import codebook_theme_id
         from .agreement import agreement, model_assignments
 
-        ids = set(model_assignments(themes)["theme_id"])
-        # a code listenlens exported keeps its old theme id; a re-run seeded with the imported
-        # codebook knows it by the codebook id of its name
-        remap = {t: codebook_theme_id(n) for t, n in zip(self.codes["theme_id"], self.codes["name"])
-                 if t not in ids and codebook_theme_id(n) in ids}
+        remap = self._remap(set(model_assignments(themes)["theme_id"]))
         ref = self.human_codings.assign(theme_id=lambda d: d["theme_id"].replace(remap))
         labels = {remap.get(t, t): n for t, n in zip(self.codes["theme_id"], self.codes["name"])}
         return agreement(ref, themes, units=self.corpus.units["unit_id"], labels=labels,
                          **options)
+
+    def apply_decisions(self, themes: Any, *, why: str = "coded in a QDA program"
+                        ) -> tuple[Any, list[str]]:
+        """``themes`` with each person's primary coding of a unit applied as a curation
+        ``move`` logged with ``who=`` the coder, so decisions made in another program replay
+        like review decisions made in listenlens. Returns the new themes and what could not be
+        applied (units or codes ``themes`` does not have)."""
+        from ..themes.result import SPECIAL_LABELS
+
+        known = {*themes.theme_ids, *SPECIAL_LABELS}
+        remap = self._remap(known)
+        units = set(themes.unit_ids)
+        human = self.human_codings
+        prim = human[human["primary"]].assign(theme_id=lambda d: d["theme_id"].replace(remap))
+        skipped = [f"unit {r.unit_id}: {'unit' if r.unit_id not in units else 'code'} "
+                   f"{r.unit_id if r.unit_id not in units else repr(r.code)} not in the themes"
+                   for r in prim.itertuples() if r.unit_id not in units or r.theme_id not in known]
+        ok = prim[prim["unit_id"].isin(units) & prim["theme_id"].isin(known)]
+        for (tid, user), group in ok.groupby(["theme_id", "user"], sort=True):
+            themes = themes.move(list(group["unit_id"]), tid, who=user, why=why)
+        return themes, skipped
 
     def __repr__(self) -> str:
         return (f"<QdaProject {self.name!r}: {self.corpus.report()}; {len(self.codes)} codes, "
