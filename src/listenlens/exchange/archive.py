@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import InputError, ParseError
 
-__all__ = ["Limits", "UnsafeArchiveError", "read_archive", "parse_xml", "write_archive",
+__all__ = ["Limits", "UnsafeArchiveError", "SafeArchive", "read_archive", "parse_xml", "write_archive",
            "ZIP_DATE"]
 
 #: The timestamp of every entry written (the earliest a ZIP can hold).
@@ -77,6 +77,87 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limits:
     return data
 
 
+class SafeArchive(Mapping[str, bytes]):
+    """An untrusted ZIP opened for bounded reading: names, counts and declared sizes are checked
+    on opening, and each entry is decompressed (within the limits) only when it is read.
+    Use it as a context manager; it behaves as a read-only mapping ``name -> bytes``.
+    """
+
+    def __init__(self, path: str | Path, limits: Limits | None = None):
+        self.limits = limits or Limits()
+        self.file = str(path)
+        if not Path(path).is_file():
+            raise InputError("file not found", file=self.file)
+        try:
+            self._zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ParseError(f"not a ZIP archive (a .qdpx is one): {exc}", file=self.file) from exc
+        try:
+            self._infos = self._check(self._zf.infolist())
+        except BaseException:
+            self._zf.close()
+            raise
+        self._budget = self.limits.max_total_bytes
+
+    def _check(self, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+        files = [i for i in infos if not i.is_dir()]
+        if len(files) > self.limits.max_entries:
+            raise UnsafeArchiveError(f"{len(files)} entries, over the limit of "
+                                     f"{self.limits.max_entries}", file=self.file)
+        out: dict[str, zipfile.ZipInfo] = {}
+        for info in files:
+            _check_name(info.filename, self.file)
+            if info.filename in out:
+                raise UnsafeArchiveError(f"entry {info.filename!r} appears twice", file=self.file)
+            if info.flag_bits & 0x1:
+                raise ParseError(f"entry {info.filename!r} is encrypted", file=self.file)
+            self._check_size(info)
+            out[info.filename] = info
+        declared = sum(i.file_size for i in files)
+        if declared > self.limits.max_total_bytes:
+            raise UnsafeArchiveError(f"entries declare {declared} bytes in all, over the limit "
+                                     f"of {self.limits.max_total_bytes}", file=self.file)
+        return out
+
+    def _check_size(self, info: zipfile.ZipInfo) -> None:
+        if info.file_size > self.limits.max_entry_bytes:
+            raise UnsafeArchiveError(f"entry {info.filename!r} declares {info.file_size} bytes, "
+                                     f"over the limit of {self.limits.max_entry_bytes}",
+                                     file=self.file)
+        if info.file_size > 2**20 and info.file_size > self.limits.max_ratio * max(
+                info.compress_size, 1):
+            raise UnsafeArchiveError(
+                f"entry {info.filename!r} compresses {info.file_size / max(info.compress_size, 1):.0f}:1 "
+                f"(limit {self.limits.max_ratio:.0f}:1); a zip bomb?", file=self.file)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._infos
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def __getitem__(self, name: str) -> bytes:
+        info = self._infos[name]
+        try:
+            data = _read_entry(self._zf, info, self._budget, self.limits, self.file)
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+            raise ParseError(f"entry {name!r} cannot be read: {exc}", file=self.file) from exc
+        self._budget -= len(data)
+        return data
+
+    def close(self) -> None:
+        self._zf.close()
+
+    def __enter__(self) -> SafeArchive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def read_archive(path: str | Path, limits: Limits | None = None) -> dict[str, bytes]:
     """Every file entry of a ZIP as ``{name: bytes}``, within ``limits``.
 
@@ -86,35 +167,8 @@ def read_archive(path: str | Path, limits: Limits | None = None) -> dict[str, by
     >>> sorted(read_archive(p))
     ['a.txt', 'b.txt']
     """
-    limits = limits or Limits()
-    file = str(path)
-    if not Path(path).is_file():
-        raise InputError("file not found", file=file)
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ParseError(f"not a ZIP archive (a .qdpx is one): {exc}", file=file) from exc
-    with zf:
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-        if len(infos) > limits.max_entries:
-            raise UnsafeArchiveError(f"{len(infos)} entries, over the limit of "
-                                     f"{limits.max_entries}", file=file)
-        out: dict[str, bytes] = {}
-        budget = limits.max_total_bytes
-        for info in infos:
-            _check_name(info.filename, file)
-            if info.flag_bits & 0x1:
-                raise ParseError(f"entry {info.filename!r} is encrypted", file=file)
-            try:
-                data = _read_entry(zf, info, budget, limits, file)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-                raise ParseError(f"entry {info.filename!r} cannot be read: {exc}",
-                                 file=file) from exc
-            budget -= len(data)
-            if info.filename in out:
-                raise UnsafeArchiveError(f"entry {info.filename!r} appears twice", file=file)
-            out[info.filename] = data
-    return out
+    with SafeArchive(path, limits) as archive:
+        return {name: archive[name] for name in archive}
 
 
 def parse_xml(data: bytes, *, file: str, limits: Limits | None = None) -> Any:

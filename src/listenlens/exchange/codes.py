@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InputError, ParseError
 from ..themes.codebook import Codebook, codebook_theme_id
-from .archive import Limits, parse_xml, read_archive
+from .archive import Limits, SafeArchive, parse_xml
 from .guids import read_tail
 from .qde import QdeCode, read_codes, read_qde
 
@@ -86,11 +86,11 @@ def load_qda_codebook(path: str | Path) -> Codebook:
     """A :class:`Codebook` from a ``.qdc`` file or the codebook inside a ``.qdpx`` archive."""
     p = Path(path)
     if p.suffix.lower() == ".qdpx":
-        entries = read_archive(p)
-        if "project.qde" not in entries:
-            raise ParseError("no project.qde in the archive", file=p)
-        project = read_qde(parse_xml(entries["project.qde"], file=f"{p}:project.qde"),
-                           file=str(p))
+        with SafeArchive(p) as entries:
+            if "project.qde" not in entries:
+                raise ParseError("no project.qde in the archive", file=p)
+            project = read_qde(parse_xml(entries["project.qde"], file=f"{p}:project.qde"),
+                               file=str(p))
         table = code_table(project.codes)
     else:
         table = read_qdc(p)

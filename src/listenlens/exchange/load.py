@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,7 +39,7 @@ from ..ids import unit_id as make_unit_id
 from ..records import CONSENT_LEVELS, Event, Skip, Source, Unit
 from ..spans import line_of, span_text
 from ..themes.result import ASSIGNMENT_COLUMNS, UNASSIGNED
-from .archive import Limits, parse_xml, read_archive
+from .archive import Limits, SafeArchive, parse_xml
 from .codes import code_table, table_codebook
 from .export import MODEL_USER
 from .guids import read_tail
@@ -148,7 +148,7 @@ def _decode(data: bytes, where: str) -> str:
         raise ParseError(f"source text is not UTF-8 ({exc})", file=where) from exc
 
 
-def _source_text(src: QdeSource, entries: dict[str, bytes], file: str) -> str | None:
+def _source_text(src: QdeSource, entries: Mapping[str, bytes], file: str) -> str | None:
     if src.content is not None and not src.path:
         return src.content
     m = re.fullmatch(r"internal://(.+)", src.path.strip())
@@ -416,21 +416,23 @@ def load_qdpx(path: str | Path, *, limits: Limits | None = None, **options: Any
     file = str(path)
     if Path(path).suffix.lower() != ".qdpx":
         raise InputError("a REFI-QDA project file ends in .qdpx", file=file)
-    entries = read_archive(path, limits)
-    qde = next((k for k in entries if k.lower() == "project.qde"), None)
-    if qde is None:
-        raise ParseError("no project.qde at the top of the archive; not a REFI-QDA project",
-                         file=file)
-    project = read_qde(parse_xml(entries[qde], file=f"{file}:{qde}", limits=limits),
-                       file=file)
-    opts = {**_options(options), "origin": project.origin}
-    table = code_table(project.codes)
-    model_user = next((g for g, n in project.users.items()
-                       if n in (MODEL_USER, f"{MODEL_USER} (model)")), "\x00none")
-    ctx = _Ctx(dict(zip(table["code_guid"], zip(table["theme_id"], table["name"]))),
-               model_user, project.users, _speakers(project), opts, file)
-    ctx.notes.extend(f"{what}: only text sources are imported" for what in project.other_sources)
-    events, sources, texts, used = _read_sources(project, entries, ctx)
+    opts = _options(options)
+    with SafeArchive(path, limits) as entries:
+        qde = next((k for k in entries if k.lower() == "project.qde"), None)
+        if qde is None:
+            raise ParseError("no project.qde at the top of the archive; not a REFI-QDA "
+                             "project", file=file)
+        project = read_qde(parse_xml(entries[qde], file=f"{file}:{qde}", limits=limits),
+                           file=file)
+        opts["origin"] = project.origin
+        table = code_table(project.codes)
+        model_user = next((g for g, n in project.users.items()
+                           if n in (MODEL_USER, f"{MODEL_USER} (model)")), "\x00none")
+        ctx = _Ctx(dict(zip(table["code_guid"], zip(table["theme_id"], table["name"]))),
+                   model_user, project.users, _speakers(project), opts, file)
+        ctx.notes.extend(f"{what}: only text sources are imported"
+                         for what in project.other_sources)
+        events, sources, texts, used = _read_sources(project, entries, ctx)
     corpus = Corpus(_merge_events(events), ctx.units, ctx.skips, sources, texts=texts,
                     root=None, params={"qdpx": Path(path).name, "units": opts["units"]})
     codings = pd.DataFrame(ctx.codings, columns=CODING_COLUMNS)
@@ -438,7 +440,7 @@ def load_qdpx(path: str | Path, *, limits: Limits | None = None, **options: Any
                       table_codebook(table, file), codings, used, tuple(ctx.notes))
 
 
-def _read_sources(project: QdeProject, entries: dict[str, bytes], ctx: _Ctx
+def _read_sources(project: QdeProject, entries: Mapping[str, bytes], ctx: _Ctx
                   ) -> tuple[list[Event], list[Source], dict[str, str], dict[str, str]]:
     values, paths = _source_values(project), _paths(project)
     events, sources, texts, used = [], [], {}, {}
