@@ -49,7 +49,7 @@ _SPEAKER_VARS = ("speaker", "role", "consent")
 
 def _el(parent: ET.Element | None, tag: str, ns: str = NS, text: str | None = None,
         **attrs: Any) -> ET.Element:
-    clean = {k.rstrip("_"): str(v) for k, v in attrs.items() if v is not None and v != ""}
+    clean = {k.rstrip("_"): str(v) for k, v in attrs.items() if v is not None}
     el = ET.Element(f"{{{ns}}}{tag}", clean) if parent is None else \
         ET.SubElement(parent, f"{{{ns}}}{tag}", clean)
     if text is not None:
@@ -112,7 +112,8 @@ def _code_rows(themes: Any, codebook: Any) -> list[dict[str, Any]]:
         kw = f" Keywords: {', '.join(r.keywords[:10])}." if len(r.keywords) else ""
         human = original.get(r.theme_id) or f"{r.label}."
         text = f"{human}{kw} {counts}"
-        rows.append({"theme_id": r.theme_id, "name": r.label, "colour": colours[r.theme_id],
+        rows.append({"theme_id": r.theme_id, "name": r.label or r.theme_id,
+                     "colour": colours[r.theme_id],
                      "text": text, "origin": r.origin})
     if has_house:
         rows.append({"theme_id": HOUSEKEEPING, "name": themes.label(HOUSEKEEPING),
