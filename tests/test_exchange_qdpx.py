@@ -597,3 +597,28 @@ def test_human_codings_apply_as_logged_review_decisions(tmp_path):
     assert skipped == []
     assert applied.primary()[units].tolist() == [target, target]
     assert applied.log[-1]["who"] == "rosa" and applied.log[-1]["op"] == "move"
+
+
+def test_theme_hierarchy_exports_as_nested_codes(tmp_path):
+    themes = make_themes(synthetic_corpus())
+    parent, child = sorted(LABELS)[:2]
+    path = themes.to_qdpx(tmp_path / "h.qdpx", parents={child: parent})
+    schema().validate(zipfile.ZipFile(path).read("project.qde").decode("utf-8"))
+    codes = load_qdpx(path).codes.set_index("theme_id")
+    assert codes.loc[child, "parent"] == LABELS[parent] and codes.loc[child, "depth"] == 1
+    assert codes.loc[child, "path"] == f"{LABELS[parent]} / {LABELS[child]}"
+    with pytest.raises(ll.ListenlensError, match="not in the analysis"):
+        themes.to_qdpx(tmp_path / "bad.qdpx", parents={child: "t-nope"})
+    with pytest.raises(ll.ListenlensError, match="cycle"):
+        themes.to_qdpx(tmp_path / "cycle.qdpx", parents={child: parent, parent: child})
+
+
+def test_a_withdrawn_unit_left_in_a_corpus_stops_the_export(tmp_path):
+    corpus = synthetic_corpus()
+    bad = [u if i else Unit(**{**{f: getattr(u, f) for f in u.__slots__}, "consent": "withdrawn"})
+           for i, u in enumerate(corpus.unit_records)]
+    themes = make_themes(ll.Corpus(corpus.event_records, bad, [], corpus.source_records,
+                                   texts=corpus.texts))
+    with pytest.raises(ll.ConsentError, match="withdrawn"):
+        themes.to_qdpx(tmp_path / "w.qdpx")
+    assert not (tmp_path / "w.qdpx").exists()

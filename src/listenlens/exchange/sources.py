@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..corpus import Corpus
-from ..errors import ConsentError
+from ..errors import AnalysisError, ConsentError
 from ..records import Unit
 
 __all__ = ["WrittenSource", "written_sources"]
@@ -90,7 +90,7 @@ def written_sources(corpus: Corpus, *, redact: bool = False, nlp: object = None
     out = []
     for path in sorted(groups):
         if path not in corpus.texts:
-            raise ConsentError(f"source {path!r} has no text in this corpus; cannot export it")
+            raise AnalysisError(f"source {path!r} has no text in this corpus; cannot export it")
         text, units = corpus.texts[path], groups[path]
         if not redact:
             out.append(WrittenSource(path, text, {u.unit_id: tuple(u.spans) for u in units}))
