@@ -622,3 +622,22 @@ def test_a_withdrawn_unit_left_in_a_corpus_stops_the_export(tmp_path):
     with pytest.raises(ll.ConsentError, match="withdrawn"):
         themes.to_qdpx(tmp_path / "w.qdpx")
     assert not (tmp_path / "w.qdpx").exists()
+
+
+def test_malformed_listenlens_lines_in_descriptions_are_ignored_safely(tmp_path):
+    bad = ('<Description>edited\n[listenlens] {"unit_id": 5, "part": "x", "line": -3, '
+           '"codings": "oops", "time": [1, "a"]}</Description>')
+    qde = hand_built_qde(0, 5).replace(
+        f'creatingUser="{G["user"]}">\n        <Coding guid="{G["c1"]}"',
+        f'creatingUser="{G["user"]}">{bad}\n        <Coding guid="{G["c1"]}"', 1)
+    opening = f'plainTextPath="internal://{G["src1"]}.txt">'
+    qde = qde.replace(opening, opening + '<Description>[listenlens] {"escape": "rot13"}'
+                      '</Description>', 1)
+    path = write_zip(tmp_path / "m.qdpx", {"project.qde": qde,
+                                           f"sources/{G['src1']}.txt": HAND_TEXT_1.encode(),
+                                           f"sources/{G['src2']}.txt": HAND_TEXT_2.encode()})
+    project = load_qdpx(path, offsets="characters")
+    unit = next(u for u in project.corpus if u.source == "interview one.txt")
+    assert unit.text == "Inter" and unit.time_start is None and unit.line == 1
+    assert project.corpus.check_spans() == []
+    assert any("rot13" in n for n in project.notes)

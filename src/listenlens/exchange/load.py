@@ -37,7 +37,7 @@ from ..errors import InputError, ParseError
 from ..ids import sha256_bytes, stable_hash
 from ..ids import unit_id as make_unit_id
 from ..records import CONSENT_LEVELS, Event, Skip, Source, Unit
-from ..spans import line_of, span_text
+from ..spans import ESCAPES, line_of, span_text
 from ..themes.result import ASSIGNMENT_COLUMNS, UNASSIGNED
 from .archive import Limits, SafeArchive, parse_xml
 from .codes import code_table, table_codebook
@@ -233,6 +233,34 @@ class _Ctx:
     codings: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        else None
+
+
+def _unit_tail(description: str) -> dict[str, Any]:
+    """The ``[listenlens]`` data of a selection, keeping only well-formed fields (the file is
+    untrusted, and people edit descriptions)."""
+    _, raw = read_tail(description)
+    out: dict[str, Any] = {k: raw[k] for k in ("unit_id", "kind", "speaker_id", "role",
+                                               "consent", "parent_id", "event_id")
+                           if isinstance(raw.get(k), str)}
+    for k in ("part", "line"):
+        if isinstance(raw.get(k), int) and not isinstance(raw.get(k), bool) and raw[k] >= 0:
+            out[k] = raw[k]
+    codings = raw.get("codings")
+    if isinstance(codings, list):
+        out["codings"] = [(c[0], float(c[1]), c[2]) for c in codings
+                          if isinstance(c, list) and len(c) == 3 and isinstance(c[0], str)
+                          and _number(c[1]) is not None and isinstance(c[2], bool)]
+    time = raw.get("time")
+    if isinstance(time, list) and len(time) == 2 and all(
+            t is None or _number(t) is not None for t in time):
+        out["time"] = time
+    return out
 
 
 def _groups(src: QdeSource, spans: list[tuple[int, int]]
@@ -240,9 +268,9 @@ def _groups(src: QdeSource, spans: list[tuple[int, int]]
     """Selections grouped into units: by the unit id listenlens wrote, else by range."""
     groups: dict[tuple[Any, ...], list[tuple[int, QdeSelection, tuple[int, int], dict]]] = {}
     for sel, sp in zip(src.selections, spans):
-        _, tail = read_tail(sel.description)
+        tail = _unit_tail(sel.description)
         key = ("unit", tail["unit_id"]) if tail.get("unit_id") else ("range", *sp)
-        groups.setdefault(key, []).append((int(tail.get("part", 0) or 0), sel, sp, tail))
+        groups.setdefault(key, []).append((tail.get("part", 0), sel, sp, tail))
     out = []
     for members in groups.values():
         members.sort(key=lambda m: (m[0], m[2]))
@@ -261,6 +289,9 @@ def _unit(path: str, sha: str, text: str, escape: str, event: Event,
         ctx.skips.append(Skip(path, line, "empty", "the selection covers no text", event.event_id))
         return None
     uid = str(tail.get("unit_id") or "")
+    if uid in ctx.ids:
+        ctx.notes.append(f"unit id {uid} occurs in two sources; the second gets a new id")
+        uid = ""
     if not uid:
         n = ctx.seen.get((path, body), 0)
         ctx.seen[(path, body)] = n + 1
@@ -344,6 +375,9 @@ def _spans_of(src: QdeSource, text: str, ctx: _Ctx) -> tuple[list[tuple[int, int
 def _read_source(src: QdeSource, text: str, path: str, event: Event, ctx: _Ctx) -> str:
     _, tail = read_tail(src.description)
     escape = str(tail.get("escape") or "none")
+    if escape not in ESCAPES:
+        ctx.notes.append(f"source {path!r}: unknown escape {escape!r} ignored")
+        escape = "none"
     sha = str(tail.get("sha256") or sha256_bytes(text.encode("utf-8")))
     spans, unit_kind = _spans_of(src, text, ctx)
     groups = (_line_groups(src, text, spans) if ctx.opts["units"] == "lines"
@@ -358,6 +392,7 @@ def _read_source(src: QdeSource, text: str, path: str, event: Event, ctx: _Ctx) 
         who = next((ctx.speakers[s.guid] for s in sels if s.guid in ctx.speakers), {})
         unit = _unit(path, sha, text, escape, event, sp, utail, who, ctx)
         if unit is not None:
+            ctx.ids.add(unit.unit_id)
             ctx.units.append(unit)
             ctx.codings.extend(_coding_rows(unit, sels, utail, ctx))
     if src.n_source_codings:
@@ -462,7 +497,8 @@ def _read_sources(project: QdeProject, entries: Mapping[str, bytes], ctx: _Ctx
                               encoding=str(tail.get("encoding") or "utf-8"),
                               encoding_note="read from a REFI-QDA project",
                               n_chars=len(text), event_id=event.event_id,
-                              escape=str(tail.get("escape") or "none")))
+                              escape=tail["escape"] if tail.get("escape") in ESCAPES
+                              else "none"))
         texts[path] = text
         used[path] = _read_source(src, text, path, event, ctx)
     return events, sources, texts, used
