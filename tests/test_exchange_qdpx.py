@@ -641,3 +641,16 @@ def test_malformed_listenlens_lines_in_descriptions_are_ignored_safely(tmp_path)
     assert unit.text == "Inter" and unit.time_start is None and unit.line == 1
     assert project.corpus.check_spans() == []
     assert any("rot13" in n for n in project.notes)
+
+
+def test_imported_codebook_seeds_themes_that_line_up_with_the_codings(tmp_path):
+    from listenlens.embeddings import HashingEmbedder
+
+    project = load_qdpx(hand_built(tmp_path, "characters"), units="lines")
+    themes = ll.find_themes(project.corpus, seed=0, embedder=HashingEmbedder(),
+                            codebook=project.codebook, codebook_threshold=-1.0)
+    assert set(themes.origin.values()) == {"codebook"}
+    assert set(themes.theme_ids) <= set(project.codes["theme_id"])
+    table = project.agreement(themes, secondary=True)
+    assert table["theme_id"].iloc[-1] == "overall" and len(table) >= 2
+    assert set(table["theme_id"][:-1]) <= set(project.codes["theme_id"])
