@@ -1,31 +1,25 @@
-"""Benchmark: does ``trends.shifts()`` find planted shifts and leave steady themes alone?
+"""Benchmark: which priority shifts can ``trends.shifts()`` detect, on which designs?
 
-A generated corpus (no text: theme assignments are drawn directly): five communities, three
-years of quarterly events (two per community per quarter), 8-20 participants per event plus a
-facilitator, event-to-event variation in how much each theme comes up (a normal effect per event
-and theme, sd 0.5 on the logit scale), one talkative participant
-per event repeating a theme many times. Planted themes:
+A grid of simulated listening programmes (issue 14; no text: theme assignments are drawn
+directly): communities 3-8, events per community per year 1-4, years 3-6, 5-15 people per event.
+Each planted corpus has 16 themes: 8 planted changes (two each of 10, 20, 30 and 40 points,
+kinds rotating over linear rises, linear falls and steps up or down at a random year, low share
+5, 15, 30 or 50%) and 8 null themes; each null corpus has 16 null themes. Every theme has
+between-community heterogeneity (normal on the logit scale, sd 0.5) and event-to-event noise (sd
+0.4), like real data. Per design it prints recall per planted size and kind (the overall row
+reported with the right status), the false-alarm rate on null themes (planted and null corpora;
+``fa_null`` for the null corpora alone) and the MDC that ``shifts()`` reports for the design.
 
-- ``t-rise``  (Cost of living): raised by 6% of people in the first quarter, 24% in the last;
-- ``t-fall``  (Bus routes): 24% to 6%;
-- ``t-spike`` (Damp and mould): 8% everywhere, but 45% in Harbour in the last year;
-- ``t-s1`` .. ``t-s6``: steady controls at 5-25%.
+Targets (the issue's): recall >= 0.9 for changes >= 25 points in designs of >= 20 events, >= 0.8
+for >= 20 points in designs of >= 30 events, false alarms <= 5% in every cell; and, with the true
+themes of the bundled example (its key), every planted shift found and nothing else flagged.
+Prints every miss and exits 1 if any. The default runs a sample of 12 designs (printed) in a few
+minutes on two cores; ``--full`` runs all 96.
 
-Measured over ``--seeds`` seeds (default 20): recall = planted shifts reported with the right
-status (rise emerging overall, fall declining overall, spike emerging in Harbour); false-alarm
-rate = steady tests (controls overall and in every community, and the spike theme in the four
-other communities) reported as emerging or declining. Targets: recall >= 0.9, false alarms <=
-5%. Also times ``track`` (1000 resamples) on 300 events. Exits 1 if a target is missed.
+The quarterly scenario (``generate``, ``score``) is kept for the tests of sentences and the
+evidence rule.
 
-For information (no target), a scenario shaped like the bundled example corpus
-(``generate_shaped``): its 17-event schedule over 2023-2025, four communities with very
-different baselines, unevenly heard over time, a planted +30-point rise and -30-point fall within
-every community, six steady themes; run with the overall change measured within communities (the
-default) and pooled, once as is and once with three events per slot. It shows what such a corpus
-can and cannot establish: with one event per community in a window every community row is
-"insufficient", and the exact within-community test has only 81 relabellings (p >= 1/81).
-
-    python benchmarks/trends.py [--seeds 20] [--overall within|pooled]
+    python benchmarks/trends.py [--seeds 10] [--null-seeds 5] [--n-perm 999] [--full]
 """
 
 from __future__ import annotations
@@ -282,7 +276,9 @@ def run_design(design: Design, seeds: int, null_seeds: int, n_perm: int) -> dict
     planted = df[df["kind"] != "null"]
     nulls = df[df["kind"] == "null"]
     out = {"design": str(design), "events": design.total, "mdc": mdc,
-           "fa": float(nulls["flagged"].mean()), "n_null": len(nulls)}
+           "fa": float(nulls["flagged"].mean()),
+           "fa_null": float(nulls.loc[nulls["null_design"], "flagged"].mean()),
+           "n_null": len(nulls)}
     for size in SIZES:
         out[f"recall_{round(size * 100)}"] = float(
             planted.loc[np.isclose(planted["size"], size), "found"].mean())
@@ -301,8 +297,8 @@ def targets(table: pd.DataFrame) -> list[str]:
         if r.events >= 30 and min(r.recall_20, r.recall_30, r.recall_40) < 0.8:
             misses.append(f"{r.design}: recall {min(r.recall_20, r.recall_30, r.recall_40):.2f}"
                           " < 0.8 for >= 20 points")
-        if r.fa > 0.05:
-            misses.append(f"{r.design}: false alarms {r.fa:.3f} > 0.05")
+        if max(r.fa, r.fa_null) > 0.05:
+            misses.append(f"{r.design}: false alarms {max(r.fa, r.fa_null):.3f} > 0.05")
     return misses
 
 

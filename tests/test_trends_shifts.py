@@ -239,3 +239,57 @@ def test_compare_finds_a_distinctive_community():
 def test_compare_needs_two_groups():
     spec = event("e1", "A", "2024-01-02", {"a": ["t-x"]})
     assert track(make(spec), k_min=1).compare().empty
+
+
+@pytest.fixture(scope="module")
+def example():
+    """The bundled example corpus with the true theme of every unit (its key) as the themes."""
+    bench = _bench()
+    trends = bench.example_trends()
+    return bench, trends, trends.shifts()
+
+
+def test_example_key_every_planted_shift_found_and_nothing_else(example):
+    bench, _, sh = example
+    missed, extra = bench.score_example(sh)
+    assert missed == [] and extra == []
+    overall = sh[sh.scope == "overall"]
+    assert (overall.family == "primary").all() and len(overall) == 12
+    # per community (the secondary family): only planted themes may be flagged
+    groups = sh[(sh.scope == "group") & sh.status.isin(["emerging", "declining"])]
+    assert len(groups) >= 5
+    assert set(groups.theme_id) <= set(bench.EXAMPLE_SHIFTS)
+    assert not ((groups.theme_id == "t-digital-exclusion")
+                & groups.group.str.startswith("Millbrook")).any()  # steady there (README)
+    cost = overall[overall.theme_id == "t-cost-of-living"].iloc[0]
+    assert cost.sentence.startswith(f"Cost of living rose from {round(cost.share_early * 100)}% "
+                                    "of speakers in 2023 to ")
+
+
+def test_the_briefing_states_the_mdc(example):
+    from listenlens.briefing.build import _power_sentence
+    from listenlens.trends.power import power_sentence
+    from listenlens.trends.text import mdc_points
+
+    _, trends, sh = example
+    power = sh.attrs["power"]
+    o = power["overall"]
+    assert o["n_events"] == 31 and o["n_periods"] == 3 and o["n_strata"] == 4
+    assert len(o["design"]) == 31 and {len(r) for r in o["design"]} == {4}
+    text = _power_sentence(trends)
+    assert text == power_sentence(power)
+    assert text == (f"With 31 events over 3 years (about 10 a year), changes smaller than about "
+                    f"{mdc_points(o['mdc'])} points in the share of people raising a subject "
+                    "could not be told from chance.")
+    # the MDC recomputes from the recorded design alone (what a verifier would do)
+    import numpy as np
+
+    from listenlens.trends.power import minimum_detectable_change
+
+    design = o["design"]
+    x = np.array([int(r[2]) for r in design])
+    strata = np.unique([r[1] for r in design], return_inverse=True)[1]
+    T = np.array([r[3] for r in design])
+    again = minimum_detectable_change(x, strata, T, base=o["base"], alpha=o["alpha"],
+                                      n_sim=o["n_sim"], n_perm=o["n_perm"], seed=o["seed"])
+    assert again.mdc == o["mdc"]

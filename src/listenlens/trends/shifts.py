@@ -3,11 +3,10 @@
 Windows: the ordered periods are cut into an *early* window (the first third of the periods,
 at least one) and a *late* window (the last third); with four periods they are the two halves,
 with two or three the first and the last. The effect size is the late pooled share minus the
-early pooled share, in percentage points. Comparing pooled thirds rather than fitting a slope
-keeps the claim in the words a reader checks ("from 4% in 2021 to 31% in 2023"), is not moved
-by one odd period in the middle, and uses every event in both windows. Only periods with events
-count, so on the example corpus (events 2023-2025) ``period="year"`` gives 2023 against 2025
-and ``period="quarter"`` gives Q1-Q4 2023 against Q1-Q4 2025: the same 7 and 5 events.
+early pooled share, in percentage points. Stating the change as pooled thirds rather than as a
+slope keeps the claim in the words a reader checks ("from 4% in 2021 to 31% in 2023"); whether
+it is a change at all is tested over every period (below). Only periods with events count, so
+on the example corpus (events 2023-2025) ``period="year"`` gives 2023 against 2025.
 
 Overall change, within communities: when the groups are events' (``by="community"``, the
 default), the overall row compares each community with itself and averages: per community, the
@@ -23,28 +22,40 @@ differences between communities as noise. Only communities heard in both windows
 overall row. ``overall="pooled"`` restores the pooled comparison (``method`` says which was used;
 with ``by=None`` or groups that split events it is always pooled).
 
-Uncertainty: a two-sided permutation p-value that reshuffles which events are early and which
-late; for the within-community row the shuffle stays *within* each community (each keeps its
-number of early and late events). When there are at most ``n_perm`` distinct relabellings, all
-are enumerated and the p-value is exact: with four communities of three events each (one window
-of one event) that is 3^4 = 81 relabellings, so no p-value can be below 1/81 = 0.012. Interval:
-for pooled rows a bootstrap t interval resampling events within each window; for
-within-community rows a t interval on (events - communities - 1) degrees of freedom whose
-standard error is the larger of the bootstrap's (events resampled within community x window) and
-the spread of the permutation distribution, because the bootstrap cannot see the variation of a
-community heard at one event in a window (see
+Test: the windows state the change; the p-value uses **every period**. It is the stratified
+trend-or-step permutation test of :mod:`~listenlens.trends.ordered`: a monotone trend and a step
+statistic, periods reordered within each community (each keeps its events per period), combined
+as the maximum of the two standardised statistics against its own permutation distribution.
+Exact when the reorderings can be enumerated (two communities heard once in each of three years:
+36), else 9,999 random ones. ``form`` says which describes the change ("step": the sentence says
+"rose sharply from 2024", ``step_at`` the period), ``z_trend`` / ``z_step`` the statistics.
+Interval of the windows' change: for pooled rows a bootstrap t interval resampling events within
+each window; for within-community rows a t interval on (events - communities - 1) degrees of
+freedom whose standard error is the larger of the bootstrap's (events resampled within community
+x window) and the spread of the windows' permutation distribution, because the bootstrap cannot
+see the variation of a community heard at one event in a window (see
 :func:`~listenlens.trends.intervals.within_strata_test`).
+
+Families: the overall rows are the *primary* family, the per-group rows the *secondary* one
+(``family``); each is adjusted with Benjamini-Hochberg on its own, so the overall claims do not
+pay for tests no briefing states (see ``docs/methods.md``).
+
+Power: ``mdc`` is the minimum detectable change at 80% power on the corpus's own design
+(:mod:`~listenlens.trends.power`; overall rows: the whole design, group rows: the group's),
+``attrs["power"]`` the details. A "no clear change" (or "may have") sentence whose observed change
+is below it says so: "With the events held, changes smaller than about 30 points could not be
+told from chance."
 
 Insufficient is a verdict, not a test: a row is ``insufficient`` (``reason``) when a window has
 fewer than ``k_min`` people (``"people"``; shares suppressed too), fewer than ``min_events``
 events (``"events"``), when fewer than ``min_speakers`` people raised the theme in both windows
-together (``"raisers"``), or when no community was heard in both windows (``"overlap"``). Such a
-row has no p-value, is *not* in the Benjamini-Hochberg family, and its sentence says plainly that
+together (``"raisers"``), or when no community was heard in both windows or in two periods (``"overlap"``). Such a
+row has no p-value, is *not* in a Benjamini-Hochberg family, and its sentence says plainly that
 there is too little to tell ("Too few events in Eastgate to tell whether bus routes changed (2
-events in 2023, 1 in 2025; ...)"). All other p-values of one call (overall and per group, every
-theme) are adjusted together with Benjamini-Hochberg.
+events in 2023, 1 in 2025; ...)").
 
-A theme is *emerging* when the adjusted p-value is below ``alpha``, the share rose, and at least
+A theme is *emerging* when the adjusted p-value is below ``alpha``, the test's direction is up and
+the windows' share rose, and at least
 ``min_events`` events and ``min_speakers`` people raised it in the late window (*declining*: fell,
 with that evidence in the early window). Anything else that was tested is *steady*: tested, no
 clear change. ``strength`` is "clear" for emerging/declining, "weak" when the change is not
