@@ -267,7 +267,7 @@ def test_example_key_every_planted_shift_found_and_nothing_else(example):
 
 
 def test_the_briefing_states_the_mdc(example):
-    from listenlens.briefing.build import _power_sentence
+    from listenlens.briefing.build import _power
     from listenlens.trends.power import power_sentence
     from listenlens.trends.text import mdc_points
 
@@ -276,8 +276,10 @@ def test_the_briefing_states_the_mdc(example):
     o = power["overall"]
     assert o["n_events"] == 31 and o["n_periods"] == 3 and o["n_strata"] == 4
     assert len(o["design"]) == 31 and {len(r) for r in o["design"]} == {4}
-    text = _power_sentence(trends)
-    assert text == power_sentence(power)
+    block = _power(trends)  # what build_content puts in the evidence block
+    text = block["sentence"]
+    assert text == power_sentence(power) and block["mdc"] == o["mdc"]
+    assert block["design"] == o["design"] and block["period"] == "year"
     assert text == (f"With 31 events over 3 years (about 10 a year), changes smaller than about "
                     f"{mdc_points(o['mdc'])} points in the share of people raising a subject "
                     "could not be told from chance.")
@@ -286,7 +288,7 @@ def test_the_briefing_states_the_mdc(example):
 
     from listenlens.trends.power import minimum_detectable_change
 
-    design = o["design"]
+    design = block["design"]
     x = np.array([int(r[2]) for r in design])
     strata = np.unique([r[1] for r in design], return_inverse=True)[1]
     T = np.array([r[3] for r in design])

@@ -203,13 +203,14 @@ def _shifts(trends: Any, top: list[str], limit: int, labels: Mapping[str, str]
     return tuple(out)
 
 
-def _power_sentence(trends: Any) -> str:
-    """The smallest change the design could detect, in words (``trends.shifts().attrs``)."""
+def _power(trends: Any) -> dict[str, Any]:
+    """The smallest change the design could detect, for the evidence block (its ``sentence``
+    is what the briefing prints); ``{}`` without it (``trends.shifts().attrs["power"]``)."""
     if trends is None or not hasattr(trends, "shifts"):
-        return ""
-    from ..trends.power import power_sentence
+        return {}
+    from ..trends.power import power_evidence
 
-    return power_sentence(getattr(trends.shifts(), "attrs", {}).get("power") or {})
+    return power_evidence(getattr(trends.shifts(), "attrs", {}).get("power") or {})
 
 
 def _differences(trends: Any, tally: Tally, limit: int) -> tuple[Difference, ...]:
@@ -319,7 +320,8 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
     withdrawn = sum(1 for s in corpus.skip_records if s.reason == "consent-withdrawn")
     params = _flat_params("themes.", getattr(themes, "params", None))
     params += _flat_params("trends.", getattr(trends, "params", None))
-    mdc = _power_sentence(trends)
+    power = _power(trends)
+    mdc = power.get("sentence", "")
     methods = (
         f"We analysed {len(corpus.unit_records)} things people said or wrote at "
         f"{len(ev)} listening events. Each one was grouped with others that talk about the "
@@ -362,7 +364,7 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         limitations=tuple(limitations), appendix=appendix, credits=tuple(credits),
         charts=tuple(chart_list), figures=tuple(figures), listenlens_version=__version__,
         redaction=picker.redaction, changes=change_lines,
-        changes_since=since if change_lines else "")
+        changes_since=since if change_lines else "", power=power)
 
 
 def evidence_path(path: str | Path) -> Path:

@@ -351,7 +351,7 @@ class Trends:
         return save_charts(self, Path(directory), formats=formats, top=top)
 
     def chart_alt_text(self, *, top: int = 8) -> dict[str, str]:
-        """Alt text for each chart, keyed by chart name (``area``, ``groups``, ``heatmap``)."""
+        """Alt text for each chart, keyed by name (``area``, ``groups``, ``heatmap``, ``shifts``)."""
         from .charts import alt_texts
 
         return alt_texts(self, top=top)

@@ -39,7 +39,8 @@ import numpy as np
 from .ordered import ordered_test
 from .text import mdc_points
 
-__all__ = ["Power", "minimum_detectable_change", "power_at", "power_sentence", "MDC_GRID"]
+__all__ = ["Power", "minimum_detectable_change", "power_at", "power_sentence", "power_evidence",
+           "MDC_GRID"]
 
 #: Planted changes tried, in share points (2 to 90 points in steps of 2).
 MDC_GRID = np.round(np.arange(0.02, 0.91, 0.02), 2)
@@ -169,3 +170,27 @@ def power_sentence(summary: Mapping[str, Any]) -> str:
                 "could not be reliably told from chance.")
     return (f"{span}, changes smaller than about {mdc_points(mdc)} points in the share of "
             "people raising a subject could not be told from chance.")
+
+
+def power_evidence(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The overall MDC for an evidence block: the sentence as printed and everything needed to
+    recompute it (design rows ``[event_id, group, period, people]``, seed, simulation
+    settings); NaN becomes None so the block stays strict JSON. ``{}`` when absent.
+
+    >>> power_evidence({"period": "year", "overall": {"mdc": float("nan"), "n_events": 2,
+    ...                 "n_periods": 2, "design": []}})["mdc"] is None
+    True
+    """
+    overall = summary.get("overall") if summary else None
+    if not overall:
+        return {}
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        return v
+
+    return {"sentence": power_sentence(summary), "period": summary.get("period"),
+            **{k: clean(v) for k, v in overall.items()}}
