@@ -295,3 +295,18 @@ def test_the_briefing_states_the_mdc(example):
     again = minimum_detectable_change(x, strata, T, base=o["base"], alpha=o["alpha"],
                                       n_sim=o["n_sim"], n_perm=o["n_perm"], seed=o["seed"])
     assert again.mdc == o["mdc"]
+
+
+def test_overall_adjustment_does_not_pay_for_community_rows(planted):
+    """The primary family is the overall rows alone: adding or dropping the per-community rows
+    leaves every overall adjusted p-value unchanged (with one pooled family it would not)."""
+    from listenlens.trends.intervals import bh_adjust
+
+    _, trends, sh = planted
+    alone = trends.shifts(by_group=False, mdc=False)
+    both = sh[sh.scope == "overall"].set_index("theme_id")
+    alone = alone.set_index("theme_id").loc[both.index]
+    assert np.allclose(alone.p_value, both.p_value) and np.allclose(alone.p_adj, both.p_adj)
+    assert np.allclose(both.p_adj, bh_adjust(both.p_value.to_numpy()))
+    pooled = bh_adjust(sh.p_value.to_numpy())[(sh.scope == "overall").to_numpy()]
+    assert (pooled >= both.p_adj.to_numpy() - 1e-12).all() and (pooled > both.p_adj).any()

@@ -511,10 +511,13 @@ def plotly_groups(trends: Trends, *, top: int = 6) -> Any:
                         shared_yaxes=True)
     x = [period_name(p) for p in trends.periods]
     lines, dropped = _group_lines(trends, top)
+    ytop = axis_top(np.concatenate([v[0] for gl in lines.values() for v in gl.values()]
+                                   or [np.array([np.nan])]))
     for gi, g in enumerate(groups):
         row, col = gi // ncol + 1, gi % ncol + 1
         for t in themes:
             y, lo, hi = lines[g][t]
+            lo, hi = np.clip(lo, 0, ytop), np.clip(hi, 0, ytop)
             fig.add_trace(go.Scatter(x=x + x[::-1], y=list(hi) + list(lo[::-1]), fill="toself",
                                      fillcolor=cols[t], opacity=0.15, line={"width": 0},
                                      showlegend=False, hoverinfo="skip", legendgroup=t),
@@ -524,6 +527,7 @@ def plotly_groups(trends: Trends, *, top: int = 6) -> Any:
                                      showlegend=gi == 0,
                                      hovertemplate="%{y:.0f}%<extra>" + names[t] + "</extra>"),
                           row=row, col=col)
+    fig.update_yaxes(range=[0, ytop])
     fig.update_layout(title="Share raising each theme, by group. " + _k_note(trends)
                       + _band_note(trends, dropped),
                       meta={"alt": alt_texts(trends)["groups"]})
