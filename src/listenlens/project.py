@@ -42,6 +42,7 @@ import pandas as pd
 from .corpus import Corpus, load
 from .embeddings import Embedder
 from .errors import CorpusError, InputError
+from .ingest.folder import inside_root
 from .records import CONSENT_LEVELS
 
 __all__ = ["Project", "AddReport", "init_project", "open_project", "PROJECT_STATE",
@@ -194,6 +195,8 @@ class Project:
             _, ev = _read_table(folder / "events.csv")
             for row in ev:
                 names = [f.strip() for f in (row.get("file") or "").split(";") if f.strip()]
+                for n in names:  # a file a corpus folder names must lie inside it, links followed
+                    inside_root(folder, n, file=folder / "events.csv", line=None)
                 rows.append((row, [folder / n for n in names]))
             consent_rows += _read_table(folder / "consent.csv")[1]
         if loose and event_metadata is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..ids import normalise_label, speaker_id, unit_id
 from ..records import Event, Skip, Source, Unit
 from ..spans import span_text
-from ._base import Piece, Skipped
+from ._base import Notice, Piece, Skipped
 
 __all__ = ["ConsentBook", "build_units", "FACILITATOR_LABELS"]
 
@@ -62,23 +62,30 @@ def _role(label: str, event: Event) -> str:
 
 
 def build_units(
-    items: Iterable[Piece | Skipped],
+    items: Iterable[Piece | Skipped | Notice],
     *,
     event: Event,
     source: Source,
     text: str,
     consent: ConsentBook,
     withdrawn_spans: list[tuple[int, int]] | None = None,
+    notices: list[str] | None = None,
 ) -> tuple[list[Unit], list[Skip]]:
     """Units and skips for one source of one event, in source order.
 
     The spans of withdrawn speakers' pieces are appended to ``withdrawn_spans`` when given, so
-    the caller can blank them in the text it keeps.
+    the caller can blank them in the text it keeps. A reader's :class:`Notice` items are
+    appended to ``notices`` as ``"file:line: code: detail"`` when given.
     """
     units: list[Unit] = []
     skips: list[Skip] = []
     seen: Counter[str] = Counter()
     for item in items:
+        if isinstance(item, Notice):
+            if notices is not None:
+                where = source.path + (f":{item.line}" if item.line is not None else "")
+                notices.append(f"{where}: {item.code}: {item.detail}")
+            continue
         if isinstance(item, Skipped):
             skips.append(Skip(source=source.path, line=item.line, reason=item.reason,
                               detail=item.detail, event_id=event.event_id,
