@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import listenlens as ll
 from conftest import write_corpus
@@ -232,3 +234,222 @@ def test_input_hash_survives_save_and_open(two_events, tmp_path) -> None:
     corpus = ll.load(two_events)
     assert ll.open_corpus(corpus.save(tmp_path / "saved")).input_hash == corpus.input_hash
 
+
+
+# --- 7. control characters ----------------------------------------------------------------------
+CONTROLS = "\x00\x0b\x0c\x1b\x08\x7f"
+
+
+def test_control_characters_are_blanked_at_load_and_recorded(tmp_path) -> None:
+    import docx
+
+    dirty = ("Jo: Welcome\x00 all.\nAmina: The damp\x0b is\x0c back \x1b[31mred\x1b[0m "
+             "again\x08\x7f.\n")
+    root = _corpus(tmp_path / "c", {"a.txt": dirty})
+    corpus = ll.load(root)
+    texts = corpus.units.text.tolist()
+    assert texts == ["Welcome all.", "The damp is back red again ."]
+    assert not any(ch in corpus.texts["a.txt"] for ch in CONTROLS)
+    assert corpus.check_spans() == []
+    note = corpus.sources.encoding_note.iloc[0]
+    assert "control character(s) replaced with spaces" in note
+    assert any("control character" in w for w in corpus.warnings)
+    document = docx.Document()  # what crashed the DOCX briefing
+    for text in texts:
+        document.add_paragraph(text)
+
+
+def test_json_escaped_control_characters_never_reach_unit_text(tmp_path) -> None:
+    line = json.dumps({"answer": "buses\u0000 late\u001b[2J now\b"}) + "\n"
+    root = _corpus(tmp_path / "c", {"s.jsonl": line}, [{**EVENT, "file": "s.jsonl"}])
+    corpus = ll.load(root)
+    assert corpus.units.text.tolist() == ["buses late [2J now"]
+    assert corpus.check_spans() == []
+
+
+# --- 10. wrong decoding ---------------------------------------------------------------------
+def test_utf16_without_bom_is_detected(tmp_path) -> None:
+    root = _corpus(tmp_path / "c", {"a.txt": TALK.encode("utf-16-le")})
+    corpus = ll.load(root)
+    assert corpus.units.speaker.tolist() == ["Jo", "Amina"]
+    assert corpus.sources.encoding.iloc[0] == "utf-16-le"
+    assert any("byte-order mark" in w for w in corpus.warnings)
+
+
+def test_mixed_utf8_and_cp1252_lines_decode_line_by_line(tmp_path) -> None:
+    raw = "Amina: café on the corner\n".encode() + "Ben: naïve plans\n".encode("cp1252")
+    corpus = ll.load(_corpus(tmp_path / "c", {"a.txt": raw}))
+    assert corpus.units.text.tolist() == ["café on the corner", "naïve plans"]
+    assert corpus.sources.encoding.iloc[0] == "mixed"
+    assert any("line" in w and "Windows-1252" in w for w in corpus.warnings)
+
+
+def test_random_bytes_are_skipped_as_not_text(tmp_path) -> None:
+    import random
+
+    noise = random.Random(3).randbytes(4000)
+    root = _corpus(tmp_path / "c", {"a.txt": TALK, "b.txt": noise},
+                   [EVENT, {**EVENT, "event_id": "e2", "file": "b.txt"}])
+    corpus = ll.load(root)
+    assert set(corpus.units.source) == {"a.txt"}
+    skip = corpus.skipped[corpus.skipped.source == "b.txt"]
+    assert skip.reason.tolist() == ["not-text"]
+    assert any("b.txt" in w and "not text" in w for w in corpus.warnings)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=600))
+def test_any_bytes_load_without_traceback_and_without_controls(tmp_path, raw) -> None:
+    root = _corpus(tmp_path / f"c{abs(hash(raw))}", {"a.txt": raw})
+    try:
+        corpus = ll.load(root)
+    except errors.ListenlensError as exc:
+        assert not any(ch in str(exc) for ch in CONTROLS)
+        return
+    assert corpus.check_spans() == []
+    for text in corpus.units.text:
+        assert not any(ch in text for ch in CONTROLS)
+    assert corpus.n_seen >= 1  # a file is never silently nothing
+
+
+# --- 11. the same file listed twice ------------------------------------------------------------
+@pytest.mark.parametrize("events", [
+    [{**EVENT, "file": "a.txt;a.txt"}],
+    [{**EVENT, "file": "a.txt;./a.txt"}],
+    [EVENT, {**EVENT, "event_id": "e2", "file": "./a.txt"}],
+])
+def test_a_file_listed_twice_is_refused(tmp_path, events) -> None:
+    root = _corpus(tmp_path / "c", {"a.txt": TALK}, events)
+    with pytest.raises(CorpusError, match="already listed") as err:
+        ll.load(root)
+    assert err.value.file == "events.csv" and err.value.line == len(events) + 1
+
+
+def test_paths_are_normalised(tmp_path) -> None:
+    root = _corpus(tmp_path / "c", {"sub/a.txt": TALK}, [{**EVENT, "file": "./sub//a.txt"}])
+    assert ll.load(root).units.source.unique().tolist() == ["sub/a.txt"]
+
+
+# --- 12. project lock ---------------------------------------------------------------------
+def test_add_during_update_is_not_lost(tmp_path) -> None:
+    import threading
+
+    from listenlens.embeddings import HashingEmbedder
+    from listenlens.project import init_project, open_project
+
+    started = threading.Event()
+
+    class SlowEmbedder(HashingEmbedder):
+        def encode(self, texts):
+            started.set()
+            time.sleep(1.5)
+            return super().encode(texts)
+
+    words = ["damp mould bedroom", "buses late timetable", "doctor appointment wait"]
+    lines = "".join(f"P{i}: the {words[i % 3]} again and again.\n" for i in range(30))
+    first = _corpus(tmp_path / "m0", {"a.txt": lines})
+    second = tmp_path / "b.txt"
+    second.write_text("Grace: the buses are late and the timetable is wrong.\n", encoding="utf-8")
+    project = init_project(tmp_path / "p", embedder=SlowEmbedder(), min_theme_size=3)
+    project.add(first)
+    updater = threading.Thread(target=lambda: project.update(stability_runs=0))
+    updater.start()
+    assert started.wait(30)
+    other = open_project(tmp_path / "p", embedder=HashingEmbedder())  # as a second process would
+    other.add(second, event_id="e2", community="Northfield", date="2024-05-01")
+    updater.join(60)
+    meta = json.loads((tmp_path / "p" / "_listenlens" / "project.json").read_text())
+    assert "events/e2/b.txt" in meta["files"].values()
+    assert len(meta["updates"]) == 1
+    again = open_project(tmp_path / "p", embedder=HashingEmbedder())
+    assert again.event_ids == ["e1", "e2"]
+    assert again.add(second, event_id="e3", community="Northfield", date="2024-05-02").events == ()
+
+
+def test_project_state_writes_leave_no_temporary_files(tmp_path) -> None:
+    from listenlens.project import init_project
+
+    project = init_project(tmp_path / "p")
+    project.add(_corpus(tmp_path / "c", {"a.txt": TALK}))
+    assert not [p for p in (tmp_path / "p").rglob("*") if p.name.endswith(".tmp")]
+    assert (tmp_path / "p" / "_listenlens" / "project.lock").exists()
+
+
+# --- 13. typed notes: topic labels and the note-taker are not speakers -----------------------
+NOTES = ("# Drop-in\n- **Maureen:** the lift is broken again\n- Pension Credit: nobody told us\n"
+         "- Adaptations: waited a year for a rail\n- Positive: the new caretaker\n"
+         "- Me: need to chase the council\n- Clive: the bins\n")
+
+
+def test_topic_labels_and_writer_in_markdown_notes(tmp_path) -> None:
+    root = _corpus(tmp_path / "c", {"n.md": NOTES}, [{**EVENT, "file": "n.md"}])
+    corpus = ll.load(root)
+    u = corpus.units.set_index("line")
+    assert u.loc[2, "speaker"] == "Maureen" and u.loc[7, "speaker"] == "Clive"
+    for line, label in [(3, "Pension Credit"), (4, "Adaptations"), (5, "Positive")]:
+        assert u.loc[line, "speaker"] == "" and u.loc[line, "context"].endswith(label)
+    assert u.loc[6, "role"] == "facilitator"
+    assert corpus.events.n_speakers.iloc[0] == 2
+    assert sum("Pension Credit" in w and "topic" in w for w in corpus.warnings) == 1
+    assert any("'Me'" in w and "note-taker" in w for w in corpus.warnings)
+
+
+def test_consent_roster_overrides_topic_plausibility(tmp_path) -> None:
+    root = _corpus(tmp_path / "c", {"n.md": "- Florence Action: the lift\n"},
+                   [{**EVENT, "file": "n.md"}],
+                   [{"event_id": "e1", "speaker": "Florence Action", "consent": "quote"}])
+    assert ll.load(root).units.speaker.tolist() == ["Florence Action"]
+
+
+def test_topic_labels_in_docx_notes(tmp_path) -> None:
+    raw = docx_paragraphs(["Amina: the damp is back", "Pension Credit: nobody told us"])
+    corpus = ll.load(_corpus(tmp_path / "c", {"n.docx": raw}, [{**EVENT, "file": "n.docx"}]))
+    assert corpus.units.speaker.tolist() == ["Amina", ""]
+
+
+# --- 14. escapes in errors, dates, empty files, cue order -------------------------------------
+def test_terminal_escapes_from_files_are_not_printed_in_errors(tmp_path) -> None:
+    root = _corpus(tmp_path / "c", {"a.txt": TALK}, [{**EVENT, "event_id": "e1\x1b]0;pwned\x07",
+                                                      "file": "a.txt", "community": ""}])
+    with pytest.raises(CorpusError) as err:
+        ll.load(root)
+    assert "\x1b" not in str(err.value) and "\x07" not in str(err.value)
+    assert "\\x1b" in str(err.value)
+
+
+@pytest.mark.parametrize("date", ["20230315", "9999-12-31", "1066-10-14", "2024-3-5"])
+def test_implausible_or_non_iso_dates_are_refused(tmp_path, date) -> None:
+    root = _corpus(tmp_path / "c", {"a.txt": TALK}, [{**EVENT, "date": date}])
+    with pytest.raises(CorpusError, match="date") as err:
+        ll.load(root)
+    assert err.value.line == 2
+
+
+def test_single_file_date_is_checked_too(tmp_path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(TALK, encoding="utf-8")
+    with pytest.raises(CorpusError, match="YYYY-MM-DD"):
+        ll.load(path, date="20230315")
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n"])
+def test_empty_file_is_recorded_as_a_skip(tmp_path, content) -> None:
+    root = _corpus(tmp_path / "c", {"a.txt": TALK, "b.txt": content},
+                   [EVENT, {**EVENT, "event_id": "e2", "file": "b.txt"}])
+    corpus = ll.load(root)
+    skip = corpus.skipped[corpus.skipped.source == "b.txt"]
+    assert skip.reason.tolist() == ["empty-file"]
+    assert any(w.startswith("b.txt:") for w in corpus.warnings)
+    assert "warning: b.txt" in corpus.report()
+
+
+def test_srt_cues_out_of_order_are_reported(tmp_path) -> None:
+    srt = ("1\n00:00:05,000 --> 00:00:06,000\nAnn: second thing.\n\n"
+           "2\n00:00:01,000 --> 00:00:02,000\nBen: first thing.\n")
+    root = _corpus(tmp_path / "c", {"a.srt": srt}, [{**EVENT, "file": "a.srt"}])
+    corpus = ll.load(root)
+    assert corpus.units.speaker.tolist() == ["Ann", "Ben"]  # file order kept
+    assert [w for w in corpus.warnings if "cues-out-of-order" in w] == [
+        "a.srt:6: cues-out-of-order: cue starts at 1 s, before the cue on line 2 (5 s); "
+        "kept in file order"]
