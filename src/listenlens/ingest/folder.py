@@ -57,7 +57,7 @@ def inside_root(root: Path, rel: str, *, file: str | Path, line: int | None) -> 
 
 def _read_csv_rows(path: Path, display: str,
                    limits: Limits | None = None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    check_file_size(path, display, limits or Limits(), text=False)
+    check_file_size(path, display, as_limits(limits), text=False)
     decoded = decode_text(path.read_bytes(), display)
     reader = csv.reader(io.StringIO(decoded.text))
     try:
