@@ -22,9 +22,12 @@ from conftest import write_corpus
 from fixtures.hostile import (
     big_text,
     docx_paragraphs,
+    docx_with_body,
     empty_paragraph_bomb,
+    laughs,
     lie_about_size,
     unpack_bomb,
+    with_doctype,
 )
 from listenlens import errors
 from listenlens.errors import CorpusError, InputError, ParseError
@@ -454,3 +457,17 @@ def test_srt_cues_out_of_order_are_reported(tmp_path) -> None:
     assert [w for w in corpus.warnings if "cues-out-of-order" in w] == [
         "a.srt:6: cues-out-of-order: cue starts at 1 s, before the cue on line 2 (5 s); "
         "kept in file order"]
+
+
+def test_docx_entity_expansion_is_not_performed(tmp_path) -> None:
+    """A billion-laughs DTD in word/document.xml: entities are never expanded."""
+    body = b"<w:p><w:r><w:t>Ann: &l9;</w:t></w:r></w:p>"
+    raw = with_doctype(docx_with_body([body]), "word/document.xml", laughs(10))
+    root = _docx_corpus(tmp_path / "c", raw)
+    start = time.perf_counter()
+    try:
+        texts = ll.load(root).units.text.tolist()
+    except errors.ListenlensError:
+        texts = []
+    assert time.perf_counter() - start < 10
+    assert all(len(t) < 1000 for t in texts)
