@@ -437,15 +437,16 @@ def test_single_file_date_is_checked_too(tmp_path) -> None:
         ll.load(path, date="20230315")
 
 
-@pytest.mark.parametrize("content", [b"", b"\n\n  \n"])
-def test_empty_file_is_recorded_as_a_skip(tmp_path, content) -> None:
-    root = _corpus(tmp_path / "c", {"a.txt": TALK, "b.txt": content},
-                   [EVENT, {**EVENT, "event_id": "e2", "file": "b.txt"}])
+@pytest.mark.parametrize("name,content", [("b.txt", b""), ("b.txt", b"\n\n  \n"),
+                                          ("b.csv", b""), ("b.docx", b"")])
+def test_empty_file_is_recorded_as_a_skip(tmp_path, name, content) -> None:
+    root = _corpus(tmp_path / "c", {"a.txt": TALK, name: content},
+                   [EVENT, {**EVENT, "event_id": "e2", "file": name}])
     corpus = ll.load(root)
-    skip = corpus.skipped[corpus.skipped.source == "b.txt"]
+    skip = corpus.skipped[corpus.skipped.source == name]
     assert skip.reason.tolist() == ["empty-file"]
-    assert any(w.startswith("b.txt:") for w in corpus.warnings)
-    assert "warning: b.txt" in corpus.report()
+    assert any(w.startswith(f"{name}:") for w in corpus.warnings)
+    assert f"warning: {name}" in corpus.report()
 
 
 def test_srt_cues_out_of_order_are_reported(tmp_path) -> None:

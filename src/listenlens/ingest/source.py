@@ -105,7 +105,7 @@ def read_source(path: Path, rel: str, event: Event, reader: Reader, options: Map
                          f"; it takes: {', '.join(reader.option_names) or 'none'}", file=rel)
     check_file_size(path, rel, limits, text=not reader.limited)
     raw = path.read_bytes()
-    decoded = _decode(reader, raw, rel, limits)
+    decoded = _decode(reader, raw, rel, limits) if raw else Decoded("", "none", "empty file")
     problem = text_problem(decoded.text) if not reader.limited else None
 
     def source(d: Decoded, n_chars: int) -> Source:
@@ -120,7 +120,7 @@ def read_source(path: Path, rel: str, event: Event, reader: Reader, options: Map
         return SourceResult(source(decoded, 0), "", skips=[skip],
                             warnings=[f"{rel}: skipped, {problem}"])
     decoded, warnings = _clean(decoded, reader.escape, rel)
-    items = _parse(reader, decoded.text, rel, options, limits)
+    items = _parse(reader, decoded.text, rel, options, limits) if raw else []
     src = source(decoded, len(decoded.text))
     withdrawn: list[tuple[int, int]] = []
     notices: list[str] = []
