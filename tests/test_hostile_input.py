@@ -438,7 +438,7 @@ def test_single_file_date_is_checked_too(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("name,content", [("b.txt", b""), ("b.txt", b"\n\n  \n"),
-                                          ("b.csv", b""), ("b.docx", b"")])
+                                          ("b.csv", b""), ("b.md", b"\n")])
 def test_empty_file_is_recorded_as_a_skip(tmp_path, name, content) -> None:
     root = _corpus(tmp_path / "c", {"a.txt": TALK, name: content},
                    [EVENT, {**EVENT, "event_id": "e2", "file": name}])

@@ -13,7 +13,7 @@ order, it
    exact, and records how many on the source's ``encoding_note`` and as a warning;
 5. parses, refusing a file that yields more than ``max_units`` pieces;
 6. records a file that yields nothing as a skip with reason ``empty-file``, so no file is
-   silently counted as zero units.
+   silently counted as zero units (an empty ``.docx`` is not a valid .docx: an error).
 
 Warnings are returned as ``"file[:line]: text"`` strings for the load report.
 """
@@ -105,7 +105,9 @@ def read_source(path: Path, rel: str, event: Event, reader: Reader, options: Map
                          f"; it takes: {', '.join(reader.option_names) or 'none'}", file=rel)
     check_file_size(path, rel, limits, text=not reader.limited)
     raw = path.read_bytes()
-    decoded = _decode(reader, raw, rel, limits) if raw else Decoded("", "none", "empty file")
+    # an empty text file is a recorded skip; an empty .docx is not a valid .docx (an error)
+    empty = not raw and not reader.limited
+    decoded = Decoded("", "none", "empty file") if empty else _decode(reader, raw, rel, limits)
     problem = text_problem(decoded.text) if not reader.limited else None
 
     def source(d: Decoded, n_chars: int) -> Source:
@@ -120,7 +122,7 @@ def read_source(path: Path, rel: str, event: Event, reader: Reader, options: Map
         return SourceResult(source(decoded, 0), "", skips=[skip],
                             warnings=[f"{rel}: skipped, {problem}"])
     decoded, warnings = _clean(decoded, reader.escape, rel)
-    items = _parse(reader, decoded.text, rel, options, limits) if raw else []
+    items = [] if empty else _parse(reader, decoded.text, rel, options, limits)
     src = source(decoded, len(decoded.text))
     withdrawn: list[tuple[int, int]] = []
     notices: list[str] = []
