@@ -479,6 +479,19 @@ def _speakers(rng: random.Random, turns: list[_Turn], people: Sequence[str],
     return said
 
 
+def _converse(rng: random.Random, structure: str, n: int, n_house: int, weights: list[float],
+              themes: Sequence[str], rates: _Rates, people: Sequence[str],
+              facilitators: tuple[str, str]) -> tuple[list[_Turn], list[tuple[str, str]]]:
+    """One event's ``n`` units as planned and as said (``(speaker, text)``)."""
+    if structure == "runs":
+        turns = _prompted(rng, n - n_house, weights, themes, rates)
+    else:
+        turns = _independent(rng, n - n_house, weights, themes)
+    turns = _carry_prompts(_add_housekeeping(rng, turns, n_house, structure == "runs"))
+    return turns, _speakers(rng, turns, people, facilitators,
+                            _ZIPF if structure == "runs" else 0.0)
+
+
 def _clock(seconds: float, sep: str = ".") -> str:
     ms = int(round(seconds * 1000))
     h, rem = divmod(ms, 3_600_000)
@@ -661,12 +674,8 @@ def make_corpus(
         first += sizes[e]
         facilitators, pool = cast[community]
         people = rng.sample(pool, min(len(pool), rng.randint(*speakers_per_event)))
-        if structure == "runs":
-            turns = _prompted(rng, sizes[e] - n_house, weights, themes, rates)
-        else:
-            turns = _independent(rng, sizes[e] - n_house, weights, themes)
-        turns = _carry_prompts(_add_housekeeping(rng, turns, n_house, structure == "runs"))
-        said = _speakers(rng, turns, people, facilitators, _ZIPF if structure == "runs" else 0)
+        turns, said = _converse(rng, structure, sizes[e], n_house, weights, themes, rates,
+                                people, facilitators)
         rel = f"{eid}.{fmt}"
         text, starts = _write_event(fmt, said)
         (root / rel).write_text(text, encoding="utf-8", newline="\n")
