@@ -51,14 +51,14 @@ def test_counts(tmp_path: Path) -> None:
     assert len(truth.units) == 1234
     assert len(truth.events) == 20 and truth.events.n_units.sum() == 1234
     u = truth.units
-    assert (u.kind == "housekeeping").sum() == round(1234 * 0.05)
-    prompts = u[u.kind == "prompt"]
+    assert (u.turn_kind == "housekeeping").sum() == round(1234 * 0.05)
+    prompts = u[u.turn_kind == "prompt"]
     assert all(text in theme_vocabulary(topic)["prompts"]
                for text, topic in zip(prompts.text, prompts.prompt_theme))
     # facilitator prompts are facilitator talk: theme housekeeping, the asked theme aside
-    assert set(u.theme[u.kind == "prompt"]) == {"housekeeping"}
-    assert (u.theme == "housekeeping").sum() == (u.kind.isin(["prompt", "housekeeping"])).sum()
-    assert set(u.prompt_theme[u.kind == "prompt"]) <= set(DEFAULT_THEMES)
+    assert set(u.theme[u.turn_kind == "prompt"]) == {"housekeeping"}
+    assert (u.theme == "housekeeping").sum() == (u.turn_kind.isin(["prompt", "housekeeping"])).sum()
+    assert set(u.prompt_theme[u.turn_kind == "prompt"]) <= set(DEFAULT_THEMES)
     assert set(u.theme) - {"housekeeping"} == set(DEFAULT_THEMES)
     assert u.community.nunique() == len(DEFAULT_COMMUNITIES) == 5
     assert u.date.min().year == 2023 and u.date.max().year == 2025
@@ -67,10 +67,10 @@ def test_counts(tmp_path: Path) -> None:
     assert u[u.role == "facilitator"].groupby("event_id").speaker.nunique().max() <= 2
     key = list(csv.DictReader((tmp_path / "_key" / "themes.csv").open(encoding="utf-8")))
     assert len(key) == 1234
-    assert list(key[0]) == ["source", "line", "theme", "prompt_theme", "theme2", "kind"]
-    cols = ["source", "line", "theme", "prompt_theme", "theme2", "kind"]
-    assert {(r["source"], int(r["line"]), r["theme"], r["prompt_theme"], r["theme2"], r["kind"])
-            for r in key} == set(u[cols].itertuples(index=False, name=None))
+    assert list(key[0]) == ["source", "line", "theme", "prompt_theme", "theme2", "turn_kind"]
+    cols = ["source", "line", "theme", "prompt_theme", "theme2", "turn_kind"]
+    assert {(r["source"], int(r["line"]), r["theme"], r["prompt_theme"], r["theme2"],
+             r["turn_kind"]) for r in key} == set(u[cols].itertuples(index=False, name=None))
 
 
 def test_default_design_is_a_listening_programme(tmp_path: Path) -> None:
@@ -174,7 +174,7 @@ def _runs_of(u: pd.DataFrame) -> list[pd.DataFrame]:
     """The units under each prompt (prompt excluded), per event."""
     out = []
     for _, ev in u.groupby("event_id", sort=False):
-        run_id = (ev.kind == "prompt").cumsum()
+        run_id = (ev.turn_kind == "prompt").cumsum()
         out += [g.iloc[1:] for k, g in ev.groupby(run_id) if k > 0]
     return out
 
@@ -182,34 +182,34 @@ def _runs_of(u: pd.DataFrame) -> list[pd.DataFrame]:
 def test_events_are_runs_of_talk_under_prompts(tmp_path: Path) -> None:
     truth = make_corpus(tmp_path, n_units=4000, seed=6)
     u = truth.units
-    per_event = u[u.kind == "prompt"].groupby("event_id").size()
+    per_event = u[u.turn_kind == "prompt"].groupby("event_id").size()
     assert per_event.min() >= 1 and per_event.max() <= 8
     stats = truth.conversation()
     assert 0.75 <= stats["on_prompt_theme"] <= 0.95
     assert 0.02 <= stats["pair_share"] <= 0.12 and 0.02 <= stats["reaction_share"] <= 0.12
     for run in _runs_of(u):
-        talk = run[(run.role == "participant") & (run.kind != "housekeeping")]
+        talk = run[(run.role == "participant") & (run.turn_kind != "housekeeping")]
         prompt = set(run.prompt_theme)
         assert len(prompt) == 1
         (topic,) = prompt
         # the first answer is on the prompt; drift goes only to related themes
         assert talk.theme.iloc[0] == topic
-        drifted = set(talk.theme[talk.kind == "drift"])
+        drifted = set(talk.theme[talk.turn_kind == "drift"])
         assert drifted <= set(theme_vocabulary(topic)["related"])
-    pairs = u[u.kind == "pair"]
+    pairs = u[u.turn_kind == "pair"]
     assert (pairs.theme2 != "").all() and (pairs.theme2 != pairs.theme).all()
-    assert (u.theme2[u.kind != "pair"] == "").all()
+    assert (u.theme2[u.turn_kind != "pair"] == "").all()
 
 
 def test_reactions_carry_the_theme_of_the_turn_they_answer(tmp_path: Path) -> None:
     truth = make_corpus(tmp_path, n_units=3000, seed=9, reactions=0.15)
     u = truth.units.reset_index(drop=True)
-    idx = u.index[u.kind == "reaction"]
+    idx = u.index[u.turn_kind == "reaction"]
     assert len(idx) > 100
     reacted = u.loc[idx - 1]
     assert (reacted.event_id.to_numpy() == u.event_id[idx].to_numpy()).all()
     assert (reacted.role == "participant").all()
-    assert reacted.kind.isin(["turn", "drift", "pair"]).all()
+    assert reacted.turn_kind.isin(["turn", "drift", "pair"]).all()
     assert (reacted.theme.to_numpy() == u.theme[idx].to_numpy()).all()
     # reactions are short lines, said by someone else
     assert (reacted.speaker.to_numpy() != u.speaker[idx].to_numpy()).all()
@@ -221,7 +221,7 @@ def test_independent_structure_has_no_context(tmp_path: Path) -> None:
     runs = make_corpus(tmp_path / "r", n_units=3000, seed=5).conversation()
     flat = make_corpus(tmp_path / "i", n_units=3000, seed=5, structure="independent")
     u = flat.units
-    assert set(u.kind) == {"turn", "housekeeping"}
+    assert set(u.turn_kind) == {"turn", "housekeeping"}
     assert (u.prompt_theme == "").all() and (u.theme2 == "").all()
     # the previous turn's theme predicts a turn's theme only when there is structure
     sub = u[u.theme != "housekeeping"]

@@ -50,8 +50,8 @@ texts are rarely identical.
 
 **Key.** ``_key/themes.csv`` has ``source, line, theme`` (as before) plus ``prompt_theme`` (the
 theme of the prompt the unit falls under; empty before the first prompt and in independent
-corpora), ``theme2`` (the second theme of a two-theme turn, else empty) and ``kind`` (``prompt``,
-``turn``, ``drift``, ``pair``, ``reaction``, ``housekeeping``); the shifts are in
+corpora), ``theme2`` (the second theme of a two-theme turn, else empty) and ``turn_kind``
+(``prompt``, ``turn``, ``drift``, ``pair``, ``reaction``, ``housekeeping``); the shifts are in
 ``_key/shifts.csv``. The loader ignores ``_key``.
 
 Formats: ``txt`` (``[hh:mm:ss] Name: text``), ``vtt`` (``<v Name>`` voice tags), ``srt``
@@ -246,7 +246,7 @@ class SyntheticTruth:
     """What :func:`make_corpus` planted.
 
     ``units``: one row per unit in load order with ``source, line, theme, prompt_theme, theme2,
-    kind, event_id, community, date, speaker, role, text`` (see the module docstring for the
+    turn_kind, event_id, community, date, speaker, role, text`` (see the module docstring for the
     labelling rule); ``events``: ``event_id, community, date, format, file, n_units``; ``weights``:
     ``event_id, community, date, theme, weight`` (the planted probability of each theme at each
     event, housekeeping excluded); ``shifts``: the shifts as planted, with their resolved dates;
@@ -285,7 +285,7 @@ class SyntheticTruth:
         three most talkative participants."""
         u = self.units
         part = u[(u.role == "participant") & (u.theme != "housekeeping")]
-        said = part[part.kind != "reaction"]
+        said = part[part.turn_kind != "reaction"]
         under = said[said.prompt_theme != ""]
         same = [float((g.theme.to_numpy()[1:] == g.theme.to_numpy()[:-1]).mean())
                 for _, g in part.groupby("event_id", sort=False) if len(g) > 1]
@@ -294,12 +294,13 @@ class SyntheticTruth:
         return {
             "events": float(u.event_id.nunique()),
             "units_per_event": float(len(u) / max(1, u.event_id.nunique())),
-            "prompts_per_event": float((u.kind == "prompt").sum() / max(1, u.event_id.nunique())),
+            "prompts_per_event": float((u.turn_kind == "prompt").sum()
+                                       / max(1, u.event_id.nunique())),
             "on_prompt_theme": float((under.theme == under.prompt_theme).mean())
             if len(under) else float("nan"),
-            "drift_share": float((said.kind == "drift").mean()) if len(said) else 0.0,
-            "pair_share": float((part.kind == "pair").mean()) if len(part) else 0.0,
-            "reaction_share": float((part.kind == "reaction").mean()) if len(part) else 0.0,
+            "drift_share": float((said.turn_kind == "drift").mean()) if len(said) else 0.0,
+            "pair_share": float((part.turn_kind == "pair").mean()) if len(part) else 0.0,
+            "reaction_share": float((part.turn_kind == "reaction").mean()) if len(part) else 0.0,
             "same_theme_as_previous": float(sum(same) / len(same)) if same else float("nan"),
             "speakers_per_event": float(part.groupby("event_id").speaker.nunique().mean()),
             "top3_speaker_share": float(top3.mean()) if len(top3) else float("nan"),
@@ -693,7 +694,7 @@ def _truth(root: Path, seed: int, themes: tuple[str, ...], rows: dict[str, list[
     import pandas as pd
 
     units = pd.DataFrame(rows["units"], columns=[
-        "source", "line", "theme", "prompt_theme", "theme2", "kind", "event_id", "community",
+        "source", "line", "theme", "prompt_theme", "theme2", "turn_kind", "event_id", "community",
         "date", "speaker", "role", "text"])
     events = pd.DataFrame([r[:6] for r in rows["events"]], columns=[
         "event_id", "community", "date", "format", "file", "n_units"])
@@ -722,7 +723,7 @@ def _write_tables(root: Path, event_rows: list[tuple[Any, ...]], unit_rows: list
     write(root / "consent.csv", ["event_id", "speaker", "consent"],
           [[eid, "*", "quote"] for eid, *_ in event_rows])
     write(root / "_key" / "themes.csv",
-          ["source", "line", "theme", "prompt_theme", "theme2", "kind"],
+          ["source", "line", "theme", "prompt_theme", "theme2", "turn_kind"],
           [list(r[:6]) for r in unit_rows])
     resolved = []
     for s in shifts:
