@@ -38,8 +38,8 @@ reaction and the turn it answers. Facilitator prompts are facilitator talk, so t
 is ``housekeeping`` too (as :func:`listenlens.find_themes` treats facilitator talk by default),
 with the theme they ask about in ``prompt_theme``. ``structure="independent"`` gives the old
 structure-free corpus: every unit's theme is drawn independently from the event's weights, every
-speaker equally likely, no prompts, reactions or pairs (for checking that a method using context
-never does worse when there is none).
+speaker equally likely, housekeeping said by facilitators only, no prompts, reactions or pairs
+(for checking that a method using context never does worse when there is none).
 
 **Vocabulary** lives in ``listenlens/data/synthetic_vocabulary.json``: per theme subjects,
 problems, impacts, wishes, whole sentences, facilitator prompts and related themes; frames shared
