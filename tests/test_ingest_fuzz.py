@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from listenlens.errors import ListenlensError
 from listenlens.ids import sha256_bytes
-from listenlens.ingest import Piece, Reader, Skipped, readers
+from listenlens.ingest import Notice, Piece, Reader, Skipped, readers
 from listenlens.ingest.build import ConsentBook, build_units
 from listenlens.ingest.encoding import decode_text
 from listenlens.records import Event, Source
@@ -130,8 +130,9 @@ def check(reader: Reader, text: str, path: str) -> None:
         items = list(reader.parse(text, path, {}))
     except ListenlensError:
         return
+    notices = [i for i in items if isinstance(i, Notice)]
     for item in items:
-        assert isinstance(item, Piece | Skipped)
+        assert isinstance(item, Piece | Skipped | Notice)
         if isinstance(item, Piece):
             assert item.spans, item
             assert all(0 <= s <= e <= len(text) for s, e in item.spans), item.spans
@@ -140,7 +141,7 @@ def check(reader: Reader, text: str, path: str) -> None:
                     format=reader.name, encoding="utf-8", encoding_note="", n_chars=len(text),
                     event_id="e1", escape=reader.escape)
     units, skips = build_units(items, event=EVENT, source=source, text=text, consent=CONSENT)
-    assert len(units) + len(skips) == len(items)
+    assert len(units) + len(skips) == len(items) - len(notices)
     assert len({u.unit_id for u in units}) == len(units)
     for u in units:
         assert u.text and u.text == span_text(text, u.spans, reader.escape)

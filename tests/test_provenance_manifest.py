@@ -42,7 +42,8 @@ def test_manifest_records_everything_and_round_trips(corpus, tmp_path) -> None:
                        seeds={"find_themes": 0}, curation_log=[{"op": "merge", "into": "t-a"}],
                        researcher="A. Researcher", outputs=[out]).finish()
     assert m.input_hash == corpus.input_hash
-    assert {i["path"] for i in m.inputs} == {"e1.txt", "e2.txt", "notes/e3.txt"}
+    assert {i["path"] for i in m.inputs} == {"e1.txt", "e2.txt", "notes/e3.txt", "events.csv",
+                                             "consent.csv"}
     assert m.params["load"] == corpus.params and m.params["find_themes"] == {"min_size": 5}
     assert set(package_versions()) <= set(m.packages) and m.packages["pandas"]
     assert {x["name"] for x in m.models} == {MINILM_MODEL, SPACY_MODEL}
@@ -82,7 +83,7 @@ def test_prov_json_links_sources_to_outputs(corpus, tmp_path) -> None:
     types = [v["prov:type"]["$"] for v in doc["agent"].values()]
     assert sorted(types) == ["prov:Person", "prov:SoftwareAgent"]
     sources = [k for k, v in doc["entity"].items() if v["prov:type"]["$"] == "ll:SourceFile"]
-    assert len(sources) == 3
+    assert len(sources) == 5  # three transcripts, events.csv and consent.csv
     used_by_load = {r["prov:entity"] for r in doc["used"].values()
                     if doc["activity"][r["prov:activity"]]["prov:label"] == "load"}
     assert used_by_load == set(sources)

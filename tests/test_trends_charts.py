@@ -61,7 +61,7 @@ def test_suppressed_cells_are_not_drawn_as_numbers(trends):
     assert len(north) == 4 and all(np.isnan(tr.y[0]) for tr in north)
     assert not all(np.isnan(tr.y[1]) for tr in north)
     alt = trends.chart_alt_text()
-    assert set(alt) == {"area", "groups", "heatmap"}
+    assert set(alt) == {"area", "groups", "heatmap", "shifts"}
     assert "fewer than 5 people are not shown" in alt["groups"]
     assert alt["area"].startswith("Stacked area chart") and "Q1 2022" in alt["area"]
 
@@ -69,9 +69,56 @@ def test_suppressed_cells_are_not_drawn_as_numbers(trends):
 def test_save_charts_writes_png_svg_and_alt_text(trends, tmp_path):
     paths = trends.save_charts(tmp_path, formats=("png", "svg"))
     assert sorted(p.name for p in paths) == sorted(
-        f"trends-{n}.{f}" for n in ("area", "groups", "heatmap") for f in ("png", "svg"))
+        f"trends-{n}.{f}" for n in ("area", "groups", "heatmap", "shifts")
+        for f in ("png", "svg"))
     for p in paths:
         assert p.stat().st_size > 1000
     assert paths[0].read_bytes()[:4] == b"\x89PNG"
     alt = (tmp_path / "trends-heatmap.alt.txt").read_text(encoding="utf-8")
     assert alt.startswith("Heatmap of community by theme")
+
+
+@pytest.fixture(scope="module")
+def gappy():
+    """Yearly, 2019-2024 with no events in 2021; one theme rising to 50% at most, raised in
+    Riverside and hardly in Northside, so from two unlike events a year its intervals reach far
+    above the data."""
+    rng = np.random.default_rng(1)
+    spec = []
+    for y in (2019, 2020, 2022, 2023, 2024):
+        for c in ("Riverside", "Northside"):
+            k = 2 * (y - 2019) + 1 if c == "Riverside" else int(rng.integers(0, 2))
+            people = {f"s{j}": ["t-0" if j < k else f"t-{1 + j % 3}"] for j in range(12)}
+            spec += event(f"{c}{y}", c, f"{y}-06-01", people)
+    labels = {"t-0": "Cost of living", "t-1": "Bus routes", "t-2": "Damp", "t-3": "GP access"}
+    return track(make(spec, labels=labels), period="year", n_boot=200)
+
+
+def test_shift_chart_bands_stay_within_the_data_range_and_gaps_are_labelled(gappy, tmp_path):
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    from listenlens.trends.charts import axis_top, calendar, mpl_shifts
+
+    cal, missing = calendar(gappy)
+    assert cal == ["2019", "2020", "2021", "2022", "2023", "2024"] and missing == ["2021"]
+    fig = mpl_shifts(gappy)
+    shares = gappy.overall["share"].to_numpy() * 100
+    top = axis_top(shares)
+    assert top < 100 and top >= np.nanmax(shares)
+    # some interval runs above the axis top in the data: the chart must cut it
+    assert (gappy.overall["ci_high"] * 100 > top).any()
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 4
+    for ax in panels:
+        assert ax.get_ylim() == (0.0, top)
+        bands = [c for c in ax.collections if isinstance(c, PolyCollection | LineCollection)]
+        assert bands
+        for band in bands:  # shaded bands and the thin lines of very wide intervals
+            for path in band.get_paths():
+                assert path.vertices[:, 1].max() <= top + 1e-9
+        assert "no events" in [t.get_text() for t in ax.texts]
+    png = tmp_path / "shifts.png"
+    fig.savefig(png)
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    alt = gappy.chart_alt_text()["shifts"]
+    assert "No events in 2021 (grey bands)." in alt and f"cut at {top:.0f}%" in alt

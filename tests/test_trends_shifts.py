@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ def _bench():
     spec = importlib.util.spec_from_file_location("bench_trends", BENCH)
     mod = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
+    sys.modules[spec.name] = mod  # dataclasses look their module up
     spec.loader.exec_module(mod)
     return mod
 
@@ -164,12 +166,18 @@ def test_too_few_events_is_its_own_verdict_and_not_in_the_bh_family():
     assert b.sentence == ("Too few events in B to tell whether bus routes changed (1 event in "
                           "2021, 2 in 2023; at least 2 are needed in each).")
     assert b.uncertainty == "too few events to test"
-    # the BH family is exactly the tested rows
+    # two BH families: the overall rows (primary) and the group rows (secondary), each made
+    # of exactly its tested rows
     tested = sh[sh.status != "insufficient"]
     assert tested.p_value.notna().all() and sh[sh.status == "insufficient"].p_adj.isna().all()
     from listenlens.trends.intervals import bh_adjust
 
-    assert np.allclose(tested.p_adj, bh_adjust(tested.p_value.to_numpy()))
+    assert set(sh.family) == {"primary", "secondary"}
+    assert (sh.family == "primary").tolist() == (sh.scope == "overall").tolist()
+    for fam in ("primary", "secondary"):
+        rows = tested[tested.family == fam]
+        assert len(rows) >= 1
+        assert np.allclose(rows.p_adj, bh_adjust(rows.p_value.to_numpy()))
     a = sh[(sh.group == "A") & (sh.theme_id == "t-x")].iloc[0]
     assert a.status in ("steady", "emerging") and not math.isnan(a.p_value)
 
@@ -198,8 +206,8 @@ def test_within_community_permutation_finds_a_shift_that_pooling_hides():
     assert w.share_early == pytest.approx((0.62 + 0.10) / 2)
     assert w.share_late == pytest.approx((0.85 + 0.30) / 2)
     assert w["diff"] == pytest.approx(0.215)
-    # 21 x 21 within-community relabellings, enumerated; the observed one is the most extreme
-    assert w.p_value == pytest.approx(1 / 441)
+    # all periods: 168 x 168 orders within communities, so 9999 random ones; none as extreme
+    assert w.p_value == pytest.approx(1 / 10000) and w.form == "trend"
     assert w.status == "emerging" and w.ci_low > 0 and w.groups_agreeing == 2
     assert w.sentence.startswith("Cost of living rose from 36% of speakers in 2021 to ")
     assert " in 2023, comparing each community with itself (95% interval for the rise: " in (
@@ -231,3 +239,74 @@ def test_compare_finds_a_distinctive_community():
 def test_compare_needs_two_groups():
     spec = event("e1", "A", "2024-01-02", {"a": ["t-x"]})
     assert track(make(spec), k_min=1).compare().empty
+
+
+@pytest.fixture(scope="module")
+def example():
+    """The bundled example corpus with the true theme of every unit (its key) as the themes."""
+    bench = _bench()
+    trends = bench.example_trends()
+    return bench, trends, trends.shifts()
+
+
+def test_example_key_every_planted_shift_found_and_nothing_else(example):
+    bench, _, sh = example
+    missed, extra = bench.score_example(sh)
+    assert missed == [] and extra == []
+    overall = sh[sh.scope == "overall"]
+    assert (overall.family == "primary").all() and len(overall) == 12
+    # per community (the secondary family): only planted themes may be flagged
+    groups = sh[(sh.scope == "group") & sh.status.isin(["emerging", "declining"])]
+    assert len(groups) >= 5
+    assert set(groups.theme_id) <= set(bench.EXAMPLE_SHIFTS)
+    assert not ((groups.theme_id == "t-digital-exclusion")
+                & groups.group.str.startswith("Millbrook")).any()  # steady there (README)
+    cost = overall[overall.theme_id == "t-cost-of-living"].iloc[0]
+    assert cost.sentence.startswith(f"Cost of living rose from {round(cost.share_early * 100)}% "
+                                    "of speakers in 2023 to ")
+
+
+def test_the_briefing_states_the_mdc(example):
+    from listenlens.briefing.build import _power
+    from listenlens.trends.power import power_sentence
+    from listenlens.trends.text import mdc_points
+
+    _, trends, sh = example
+    power = sh.attrs["power"]
+    o = power["overall"]
+    assert o["n_events"] == 31 and o["n_periods"] == 3 and o["n_strata"] == 4
+    assert len(o["design"]) == 31 and {len(r) for r in o["design"]} == {4}
+    block = _power(trends)  # what build_content puts in the evidence block
+    text = block["sentence"]
+    assert text == power_sentence(power) and block["mdc"] == o["mdc"]
+    assert block["design"] == o["design"] and block["period"] == "year"
+    assert text == (f"With 31 events over 3 years (about 10 a year), changes smaller than about "
+                    f"{mdc_points(o['mdc'])} points in the share of people raising a subject "
+                    "could not be told from chance.")
+    # the MDC recomputes from the recorded design alone (what a verifier would do)
+    import numpy as np
+
+    from listenlens.trends.power import minimum_detectable_change
+
+    design = block["design"]
+    x = np.array([int(r[2]) for r in design])
+    strata = np.unique([r[1] for r in design], return_inverse=True)[1]
+    T = np.array([r[3] for r in design])
+    again = minimum_detectable_change(x, strata, T, base=o["base"], alpha=o["alpha"],
+                                      n_sim=o["n_sim"], n_perm=o["n_perm"], seed=o["seed"])
+    assert again.mdc == o["mdc"]
+
+
+def test_overall_adjustment_does_not_pay_for_community_rows(planted):
+    """The primary family is the overall rows alone: adding or dropping the per-community rows
+    leaves every overall adjusted p-value unchanged (with one pooled family it would not)."""
+    from listenlens.trends.intervals import bh_adjust
+
+    _, trends, sh = planted
+    alone = trends.shifts(by_group=False, mdc=False)
+    both = sh[sh.scope == "overall"].set_index("theme_id")
+    alone = alone.set_index("theme_id").loc[both.index]
+    assert np.allclose(alone.p_value, both.p_value) and np.allclose(alone.p_adj, both.p_adj)
+    assert np.allclose(both.p_adj, bh_adjust(both.p_value.to_numpy()))
+    pooled = bh_adjust(sh.p_value.to_numpy())[(sh.scope == "overall").to_numpy()]
+    assert (pooled >= both.p_adj.to_numpy() - 1e-12).all() and (pooled > both.p_adj).any()

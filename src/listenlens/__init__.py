@@ -21,6 +21,7 @@ from .errors import (
     UnknownFormatError,
     VerificationError,
 )
+from .exchange import load_qdpx
 from .project import Project, init_project, open_project
 from .provenance import (
     RunManifest,
@@ -33,6 +34,7 @@ from .provenance import (
 )
 from .records import CONSENT_LEVELS, Event, Skip, Source, Unit
 from .themes import Themes, find_themes, open_themes
+from .themes.codebook import load_codebook
 from .trends import Trends, theme_colours, track
 
 __version__ = "0.1.0.dev0"
@@ -50,6 +52,8 @@ __all__ = [
     "find_themes",
     "open_themes",
     "Themes",
+    "load_codebook",
+    "load_qdpx",
     "brief",
     "Briefing",
     "community_summaries",

@@ -124,7 +124,8 @@ def _cmd_update(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (subcommands: load, analyse, verify, init, add, update)."""
+    """The argument parser (subcommands: load, analyse, verify, init, add, update,
+    export-qdpx)."""
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -180,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_verify)
 
     _project_commands(sub)
+    _export_qdpx_command(sub)
     for register in _EXTRA_COMMANDS:
         register(sub)
     return parser
@@ -239,6 +241,36 @@ def _project_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-write", action="store_true", help="update the themes only")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_update)
+
+
+def _cmd_export_qdpx(args: argparse.Namespace) -> int:
+    from .exchange.cli import themes_for_export
+
+    themes = themes_for_export(args.source, seed=args.seed, codebook=args.codebook)
+    path = themes.to_qdpx(args.file, redact=args.redact, offsets=args.offsets)
+    print(f"{len(themes.table)} themes, {len(themes.corpus)} units, "
+          f"{len(themes.corpus.source_records)} sources written to {path}"
+          + (" (sources redacted)" if args.redact else ""))
+    return 0
+
+
+def _export_qdpx_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export-qdpx", help="write themes and codings as a REFI-QDA project",
+                       description="Write an analysis as a REFI-QDA project (.qdpx) that NVivo, "
+                                   "ATLAS.ti, MAXQDA and QualCoder can import: transcripts, "
+                                   "events and speakers as cases, themes as codes, every "
+                                   "unit's coding.")
+    p.add_argument("source", metavar="OUTPUT_OR_PROJECT",
+                   help="a project folder, a saved themes folder, or a corpus folder (themes "
+                        "are found first)")
+    p.add_argument("file", metavar="FILE.qdpx", help="the archive to write")
+    p.add_argument("--redact", action="store_true",
+                   help="write sources redacted, for sharing outside the team")
+    p.add_argument("--offsets", default="characters", choices=["characters", "utf16"],
+                   help="how selection positions count (default: characters, the standard)")
+    p.add_argument("--codebook", metavar="FILE", help="codebook, for a corpus folder")
+    p.add_argument("--seed", type=int, default=0, help="random seed, for a corpus folder")
+    p.set_defaults(func=_cmd_export_qdpx)
 
 
 #: Other modules add subcommands here (``analyse``, ``verify``, ...), keeping this file thin.

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import printable
 from .ids import stable_hash
 from .records import Event, Skip, Source, Unit, record_columns, record_dict
 from .spans import span_text
@@ -131,8 +132,7 @@ class Corpus:
         """Number of skips per reason, most common first."""
         return dict(Counter(s.reason for s in self.skip_records).most_common())
 
-    def report(self) -> str:
-        """``'412 units from 12 files (10 events, 3 communities), 9 skipped (empty: 5, ...)'``."""
+    def _summary(self) -> str:
         reasons = ", ".join(f"{k}: {v}" for k, v in self.skip_reasons().items())
         n_comm = len({e.community for e in self.event_records})
         return (f"{len(self.unit_records)} units from {len(self.source_records)} files "
@@ -140,9 +140,29 @@ class Corpus:
                 f"{'community' if n_comm == 1 else 'communities'}), "
                 f"{len(self.skip_records)} skipped" + (f" ({reasons})" if reasons else ""))
 
+    @property
+    def warnings(self) -> list[str]:
+        """What loading noticed and a person should check, one ``"file[:line]: text"`` each:
+        guessed encodings, control characters replaced, labels not read as speakers, captions
+        out of order, empty files."""
+        return list(self.params.get("warnings", ()))
+
+    def report(self) -> str:
+        """``'412 units from 12 files (10 events, 3 communities), 9 skipped (empty: 5, ...)'``,
+        followed by one line per warning (see :attr:`warnings`)."""
+        head = self._summary()
+        warnings = self.warnings
+        if not warnings:
+            return head
+        shown = "".join(f"\n  warning: {printable(w)}" for w in warnings[:20])
+        more = f"\n  ... and {len(warnings) - 20} more (corpus.warnings)" if len(warnings) > 20 \
+            else ""
+        return head + shown + more
+
     @cached_property
     def input_hash(self) -> str:
-        """One hash of every source file's hash and the load parameters."""
+        """One hash of every source file's hash, the metadata tables' hashes (events.csv,
+        consent.csv, in ``params["tables"]``) and the load parameters."""
         parts = sorted((s.path, s.sha256) for s in self.source_records)
         params = json.dumps(self.params, sort_keys=True, default=str)
         return stable_hash(parts, params, length=16)
@@ -216,7 +236,7 @@ class Corpus:
     def __repr__(self) -> str:
         dates = [e.date for e in self.event_records if e.date is not None]
         span = f", {min(dates)} to {max(dates)}" if dates else ""
-        return f"<Corpus: {self.report()}{span}>"
+        return f"<Corpus: {self._summary()}{span}>"
 
     def _repr_html_(self) -> str:
         ev = self.events
@@ -226,15 +246,20 @@ class Corpus:
             f"<td>{r.n_speakers}</td><td>{r.n_skipped}</td></tr>"
             for r in ev.head(12).itertuples())
         more = f"<p>… and {len(ev) - 12} more events</p>" if len(ev) > 12 else ""
-        return (f"<div><strong>listenlens Corpus</strong>: {html.escape(self.report())}"
+        return (f"<div><strong>listenlens Corpus</strong>: {html.escape(self._summary())}"
                 "<table><thead><tr><th>event</th><th>community</th><th>date</th><th>units</th>"
                 f"<th>speakers</th><th>skipped</th></tr></thead><tbody>{rows}</tbody></table>"
                 f"{more}</div>")
 
 
 def load(path: str | Path, *, reader: str | None = None, default_consent: str = "paraphrase",
-         progress: bool | None = None, **event_metadata: Any) -> Corpus:
+         progress: bool | None = None, limits: Any = None, **event_metadata: Any) -> Corpus:
     """Load a corpus folder (with ``events.csv``) or one transcript file.
+
+    Only files inside the corpus folder are read (symbolic links leading out are refused), and
+    each file within ``limits`` (a :class:`~listenlens.ingest.limits.Limits` or a dict of the
+    bounds to change, e.g. ``limits={"max_text_bytes": 64 * 2**20}``); a file over a limit raises
+    :class:`~listenlens.errors.LimitError`.
 
     For a single file, keyword arguments give its event metadata (``event_id``, ``community``,
     ``date``, ``place``, ``facilitator``, ``title``, ``consent``, ``reader_options`` and any
@@ -254,9 +279,10 @@ def load(path: str | Path, *, reader: str | None = None, default_consent: str = 
         if event_metadata or reader:
             raise TypeError("event metadata and reader= apply to a single file; a folder's "
                             "events.csv gives them (the 'reader' column names a reader)")
-        parts = load_folder(p, default_consent=default_consent, progress=progress)
+        parts = load_folder(p, default_consent=default_consent, progress=progress, limits=limits)
     else:
-        parts = load_file(p, reader=reader, default_consent=default_consent, **event_metadata)
+        parts = load_file(p, reader=reader, default_consent=default_consent, limits=limits,
+                          **event_metadata)
     return Corpus(parts["events"], parts["units"], parts["skipped"], parts["sources"],
                   texts=parts["texts"], root=parts["root"], params=parts["params"])
 

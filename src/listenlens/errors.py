@@ -7,6 +7,7 @@ there is one, the line: ``events.csv:7: duplicate event id 'e03' (first seen on 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 __all__ = [
@@ -14,6 +15,8 @@ __all__ = [
     "InputError",
     "ParseError",
     "UnknownFormatError",
+    "LimitError",
+    "printable",
     "CorpusError",
     "ConsentError",
     "NotFittedError",
@@ -22,10 +25,28 @@ __all__ = [
 ]
 
 
+#: Characters that would act on a terminal (C0 controls but tab and newline, DEL, C1 controls).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with terminal control characters shown as escapes, so printing a message that
+    quotes file content cannot move the cursor, recolour or retitle the terminal.
+
+    >>> printable("bad\x1b[2Jname")
+    'bad\\x1b[2Jname'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
 class ListenlensError(Exception):
-    """Base class of every error listenlens raises on purpose."""
+    """Base class of every error listenlens raises on purpose. Its message never holds raw
+    terminal control characters (see :func:`printable`)."""
 
     code = "LL000"
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class InputError(ListenlensError):
@@ -53,6 +74,13 @@ class UnknownFormatError(InputError):
     """No reader knows this file's format; name one with ``reader=`` or the ``reader`` column."""
 
     code = "LL102"
+
+
+class LimitError(InputError):
+    """A file is over one of the reading limits (size, unpacked size, elements, units); the
+    message names the limit and how to raise it (:class:`listenlens.ingest.limits.Limits`)."""
+
+    code = "LL103"
 
 
 class CorpusError(InputError):

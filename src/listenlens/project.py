@@ -31,8 +31,10 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ import pandas as pd
 from .corpus import Corpus, load
 from .embeddings import Embedder
 from .errors import CorpusError, InputError
+from .ingest.folder import inside_root
 from .records import CONSENT_LEVELS
 
 __all__ = ["Project", "AddReport", "init_project", "open_project", "PROJECT_STATE",
@@ -50,6 +53,8 @@ __all__ = ["Project", "AddReport", "init_project", "open_project", "PROJECT_STAT
 PROJECT_STATE = "_listenlens"
 PROJECT_OUTPUTS = "_outputs"
 PROJECT_FORMAT = 1
+#: Seconds ``add`` or ``update`` waits for another process's hold on the project to end.
+LOCK_TIMEOUT = float(os.environ.get("LISTENLENS_LOCK_TIMEOUT", "3600"))
 EVENT_COLUMNS = ["event_id", "community", "date", "place", "format", "file", "facilitator"]
 CONSENT_COLUMNS = ["event_id", "speaker", "consent"]
 
@@ -70,15 +75,27 @@ def _read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         return list(reader.fieldnames or []), [dict(r) for r in reader]
 
 
+def _atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it and a rename, so a reader
+    (or a crash) sees the old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _write_table(path: Path, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     for r in rows:
         w.writerow({c: r.get(c, "") or "" for c in columns})
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(buf.getvalue(), encoding="utf-8")
-    tmp.replace(path)
+    _atomic_write(path, buf.getvalue())
 
 
 @dataclass(frozen=True)
@@ -143,10 +160,29 @@ class Project:
         return dict(self.meta["settings"])
 
     def _save_meta(self) -> None:
-        path = self.state / "project.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(self.meta, indent=1, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        _atomic_write(self.state / "project.json",
+                      json.dumps(self.meta, indent=1, ensure_ascii=False))
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the project's file lock (``_listenlens/project.lock``) while its state changes,
+        and re-read ``project.json`` under it: another process may have added or updated since
+        this object was opened. Waits up to :data:`LOCK_TIMEOUT` seconds."""
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(self.state / "project.lock", timeout=LOCK_TIMEOUT)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise CorpusError(f"the project is busy: another listenlens process has held it for "
+                              f"{LOCK_TIMEOUT:g} s (an add or update still running?); try again "
+                              "when it has finished", file=self.root) from None
+        try:
+            self.meta = json.loads((self.state / "project.json").read_text(encoding="utf-8"))
+            self._registry = None
+            yield
+        finally:
+            lock.release()
 
     # --- the corpus -----------------------------------------------------------------------------
     def corpus(self) -> Corpus:
@@ -194,6 +230,8 @@ class Project:
             _, ev = _read_table(folder / "events.csv")
             for row in ev:
                 names = [f.strip() for f in (row.get("file") or "").split(";") if f.strip()]
+                for n in names:  # a file a corpus folder names must lie inside it, links followed
+                    inside_root(folder, n, file=folder / "events.csv", line=None)
                 rows.append((row, [folder / n for n in names]))
             consent_rows += _read_table(folder / "consent.csv")[1]
         if loose and event_metadata is not None:
@@ -220,7 +258,8 @@ class Project:
             rows.append((row, loose))
             if consent is not None:
                 consent_rows.append({"event_id": event_id, "speaker": "*", "consent": consent})
-        return self._add_rows(rows, consent_rows)
+        with self._locked():
+            return self._add_rows(rows, consent_rows)
 
     def _add_rows(self, rows: list[tuple[dict[str, str], list[Path]]],
                   consent_rows: list[dict[str, str]]) -> AddReport:
@@ -333,6 +372,10 @@ class Project:
         ``_listenlens/reports/``). The first update builds the themes. ``stability_runs``:
         re-fits for stability scores (default 3 on a build or rebuild, none on an incremental
         update, which keeps the scores it has)."""
+        with self._locked():
+            return self._update(rebuild, stability_runs)
+
+    def _update(self, rebuild: bool, stability_runs: int | None) -> Any:
         from .themes.update import ThemeUpdater
 
         if not self.event_ids:
@@ -353,8 +396,8 @@ class Project:
             reports = self.state / "reports"
             reports.mkdir(exist_ok=True)
             entry = {**report.to_dict(), "when": _now(), "input_hash": corpus.input_hash}
-            (reports / f"update-{report.update:04d}.json").write_text(
-                json.dumps(entry, indent=1, ensure_ascii=False), encoding="utf-8")
+            _atomic_write(reports / f"update-{report.update:04d}.json",
+                          json.dumps(entry, indent=1, ensure_ascii=False))
             self.meta.setdefault("updates", []).append(
                 {k: entry[k] for k in ("update", "method", "when", "input_hash", "n_units",
                                        "n_new", "n_removed")})
@@ -370,8 +413,9 @@ class Project:
         reg = self.registry
         if reg is None:
             raise CorpusError("the project has no themes yet; run update first", file=self.root)
-        self._registry = reg.curate(themes)
-        self._registry.save(self.state / "registry")
+        with self._locked():
+            self._registry = reg.curate(themes)
+            self._registry.save(self.state / "registry")
 
     def changes(self) -> tuple[pd.DataFrame, str]:
         """The lineage of the latest update and the date it is "since" (the newest event
@@ -474,8 +518,8 @@ def init_project(directory: str | Path, *, seed: int = 0, default_consent: str =
             "settings": {"seed": seed, "default_consent": default_consent, "period": period,
                          "fade_after_days": fade_after_days, "model_params": model_params},
             "files": {}, "added": [], "updates": []}
-    (root / PROJECT_STATE / "project.json").write_text(
-        json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
+    _atomic_write(root / PROJECT_STATE / "project.json",
+                  json.dumps(meta, indent=1, ensure_ascii=False))
     return Project(root, embedder=embedder, progress=progress)
 
 

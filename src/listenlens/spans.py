@@ -8,6 +8,9 @@ one or more ``(start, end)`` character spans. Its text is always::
 where ``collapse_ws`` turns every run of whitespace into one space and trims the ends, and
 ``escape`` is the source format's escaping (``none``; ``csv`` for doubled quotes in quoted
 fields; ``json`` for JSON string escapes; ``html`` for the character references WebVTT uses).
+A JSON escape that stands for a control character (``\\u0000``, ``\\b``, ``\\u001b`` ...)
+unescapes to a space: control characters never reach unit text (the loader blanks raw ones in
+the decoded text, see :func:`listenlens.ingest.encoding.blank_controls`).
 Several spans let one unit skip markup between its pieces (timing lines between merged caption
 cues, ``<v Name>`` tags); a reader that needs a space between two spans includes the whitespace
 that follows the first one in it.
@@ -29,6 +32,7 @@ __all__ = ["ESCAPES", "collapse_ws", "unescape", "span_text", "normalise_newline
 ESCAPES = ("none", "csv", "json", "html")
 # the same character-reference shapes html.unescape recognises (HTML5 rules, ';' optional)
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _JSON_ESC = re.compile(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[\"\\/bfnrt])")
 
 
@@ -56,7 +60,7 @@ def unescape(raw: str, escape: str = "none") -> str:
     if escape == "csv":
         return raw.replace('""', '"')
     if escape == "json":
-        return json.loads('"' + raw + '"')
+        return _CONTROL.sub(" ", json.loads('"' + raw + '"'))
     if escape == "html":
         return html.unescape(raw)
     raise ValueError(f"unknown escape {escape!r}; expected one of {ESCAPES}")
@@ -111,7 +115,7 @@ def _decoded_chars(raw: str, base: int, escape: str) -> list[tuple[str, int, int
         if escape == "json" and ch == "\\" and i + 1 < n:
             m = _JSON_ESC.match(raw, i)
             if m:
-                for decoded in json.loads('"' + m.group(0) + '"'):
+                for decoded in _CONTROL.sub(" ", json.loads('"' + m.group(0) + '"')):
                     out.append((decoded, base + i, base + m.end()))
                 i = m.end()
                 continue
@@ -182,8 +186,13 @@ def blank_spans(text: str, spans: Iterable[Sequence[int]],
     >>> blank_spans("A: hi there\\nB: ok", [(3, 11)])
     'A:         \\nB: ok'
     """
+    spans = [(int(s), int(e)) for s, e in spans]
+    if not spans:
+        return text
+    lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
     chars = list(text)
-    kept = {i for s, e in keep for i in range(s, e)}
+    # only kept characters inside the blanked range matter (keeps large sources cheap)
+    kept = {i for s, e in keep if s < hi and e > lo for i in range(max(s, lo), min(e, hi))}
     for s, e in spans:
         for i in range(s, min(e, len(chars))):
             if chars[i] != "\n" and i not in kept:

@@ -1,4 +1,4 @@
-"""Synthetic corpus folders with planted themes and planted changes over time.
+"""Synthetic corpus folders with planted themes, conversation structure and planted changes.
 
 For tests and benchmarks: :func:`make_corpus` writes a corpus folder that :func:`listenlens.load`
 reads (``events.csv``, ``consent.csv`` with everyone at ``quote``, one transcript per event) and
@@ -12,337 +12,192 @@ the shifts it planted. The same seed gives the same bytes.
 ...     len(corpus.units) == len(truth.units) == 200
 True
 
-What is written. Each theme has a vocabulary (subjects, problems, impacts, wishes) and its own
-sentences; utterances come from 30 templates per theme (12 of its own sentences, a fifth of the
-time, and 18 frames shared by all themes, filled with its vocabulary), with hedges, fillers and tails, so that embeddings
-group them by meaning while the texts are rarely identical. Each community has its own emphasis
+**Design.** Unless ``n_events`` is given, each community (five by default) holds 1 to 3 events
+a year (``events_per_year``) on dates drawn from the seed, as real listening programmes do; the
+``n_units`` are split over the events (±30%). Each community has its own emphasis on each theme
 (weights drawn from the seed); a :class:`Shift` multiplies a theme's weight from a date on
-(``rise``/``fall``) or within a window (``spike``), for one community or all. Facilitators say
-housekeeping lines ("can everyone hear me?"), about ``housekeeping_share`` of all units, with
-theme ``housekeeping`` in the truth.
+(``rise``/``fall``), within a window (``spike``) or from a date (``emerge``), for one community or
+all. Each community has two facilitators, named in events.csv's ``facilitator`` column so the
+readers give their turns ``role="facilitator"``, and a pool of regulars each event draws its 5 to
+15 speakers from (``speakers_per_event``); a few speakers do most of the talking (Zipf-like
+weights, exponent 1.1).
+
+**Conversation** (``structure="runs"``, the default). An event is a sequence of facilitator
+prompts (3 to 8, fewer in a very short event), each a question about one theme (drawn from the
+event's weights, never the same theme twice in a row) in one of several wordings, followed by a
+run of participant turns. The run starts on the prompt's theme; each later turn drifts to a
+related theme (the ``related`` lists in the vocabulary) with probability ``drift``, and talk that
+has drifted comes back to the prompt's theme with probability one half at each turn. A share
+``pairs`` of turns raise two themes (the current one and a related one, or the prompt's), joined
+by a connector; a share ``reactions`` are short reactions ("Same here.", "Yes, that too."). The
+labelling rule: a reaction always follows a substantive participant turn and carries **that
+turn's theme** (it agrees with it); housekeeping (about ``housekeeping_share`` of all units,
+exact) is what keeps the meeting running: facilitators' lines ("can everyone hear me?") and,
+a quarter of the time, a participant's ("sorry I'm late"), at random places but never between a
+reaction and the turn it answers. Facilitator prompts are facilitator talk, so their ``theme``
+is ``housekeeping`` too (as :func:`listenlens.find_themes` treats facilitator talk by default),
+with the theme they ask about in ``prompt_theme``. ``structure="independent"`` gives the old
+structure-free corpus: every unit's theme is drawn independently from the event's weights, every
+speaker equally likely, housekeeping said by facilitators only, no prompts, reactions or pairs
+(for checking that a method using context never does worse when there is none).
+
+**Vocabulary** lives in ``listenlens/data/synthetic_vocabulary.json``: per theme subjects,
+problems, impacts, wishes, whole sentences, facilitator prompts and related themes; frames shared
+by all themes, openers, tails, reactions, connectors, housekeeping lines, names, facilitators and
+communities. An utterance is one of the theme's sentences (a fifth of the time) or a shared frame
+filled with its vocabulary, with hedges and tails, so embeddings group utterances by meaning while
+texts are rarely identical.
+
+**Key.** ``_key/themes.csv`` has ``source, line, theme`` (as before) plus ``prompt_theme`` (the
+theme of the prompt the unit falls under; empty before the first prompt and in independent
+corpora), ``theme2`` (the second theme of a two-theme turn, else empty) and ``turn_kind``
+(``prompt``, ``turn``, ``drift``, ``pair``, ``reaction``, ``housekeeping``); the shifts are in
+``_key/shifts.csv``. The loader ignores ``_key``.
 
 Formats: ``txt`` (``[hh:mm:ss] Name: text``), ``vtt`` (``<v Name>`` voice tags), ``srt``
 (``Name:`` prefixes), ``md`` (``- **Name:** text`` bullets under one heading) and ``csv``
-(``text,speaker`` with the reader options in events.csv); events take them in turn.
+(``text,speaker`` with the reader options in events.csv); events take them in turn. No speaker
+ever has two turns in a row (caption readers would merge them).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
+import json
 import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from .errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DEFAULT_THEMES", "DEFAULT_COMMUNITIES", "DEFAULT_SHIFTS", "FORMATS", "Shift",
-           "SyntheticTruth", "make_corpus", "theme_vocabulary"]
+__all__ = ["DEFAULT_THEMES", "DEFAULT_COMMUNITIES", "DEFAULT_SHIFTS", "FORMATS", "STRUCTURES",
+           "Shift", "SyntheticTruth", "make_corpus", "theme_vocabulary"]
+
+_DATA_FILE = "data/synthetic_vocabulary.json"
+_THEME_FIELDS = ("subjects", "problems", "impacts", "wishes", "sentences", "prompts")
 
 
 @dataclass(frozen=True)
 class _Vocab:
-    """What people say about one theme: noun phrases, verb phrases, consequences, requests and
-    whole sentences."""
+    """What people say about one theme (noun phrases, verb phrases, consequences, requests, whole
+    sentences), how a facilitator asks about it, and the themes talk about it drifts to."""
 
     subjects: tuple[str, ...]
     problems: tuple[str, ...]
     impacts: tuple[str, ...]
     wishes: tuple[str, ...]
     sentences: tuple[str, ...]
+    prompts: tuple[str, ...]
+    related: tuple[str, ...]
 
 
-_VOCAB: dict[str, _Vocab] = {
-    "damp-and-repairs": _Vocab(
-        subjects=("the damp in our flat", "the black mould in the bathroom", "the repairs "
-                  "service", "the leak above the kitchen", "the condensation on the bedroom "
-                  "windows", "the broken boiler", "the mould behind the wardrobe", "the rotten "
-                  "window frame"),
-        problems=("keeps coming back however much we scrub", "has been reported six times",
-                  "never gets fixed properly", "gets painted over and returns in a month",
-                  "is blamed on us drying clothes indoors", "is worse every winter",
-                  "still has an open ticket from last spring", "is ignored by the housing "
-                  "officer"),
-        impacts=("my son's asthma has got worse", "we all sleep in the front room now",
-                 "the kids' clothes smell musty", "I've thrown out two mattresses", "my chest is "
-                 "bad all winter", "the baby's room is unusable", "we can't have anyone round",
-                 "I'm scrubbing walls every weekend"),
-        wishes=("a surveyor who actually fixes the cause", "repairs done right first time",
-                "new windows that seal", "a landlord that answers the phone", "proper "
-                "ventilation in the bathroom", "someone to check the repair worked"),
-        sentences=("The mould is back on the ceiling, black spots all over again.",
-                   "They sent a contractor who wiped it with bleach and left.",
-                   "Our repairs job was closed as complete but nobody ever came.",
-                   "Water drips through the light fitting when it rains.",
-                   "The housing association says it's condensation and tells us to open windows.",
-                   "I've got photos of the mould going back two years.",
-                   "There's a damp patch spreading down the wall behind the cot.",
-                   "The extractor fan has been broken since we moved in.",
-                   "My neighbour's ceiling fell in because of the leak.",
-                   "Every winter the walls go green in the back bedroom.",
-                   "The plaster's crumbling where the damp gets in by the window.",
-                   "We waited nine weeks for someone to look at the boiler."),
-    ),
-    "gp-appointments": _Vocab(
-        subjects=("getting a GP appointment", "the eight o'clock phone queue", "the surgery's "
-                  "booking app", "seeing the same doctor", "the receptionist at the practice",
-                  "a face to face appointment", "the online consultation form", "a referral "
-                  "letter"),
-        problems=("is practically impossible", "takes three weeks at least", "means an hour "
-                  "on hold", "is always fully booked by ten past eight", "has got much harder "
-                  "since the pandemic", "never seems to happen", "goes round in circles",
-                  "depends on how hard you fight"),
-        impacts=("people end up going to A&E", "I just give up and go to the chemist",
-                 "my mum's prescription ran out", "I had to explain my history all over again",
-                 "my daughter waited days with a fever", "I lost a morning's pay waiting",
-                 "my husband's condition got worse", "we stopped bothering"),
-        wishes=("same-day appointments for children", "a named doctor who knows us",
-                "a phone line that doesn't cut you off", "walk-in sessions again",
-                "longer than ten minutes with the doctor", "reception that doesn't ask "
-                "personal things out loud"),
-        sentences=("I rang the surgery forty times before I got through.",
-                   "By the time I reached the front of the queue every slot had gone.",
-                   "They offered me a telephone appointment in four weeks.",
-                   "The doctor only deals with one problem per visit.",
-                   "My repeat prescription went missing between the surgery and the pharmacy.",
-                   "The practice closed its list so new families can't register.",
-                   "I got sent to the pharmacist when I needed a doctor.",
-                   "You can't show a rash to a doctor over the phone.",
-                   "The booking app says no appointments available every single day.",
-                   "I waited four months for a referral that was never sent.",
-                   "My diabetes check was cancelled twice without a call back.",
-                   "The receptionist asked what was wrong in front of the whole waiting room."),
-    ),
-    "energy-bills": _Vocab(
-        subjects=("our electricity bill", "the gas bill", "the prepayment meter", "the standing "
-                  "charge", "heating the house", "the direct debit for energy", "topping up the "
-                  "meter", "the cost of running the cooker"),
-        problems=("has more than doubled", "eats half my wages", "went up again this month",
-                  "costs more than the rent some weeks", "is impossible on a pension",
-                  "keeps rising even though we use less", "is frightening to look at",
-                  "means choosing between heating and food"),
-        impacts=("we sit in coats in the evening", "I go to bed early to keep warm",
-                 "the kids do homework under a blanket", "I only cook every other day",
-                 "we've fallen into arrears", "I skip meals so the children can eat",
-                 "I sit in the library to stay warm", "the heating stays off till December"),
-        wishes=("help with energy debt", "a fair price for prepayment customers", "warm spaces "
-                "open in the evening", "insulation grants people can actually get", "lower "
-                "standing charges", "advice from someone who understands the tariffs"),
-        sentences=("Our energy bill went from sixty pounds a month to nearly two hundred.",
-                   "Some weeks I can't top up the meter and we sit in the dark.",
-                   "I turned the radiators off in every room except one.",
-                   "The energy company put my direct debit up again without asking.",
-                   "We use a hot water bottle instead of the heating now.",
-                   "The standing charge alone costs more than my old monthly bill.",
-                   "I've stopped using the oven because the electric costs too much.",
-                   "The winter fuel payment doesn't touch the sides anymore.",
-                   "I'm in debt to the gas company for the first time in my life.",
-                   "We wear jumpers and coats indoors all evening.",
-                   "Heating or eating, that's the choice in our house this winter.",
-                   "The smart meter just shows me how fast the money disappears."),
-    ),
-    "buses": _Vocab(
-        subjects=("the bus service", "the number 7 bus", "the last bus home", "the fare into town",
-                  "the stop by the shops", "the bus timetable", "the route to the hospital",
-                  "the Sunday service"),
-        problems=("was cut to once an hour", "never turns up on time", "stops running at six",
-                  "has gone up again", "was moved to the top of the hill", "is always "
-                  "cancelled", "doesn't match the app", "disappeared altogether"),
-        impacts=("I'm stuck at home most days", "I missed my hospital appointment", "I'm late "
-                 "for work every week", "taxis cost me a fortune", "my grandson walks an hour to "
-                 "college", "older people can't get to the shops", "I stand in the rain for "
-                 "ages", "I can't visit my sister anymore"),
-        wishes=("a bus every twenty minutes", "a shelter and a seat at the stop", "a route "
-                "straight to the hospital", "cheaper fares for young people", "evening and "
-                "Sunday buses", "drivers who wait until you sit down"),
-        sentences=("The 7 used to run every fifteen minutes and now it's hourly.",
-                   "Two buses turn up together and then nothing for an hour.",
-                   "There's no bus after seven so I can't work late shifts.",
-                   "The driver went past the stop because the bus was full.",
-                   "A return into town costs more than four pounds now.",
-                   "The ramp was broken so I couldn't get on with my wheelchair.",
-                   "The timetable at the stop is three years out of date.",
-                   "To get to the hospital I have to change buses in town.",
-                   "They scrapped the Sunday buses without asking anyone.",
-                   "The bus app says it's due but it never arrives.",
-                   "My bus pass doesn't work before half nine.",
-                   "They moved the stop too far for people with walking frames."),
-    ),
-    "loneliness": _Vocab(
-        subjects=("the weekend", "living on my own", "every evening", "losing the lunch club",
-                  "not driving anymore", "being stuck in the flat", "the long winter", "losing "
-                  "my husband"),
-        problems=("feels endless", "means days without speaking to anyone", "is so quiet it "
-                  "hurts", "cut me off from everyone", "made my world very small", "leaves me "
-                  "with just the television", "gets harder every year", "changed everything"),
-        impacts=("I go days without a conversation", "I talk to the cashier just to talk",
-                 "nobody would notice if I fell", "I've stopped going out", "I feel invisible",
-                 "my confidence has gone", "the phone never rings", "I sit by the window "
-                 "watching people"),
-        wishes=("a befriender to pop round for tea", "the lunch club back three days a week",
-                "somewhere to go in the afternoons", "someone to go with the first time",
-                "a community centre again", "a regular coffee morning"),
-        sentences=("Some days the only person I speak to is the postman.",
-                   "Since my wife died the house is so quiet.",
-                   "My family live far away and only ring on Sundays.",
-                   "Coming to this group is the only time I leave the house all week.",
-                   "I didn't see another person for four days over Christmas.",
-                   "My neighbour died and nobody noticed for a week.",
-                   "I'd go to more things if I had someone to go with.",
-                   "The community centre closed and we lost touch with everyone.",
-                   "I walk round the supermarket just to be around people.",
-                   "Weekends are the hardest, nothing happens from Friday to Monday.",
-                   "I feel forgotten since I stopped working.",
-                   "After the baby I was stuck in the flat and felt completely alone."),
-    ),
-    "youth-activities": _Vocab(
-        subjects=("the youth club", "the skate park", "the football pitch", "anything to do "
-                  "after school", "the summer holiday club", "the music project", "somewhere "
-                  "for teenagers", "the leisure centre"),
-        problems=("closed two years ago", "is falling apart", "costs too much to hire",
-                  "barely exists round here", "only ran for four weeks", "lost its funding",
-                  "is all in town", "moves us on if we sit in a group"),
-        impacts=("kids just hang around the shops", "we get moved on everywhere", "young "
-                 "people are bored and get in trouble", "we sit in our rooms on our phones",
-                 "talented people have nowhere to practise", "my little brother has nothing to "
-                 "do", "we can't afford the bus into town", "adults think we're trouble"),
-        wishes=("a free space open in the evenings", "a youth worker who stays", "a music "
-                "studio for young people", "a room we can run ourselves", "free sports "
-                "sessions", "something that isn't just football"),
-        sentences=("There's nowhere to go after school so we hang around outside the shop.",
-                   "The youth club building has been empty since it shut.",
-                   "Hiring the astro pitch costs forty pounds an hour.",
-                   "Half the ramps at the skate park are taped off.",
-                   "The holiday club was packed every day which shows people want it.",
-                   "Our youth worker left when the funding ended.",
-                   "Everything good for teenagers is on the other side of town.",
-                   "The library tells us to leave if we're talking in a group.",
-                   "Give us a space and we'll organise it ourselves.",
-                   "A place open till nine on Fridays would keep people out of trouble.",
-                   "They built new houses on the field and nothing for young people.",
-                   "There's stuff for little kids but nothing for sixteen-year-olds."),
-    ),
-    "street-safety": _Vocab(
-        subjects=("the lighting by the canal", "the underpass", "the alley behind the "
-                  "flats", "the park after dark", "the stairwell", "the walk home from the bus "
-                  "stop", "the door entry system", "the CCTV on the corner"),
-        problems=("has been out for months", "is pitch black at night", "is used for dealing",
-                  "feels dangerous after four", "has been broken since spring", "makes me "
-                  "nervous", "never gets fixed", "hasn't worked in years"),
-        impacts=("I won't walk home alone", "my daughter holds her keys between her fingers",
-                 "I take a taxi I can't afford", "the kids aren't allowed out after dark",
-                 "people have been followed", "cars keep getting broken into", "I stay in once "
-                 "it's dark", "nobody feels safe on the estate"),
-        wishes=("working street lights", "police officers we actually see", "a PCSO who knows "
-                "our names", "CCTV that works", "the underpass lit properly", "the door entry "
-                "fixed"),
-        sentences=("Half the lights on the canal path are broken.",
-                   "I got followed home from the bus stop last winter.",
-                   "You never see a police officer walking round anymore.",
-                   "When you ring 101 you're on hold for an hour.",
-                   "There's dealing in the stairwell most nights.",
-                   "Cars race up the main road at night and someone will get killed.",
-                   "The girls at school won't go through the park after dark.",
-                   "We reported the broken street light three times.",
-                   "E-scooters fly down the pavement and I've been clipped twice.",
-                   "There's shouting and fireworks outside the flats at two in the morning.",
-                   "The underpass smells and has no lighting at all.",
-                   "The camera on the corner is just for show."),
-    ),
-    "interpreters": _Vocab(
-        subjects=("getting an interpreter", "every letter from the hospital", "the phone "
-                  "interpreter", "each appointment text", "explaining my symptoms", "the "
-                  "label on my medicine", "talking to the midwife", "the health information"),
-        problems=("never happens unless you fight", "only comes in English", "has a bad line "
-                  "and the wrong dialect", "arrives in a language I can't read", "is impossible "
-                  "without help", "has no translation", "needs my child to translate",
-                  "isn't in Somali or Arabic"),
-        impacts=("my twelve-year-old translates women's health for me", "I missed an "
-                 "appointment", "I didn't understand my diagnosis", "I say yes without "
-                 "understanding", "I took the medicine at the wrong time", "my husband hears "
-                 "everything about my health", "older women stop going to the doctor", "I feel "
-                 "stupid and ashamed"),
-        wishes=("a female interpreter booked automatically", "letters in my own language",
-                "a health worker who speaks our language", "face to face interpreting",
-                "translated medicine instructions", "English classes that keep running"),
-        sentences=("At the hospital they didn't book an interpreter so my son translated.",
-                   "The receptionist spoke to my husband instead of me because of my English.",
-                   "I waited two weeks to understand my blood test result.",
-                   "The phone interpreter spoke a different dialect.",
-                   "They said there was no interpreter today and to come back another time.",
-                   "The label on the medicine was only in English.",
-                   "I missed the appointment because the text was in English.",
-                   "My mother nods at the doctor but doesn't understand.",
-                   "When we had a female interpreter I could finally explain.",
-                   "The 111 line is impossible if your English is not good.",
-                   "My English class closed when the funding stopped.",
-                   "We need health information in Somali, not just leaflets in English."),
-    ),
-}
+@dataclass(frozen=True)
+class _Words:
+    """Everything in the vocabulary file."""
+
+    themes: dict[str, _Vocab]
+    frames: tuple[str, ...]
+    openers: tuple[str, ...]
+    tails: tuple[str, ...]
+    reactions: tuple[str, ...]
+    connectors: tuple[str, ...]
+    housekeeping: tuple[str, ...]
+    participant_housekeeping: tuple[str, ...]
+    names: tuple[str, ...]
+    facilitators: tuple[str, ...]
+    communities: tuple[str, ...]
+
+
+def _strings(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = raw.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{where}: {key!r} must be a non-empty list of strings", file=_DATA_FILE)
+    return tuple(value)
+
+
+def _parse_words(raw: dict[str, Any]) -> _Words:
+    """Check the vocabulary file's shape and build the records (errors name the field)."""
+    if not isinstance(raw.get("themes"), dict) or not raw["themes"]:
+        raise InputError("'themes' must map theme names to vocabularies", file=_DATA_FILE)
+    themes: dict[str, _Vocab] = {}
+    for name, spec in raw["themes"].items():
+        where = f"theme {name!r}"
+        if not isinstance(spec, dict):
+            raise InputError(f"{where} must be an object", file=_DATA_FILE)
+        fields = {k: _strings(spec, k, where) for k in _THEME_FIELDS}
+        related = tuple(spec.get("related", ()))
+        unknown = [t for t in related if t not in raw["themes"] or t == name]
+        if unknown:
+            raise InputError(f"{where}: related theme(s) {', '.join(unknown)} are not other "
+                             "themes of the file", file=_DATA_FILE)
+        themes[name] = _Vocab(**fields, related=related)
+    hk = raw.get("housekeeping")
+    if not isinstance(hk, dict):
+        raise InputError("'housekeeping' must have 'facilitator' and 'participant' lists",
+                         file=_DATA_FILE)
+    top = {k: _strings(raw, k, "top level") for k in (
+        "frames", "openers", "tails", "reactions", "connectors", "names", "facilitators",
+        "communities")}
+    clash = set(top["names"]) & set(top["facilitators"])
+    if clash:
+        raise InputError(f"facilitators {', '.join(sorted(clash))} are also participant names",
+                         file=_DATA_FILE)
+    return _Words(themes=themes, housekeeping=_strings(hk, "facilitator", "housekeeping"),
+                  participant_housekeeping=_strings(hk, "participant", "housekeeping"), **top)
+
+
+@functools.lru_cache(maxsize=1)
+def _words() -> _Words:
+    """The packaged vocabulary, read once per process."""
+    text = resources.files("listenlens").joinpath(_DATA_FILE).read_text(encoding="utf-8")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", file=_DATA_FILE, line=exc.lineno) from exc
+    return _parse_words(raw)
+
 
 #: The default themes, in a fixed order.
-DEFAULT_THEMES: tuple[str, ...] = tuple(_VOCAB)
-
-#: Frames shared by all themes, filled with a theme's vocabulary.
-_FRAMES = (
-    "{subject} {problem}.",
-    "{subject} {problem}, and {impact}.",
-    "Honestly, {subject} {problem}.",
-    "The biggest thing for me is that {subject} {problem}.",
-    "What people don't see is that {impact}.",
-    "Because {subject} {problem}, {impact}.",
-    "All we want is {wish}.",
-    "If I could change one thing it would be {wish}.",
-    "I've said it before and I'll say it again, {subject} {problem}.",
-    "It's been months now and {subject} {problem}.",
-    "My neighbour says the same, {subject} {problem}.",
-    "{impact}, and nobody seems to care.",
-    "We need {wish}, because {impact}.",
-    "Every week it's the same story, {subject} {problem}.",
-    "You ask about priorities? {subject} {problem}, full stop.",
-    "I don't want to moan, but {subject} {problem} and {impact}.",
-    "Is it too much to ask for {wish}?",
-    "Since last year {subject} {problem}, and honestly {impact}.",
-)
-_OPENERS = ("Um, ", "I mean, ", "Well, ", "Yeah, so ", "To be honest, ", "For me, ", "Er, ",
-            "Look, ", "Like I said, ", "So ", "Right, ", "Same here, ", "Just to add, ")
-_TAILS = (" That's how it is.", " You know what I mean?", " Anyway.", " It's not right.",
-          " I'm not exaggerating.", " And it's getting worse.", " Same for lots of us.",
-          " That's the truth.")
-_HOUSEKEEPING = (
-    "Can everyone hear me okay?", "Thanks for coming, everyone.", "Let's take a short break.",
-    "I'll pass the mic over.", "Shall we make a start?", "Can you say that again for the "
-    "recording?", "Tea and coffee are at the back.", "We've got about ten minutes left.",
-    "Who else wants to come in?", "Let's hear from someone new.", "Sorry, you're on mute.",
-    "Is everyone back from the break?", "Thank you, that's really helpful.", "I'm going to stop "
-    "the recording now.", "Please help yourselves to sandwiches.", "Toilets are on the left.",
-    "Can you move closer to the microphone?", "Okay, next question.", "Right, let's carry on.",
-    "Thanks everyone, see you next time.")
-_NAMES = ("Amina", "Ben", "Carol", "Dev", "Ellie", "Farah", "Gary", "Hannah", "Imran", "Jade",
-          "Kev", "Leanne", "Mo", "Nadia", "Owen", "Pat", "Qasim", "Rosa", "Stan", "Tasha",
-          "Umar", "Vera", "Wes", "Yusuf", "Zoe", "Abdi", "Bernie", "Chloe", "Dawn", "Eileen",
-          "Fatima", "Gloria", "Harold", "Ifrah", "Jamal", "Kyle", "Lorraine", "Maureen",
-          "Nimco", "Reece", "Sahra", "Tony", "Winston", "Aisha", "Brenda", "Callum", "Hodan",
-          "Jean", "Ken", "Lily", "Mel", "Shabana", "Tyler", "Ubah", "Zara", "Khadra")
+DEFAULT_THEMES: tuple[str, ...] = tuple(_words().themes)
 
 #: Communities a generated corpus has unless told otherwise.
-DEFAULT_COMMUNITIES: tuple[str, ...] = ("Riverside Tenants", "Northfield Women's Group",
-                                        "Eastgate Older People's Forum", "Millbrook Youth Council")
+DEFAULT_COMMUNITIES: tuple[str, ...] = _words().communities
 
 #: File formats a generated event may take.
 FORMATS = ("txt", "vtt", "srt", "md", "csv")
 
+#: Conversation structures :func:`make_corpus` can write.
+STRUCTURES = ("runs", "independent")
+
+#: Zipf exponent of how much each speaker talks in ``structure="runs"``.
+_ZIPF = 1.1
+#: Probability that talk which has drifted comes back to the prompt's theme at the next turn.
+_BACK = 0.5
+#: Share of housekeeping lines said by a participant rather than a facilitator.
+_PARTICIPANT_HOUSEKEEPING = 0.25
+
 
 def theme_vocabulary(theme: str) -> dict[str, tuple[str, ...]]:
-    """The words a default theme is made of (for tests that want to peek)."""
-    v = _VOCAB[theme]
+    """The words a default theme is made of (for tests that want to peek).
+
+    >>> v = theme_vocabulary("buses")
+    >>> len(v["prompts"]) > 1 and "loneliness" in v["related"]
+    True
+    """
+    v = _words().themes[theme]
     return {"subjects": v.subjects, "problems": v.problems, "impacts": v.impacts,
-            "wishes": v.wishes, "sentences": v.sentences}
+            "wishes": v.wishes, "sentences": v.sentences, "prompts": v.prompts,
+            "related": v.related}
 
 
 @dataclass(frozen=True)
@@ -390,11 +245,12 @@ DEFAULT_SHIFTS: tuple[Shift, ...] = (Shift("energy-bills", "rise"),)
 class SyntheticTruth:
     """What :func:`make_corpus` planted.
 
-    ``units``: one row per unit in load order with ``source, line, theme, event_id, community,
-    date, speaker, role``; ``events``: ``event_id, community, date, format, file, n_units``;
-    ``weights``: ``event_id, community, date, theme, weight`` (the planted probability of each
-    theme at each event, housekeeping excluded); ``shifts``: the shifts as planted, with their
-    resolved dates.
+    ``units``: one row per unit in load order with ``source, line, theme, prompt_theme, theme2,
+    turn_kind, event_id, community, date, speaker, role, text`` (see the module docstring for the
+    labelling rule); ``events``: ``event_id, community, date, format, file, n_units``; ``weights``:
+    ``event_id, community, date, theme, weight`` (the planted probability of each theme at each
+    event, housekeeping excluded); ``shifts``: the shifts as planted, with their resolved dates;
+    ``structure``: ``"runs"`` or ``"independent"``.
     """
 
     directory: Path
@@ -404,6 +260,7 @@ class SyntheticTruth:
     events: pd.DataFrame
     weights: pd.DataFrame
     shifts: tuple[Shift, ...] = field(default_factory=tuple)
+    structure: str = "runs"
 
     def shares(self, period: str = "Q", by: str = "community",
                include_housekeeping: bool = False) -> pd.DataFrame:
@@ -418,6 +275,36 @@ class SyntheticTruth:
         out = counts.merge(totals, on=["period", "group"])
         out["share"] = out.n / out.total
         return out
+
+
+    def conversation(self) -> dict[str, float]:
+        """Statistics of the conversation structure: prompts (runs) per event, the share of
+        participants' substantive turns on their prompt's theme, the shares of drift, two-theme
+        and reaction turns, how often a turn has the theme of the turn before it (participants'
+        turns, housekeeping skipped), speakers per event and the share of turns by each event's
+        three most talkative participants."""
+        u = self.units
+        part = u[(u.role == "participant") & (u.theme != "housekeeping")]
+        said = part[part.turn_kind != "reaction"]
+        under = said[said.prompt_theme != ""]
+        same = [float((g.theme.to_numpy()[1:] == g.theme.to_numpy()[:-1]).mean())
+                for _, g in part.groupby("event_id", sort=False) if len(g) > 1]
+        counts = part.groupby(["event_id", "speaker"]).size()
+        top3 = counts.groupby(level=0).apply(lambda c: c.nlargest(3).sum() / c.sum())
+        return {
+            "events": float(u.event_id.nunique()),
+            "units_per_event": float(len(u) / max(1, u.event_id.nunique())),
+            "prompts_per_event": float((u.turn_kind == "prompt").sum()
+                                       / max(1, u.event_id.nunique())),
+            "on_prompt_theme": float((under.theme == under.prompt_theme).mean())
+            if len(under) else float("nan"),
+            "drift_share": float((said.turn_kind == "drift").mean()) if len(said) else 0.0,
+            "pair_share": float((part.turn_kind == "pair").mean()) if len(part) else 0.0,
+            "reaction_share": float((part.turn_kind == "reaction").mean()) if len(part) else 0.0,
+            "same_theme_as_previous": float(sum(same) / len(same)) if same else float("nan"),
+            "speakers_per_event": float(part.groupby("event_id").speaker.nunique().mean()),
+            "top3_speaker_share": float(top3.mean()) if len(top3) else float("nan"),
+        }
 
 
 _SENTENCE_START = re.compile(r"(?<=[.?!] )([a-z])")
@@ -435,22 +322,175 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _utterance(rng: random.Random, vocab: _Vocab) -> str:
-    """One thing said about a theme: a template (own sentence or shared frame), hedges, tails."""
+def _utterance(rng: random.Random, theme: str, *, plain: bool = False) -> str:
+    """One thing said about a theme: a template (own sentence or shared frame) with, unless
+    ``plain``, hedges and tails."""
+    words = _words()
+    vocab = words.themes[theme]
     if rng.random() < 0.2:
         text = rng.choice(vocab.sentences)
     else:
-        frame = rng.choice(_FRAMES)
+        frame = rng.choice(words.frames)
         text = frame.format(subject=rng.choice(vocab.subjects),
                             problem=rng.choice(vocab.problems),
                             impact=rng.choice(vocab.impacts), wish=rng.choice(vocab.wishes))
         text = _SENTENCE_START.sub(lambda m: m.group(1).upper(), _cap(text))
-    r = rng.random()
-    if r < 0.35:
-        text = rng.choice(_OPENERS) + _lower(text)
+    if plain:
+        return text
+    if rng.random() < 0.35:
+        text = rng.choice(words.openers) + _lower(text)
     if rng.random() < 0.2:
-        text += rng.choice(_TAILS)
+        text += rng.choice(words.tails)
     return text
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """One unit as planned: who says it (``""`` = a participant, ``"F"`` = a facilitator, filled
+    in later), what, and its labels."""
+
+    who: str
+    text: str
+    theme: str
+    kind: str
+    prompt_theme: str = ""
+    theme2: str = ""
+
+
+@dataclass(frozen=True)
+class _Rates:
+    """How a run of talk behaves: drift, two-theme turns, reactions; prompts per event."""
+
+    drift: float
+    pairs: float
+    reactions: float
+    prompts: tuple[int, int]
+
+
+def _related(theme: str, themes: Sequence[str]) -> list[str]:
+    return [t for t in _words().themes[theme].related if t in themes]
+
+
+def _run(rng: random.Random, n: int, topic: str, themes: Sequence[str],
+         rates: _Rates) -> list[_Turn]:
+    """``n`` participant turns under a prompt on ``topic``: mostly on it, drifting to related
+    themes and back, with two-theme turns and reactions."""
+    out: list[_Turn] = []
+    state = topic
+    for i in range(n):
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind != "reaction" and rng.random() < rates.reactions:
+            out.append(_Turn("", rng.choice(_words().reactions), prev.theme, "reaction", topic))
+            continue
+        if state == topic:
+            near = _related(topic, themes)
+            if i > 0 and near and rng.random() < rates.drift:
+                state = rng.choice(near)
+        elif rng.random() < _BACK:
+            state = topic
+        text, theme2 = _utterance(rng, state), ""
+        if rng.random() < rates.pairs:
+            others = [t for t in [*_related(state, themes), topic] if t != state]
+            if others:
+                theme2 = rng.choice(others)
+                text = (text + " " + rng.choice(_words().connectors)
+                        + _lower(_utterance(rng, theme2, plain=True)))
+        kind = "pair" if theme2 else ("turn" if state == topic else "drift")
+        out.append(_Turn("", text, state, kind, topic, theme2))
+    return out
+
+
+def _prompted(rng: random.Random, n: int, weights: list[float], themes: Sequence[str],
+              rates: _Rates) -> list[_Turn]:
+    """``n`` units of prompts and runs (no housekeeping yet)."""
+    lo, hi = rates.prompts
+    # at least one prompt when there is room for an answer; runs of about five turns or more
+    n_prompts = max(1, min(rng.randint(lo, hi), n // 6)) if n >= 2 else 0
+    if n_prompts == 0:
+        return _run(rng, n, rng.choices(themes, weights)[0], themes, rates)
+    out: list[_Turn] = []
+    last = ""
+    for size in _split(n - n_prompts, n_prompts, rng, spread=0.6):
+        allowed = [(t, w) for t, w in zip(themes, weights) if t != last] or [(last, 1.0)]
+        topic = rng.choices([t for t, _ in allowed], [w for _, w in allowed])[0]
+        vocab = _words().themes[topic]
+        out.append(_Turn("F", rng.choice(vocab.prompts), "housekeeping", "prompt", topic))
+        out.extend(_run(rng, size, topic, themes, rates))
+        last = topic
+    return out
+
+
+def _independent(rng: random.Random, n: int, weights: list[float],
+                 themes: Sequence[str]) -> list[_Turn]:
+    """``n`` units whose themes are drawn independently (no structure)."""
+    out = []
+    for _ in range(n):
+        theme = rng.choices(themes, weights)[0]
+        out.append(_Turn("", _utterance(rng, theme), theme, "turn"))
+    return out
+
+
+def _add_housekeeping(rng: random.Random, turns: list[_Turn], n: int,
+                      participants: bool) -> list[_Turn]:
+    """``n`` housekeeping lines at random places, never just before a reaction (which must
+    follow the turn it answers); a quarter said by participants when ``participants``."""
+    words = _words()
+    out = list(turns)
+    for _ in range(n):
+        if participants and rng.random() < _PARTICIPANT_HOUSEKEEPING:
+            line = _Turn("", rng.choice(words.participant_housekeeping), "housekeeping",
+                         "housekeeping")
+        else:
+            line = _Turn("F", rng.choice(words.housekeeping), "housekeeping", "housekeeping")
+        pos = rng.randint(0, len(out))
+        while pos < len(out) and out[pos].kind == "reaction":
+            pos += 1
+        out.insert(pos, line)
+    return out
+
+
+def _carry_prompts(turns: list[_Turn]) -> list[_Turn]:
+    """Give every unit the theme of the last prompt before it (housekeeping lines included)."""
+    out, current = [], ""
+    for t in turns:
+        if t.kind == "prompt":
+            current = t.prompt_theme
+        elif t.prompt_theme != current:
+            t = _Turn(t.who, t.text, t.theme, t.kind, current, t.theme2)
+        out.append(t)
+    return out
+
+
+def _speakers(rng: random.Random, turns: list[_Turn], people: Sequence[str],
+              facilitators: tuple[str, str], zipf: float) -> list[tuple[str, str]]:
+    """``(speaker, text)`` for each planned turn: participants drawn with Zipf-like weights
+    (``zipf=0``: all equal), facilitators taking turns so that nobody speaks twice in a row."""
+    weights = [1.0 / (rank + 1) ** zipf for rank in range(len(people))]
+    lead, co = facilitators
+    said: list[tuple[str, str]] = []
+    prev = ""
+    for t in turns:
+        if t.who == "F":
+            who = co if prev == lead else lead
+        else:
+            pool = [(p, w) for p, w in zip(people, weights) if p != prev] or [(people[0], 1.0)]
+            who = rng.choices([p for p, _ in pool], [w for _, w in pool])[0]
+        said.append((who, t.text))
+        prev = who
+    return said
+
+
+def _converse(rng: random.Random, structure: str, n: int, n_house: int, weights: list[float],
+              themes: Sequence[str], rates: _Rates, people: Sequence[str],
+              facilitators: tuple[str, str]) -> tuple[list[_Turn], list[tuple[str, str]]]:
+    """One event's ``n`` units as planned and as said (``(speaker, text)``)."""
+    if structure == "runs":
+        turns = _prompted(rng, n - n_house, weights, themes, rates)
+    else:
+        turns = _independent(rng, n - n_house, weights, themes)
+    turns = _carry_prompts(_add_housekeeping(rng, turns, n_house, structure == "runs"))
+    return turns, _speakers(rng, turns, people, facilitators,
+                            _ZIPF if structure == "runs" else 0.0)
 
 
 def _clock(seconds: float, sep: str = ".") -> str:
@@ -505,9 +545,9 @@ def _write_event(fmt: str, said: list[tuple[str, str]]) -> tuple[str, list[int]]
     return "\n".join(lines) + "\n", starts
 
 
-def _split(total: int, parts: int, rng: random.Random) -> list[int]:
-    """``total`` split into ``parts`` positive sizes of similar size (±30%)."""
-    raw = [rng.uniform(0.7, 1.3) for _ in range(parts)]
+def _split(total: int, parts: int, rng: random.Random, spread: float = 0.3) -> list[int]:
+    """``total`` split into ``parts`` positive sizes of similar size (±``spread``)."""
+    raw = [rng.uniform(1 - spread, 1 + spread) for _ in range(parts)]
     s = sum(raw)
     sizes = [max(1, int(total * r / s)) for r in raw]
     i = 0
@@ -521,6 +561,57 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
     return sizes
 
 
+def _calendar(rng: random.Random, communities: tuple[str, ...], d0: dt.date, d1: dt.date,
+              n_events: int | None, n_units: int,
+              per_year: tuple[int, int]) -> list[tuple[str, dt.date]]:
+    """``(community, date)`` of each event in date order: ``per_year`` events a year for each
+    community on random dates, or (``n_events`` given, or too many events for ``n_units``)
+    ``n_events`` spread evenly over the range with communities in turn."""
+    if n_events is None:
+        plan = []
+        for c in communities:
+            for year in range(d0.year, d1.year + 1):
+                lo, hi = max(d0, dt.date(year, 1, 1)), min(d1, dt.date(year, 12, 31))
+                for _ in range(rng.randint(*per_year)):
+                    plan.append((c, lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))))
+        if 0 < len(plan) <= n_units:
+            return sorted(plan, key=lambda p: (p[1], communities.index(p[0])))
+        n_events = max(len(communities), round(n_units / 60))
+    n_events = min(n_events, n_units)
+    span = (d1 - d0).days
+    out = []
+    for e in range(n_events):
+        slot = span * (e + 0.5) / n_events
+        jitter = rng.uniform(-0.3, 0.3) * span / n_events
+        out.append((communities[e % len(communities)],
+                    d0 + dt.timedelta(days=int(min(span, max(0, slot + jitter))))))
+    return out
+
+
+def _check(themes: tuple[str, ...], shifts: Sequence[Shift], formats: Sequence[str],
+           n_units: int, structure: str, communities: tuple[str, ...],
+           speakers: tuple[int, int]) -> None:
+    unknown = [t for t in themes if t not in _words().themes]
+    if unknown or not themes:
+        raise ValueError(f"unknown theme(s) {', '.join(unknown)}; "
+                         f"choose from {', '.join(DEFAULT_THEMES)}")
+    for s in shifts:
+        if s.theme not in themes:
+            raise ValueError(f"shift on {s.theme!r}, which is not among the themes")
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ValueError(f"formats must be among {', '.join(FORMATS)}")
+    if n_units < 1:
+        raise ValueError("n_units must be at least 1")
+    if structure not in STRUCTURES:
+        raise ValueError(f"structure must be one of {', '.join(STRUCTURES)}, got {structure!r}")
+    if not communities:
+        raise ValueError("communities must name at least one community")
+    if not 1 <= speakers[0] <= speakers[1] <= len(_words().names):
+        raise ValueError(f"speakers_per_event must be (lo, hi) with 1 <= lo <= hi <= "
+                         f"{len(_words().names)}")
+
+
 def make_corpus(
     directory: str | Path,
     *,
@@ -532,110 +623,90 @@ def make_corpus(
     end: str = "2025-12-31",
     shifts: Sequence[Shift] = DEFAULT_SHIFTS,
     housekeeping_share: float = 0.03,
-    speakers_per_event: tuple[int, int] = (6, 14),
+    speakers_per_event: tuple[int, int] = (5, 15),
+    events_per_year: tuple[int, int] = (1, 3),
     formats: Sequence[str] = ("txt",),
+    structure: Literal["runs", "independent"] = "runs",
+    drift: float = 0.1,
+    pairs: float = 0.06,
+    reactions: float = 0.06,
+    prompts_per_event: tuple[int, int] = (3, 8),
     seed: int = 0,
 ) -> SyntheticTruth:
     """Write a synthetic corpus folder and return what was planted.
 
-    ``n_units`` is the exact number of units the folder loads to (housekeeping included);
-    ``n_events`` defaults to one event per 60 units (at least one per community). Events are
-    spread evenly over ``start``..``end`` (with a little jitter), communities and ``formats``
-    taken in turn. ``themes`` must be names from :data:`DEFAULT_THEMES`. Each community's base
-    emphasis on each theme is drawn from the seed (between 0.5 and 2); ``shifts`` then multiply
-    it. The key is also written to ``_key/themes.csv`` (and the shifts to ``_key/shifts.csv``),
-    which the loader ignores.
+    ``n_units`` is the exact number of units the folder loads to (housekeeping and prompts
+    included). Events: ``events_per_year`` (inclusive range) per community per calendar year of
+    ``start``..``end``, unless ``n_events`` is given (then spread evenly over the range,
+    communities in turn); formats are taken in turn. ``themes`` must be names from
+    :data:`DEFAULT_THEMES`. Each community's base emphasis on each theme is drawn from the seed
+    (between 0.5 and 2); ``shifts`` then multiply it. ``structure``, ``drift``, ``pairs``,
+    ``reactions`` and ``prompts_per_event`` shape the conversation (module docstring). The key is
+    written to ``_key/themes.csv`` and the shifts to ``_key/shifts.csv``, which the loader
+    ignores.
     """
-    import pandas as pd
-
+    themes, communities = tuple(themes), tuple(communities)
+    _check(themes, shifts, formats, n_units, structure, communities, speakers_per_event)
+    rates = _Rates(drift=drift, pairs=pairs, reactions=reactions, prompts=prompts_per_event)
     root = Path(directory)
-    themes = tuple(themes)
-    unknown = [t for t in themes if t not in _VOCAB]
-    if unknown:
-        raise ValueError(f"unknown theme(s) {', '.join(unknown)}; "
-                         f"choose from {', '.join(DEFAULT_THEMES)}")
-    for s in shifts:
-        if s.theme not in themes:
-            raise ValueError(f"shift on {s.theme!r}, which is not among the themes")
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise ValueError(f"formats must be among {', '.join(FORMATS)}")
-    if n_units < 1:
-        raise ValueError("n_units must be at least 1")
-    communities = tuple(communities)
     d0, d1 = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    n_events = n_events or max(len(communities), round(n_units / 60))
-    n_events = min(n_events, n_units)
     rng = random.Random(seed)
+    words = _words()
     base = {c: {t: rng.uniform(0.5, 2.0) for t in themes} for c in communities}
-    n_house = round(n_units * housekeeping_share)
-    sizes = _split(n_units, n_events, rng)
-    house_at = set(rng.sample(range(n_units), n_house))
-    span = (d1 - d0).days
+    cast = {c: (tuple(rng.sample(words.facilitators, 2)),
+                rng.sample(words.names, min(len(words.names), 3 * speakers_per_event[1] // 2)))
+            for c in communities}
+    plan = _calendar(rng, communities, d0, d1, n_events, n_units, events_per_year)
+    sizes = _split(n_units, len(plan), rng)
+    house_at = sorted(rng.sample(range(n_units), round(n_units * housekeeping_share)))
     root.mkdir(parents=True, exist_ok=True)
     (root / "_key").mkdir(exist_ok=True)
-    unit_rows: list[tuple[str, int, str, str, str, dt.date, str, str]] = []
-    event_rows: list[tuple[str, str, dt.date, str, str, int]] = []
-    weight_rows: list[tuple[str, str, dt.date, str, float]] = []
-    k = 0
-    width = len(str(n_events))
-    for e in range(n_events):
-        community = communities[e % len(communities)]
-        slot = span * (e + 0.5) / n_events
-        jitter = rng.uniform(-0.3, 0.3) * span / n_events
-        date = d0 + dt.timedelta(days=int(min(span, max(0, slot + jitter))))
-        fmt = formats[e % len(formats)]
-        eid = f"e{e + 1:0{width}d}"
-        rel = f"{eid}.{fmt}"
+    rows: dict[str, list[tuple[Any, ...]]] = {"units": [], "events": [], "weights": []}
+    first, width = 0, len(str(len(plan)))
+    for e, (community, date) in enumerate(plan):
+        eid, fmt = f"e{e + 1:0{width}d}", formats[e % len(formats)]
         weights = [base[community][t] for t in themes]
         for s in shifts:
-            i = themes.index(s.theme)
-            weights[i] *= s.multiplier(community, date, d0, d1)
+            weights[themes.index(s.theme)] *= s.multiplier(community, date, d0, d1)
         total_w = sum(weights)
-        weight_rows.extend((eid, community, date, t, w / total_w) for t, w in zip(themes, weights))
-        lo, hi = speakers_per_event
-        people = rng.sample(_NAMES, min(len(_NAMES), rng.randint(lo, hi)))
-        said: list[tuple[str, str]] = []
-        labels: list[str] = []
-        for _ in range(sizes[e]):
-            if k in house_at:
-                said.append(("Facilitator", rng.choice(_HOUSEKEEPING)))
-                labels.append("housekeeping")
-            else:
-                theme = rng.choices(themes, weights)[0]
-                prev = said[-1][0] if said else ""
-                who = rng.choice([p for p in people if p != prev] or people)
-                said.append((who, _utterance(rng, _VOCAB[theme])))
-                labels.append(theme)
-            k += 1
-        # caption readers merge consecutive turns of one speaker: never let that happen
-        for i in range(1, len(said)):
-            if said[i][0] == said[i - 1][0]:
-                nxt = said[i + 1][0] if i + 1 < len(said) else ""
-                alt = next((p for p in people if p not in (said[i - 1][0], nxt)), "Guest")
-                said[i] = (alt if said[i][0] != "Facilitator" else "Chair", said[i][1])
+        rows["weights"].extend((eid, community, date, t, w / total_w)
+                               for t, w in zip(themes, weights))
+        n_house = sum(first <= k < first + sizes[e] for k in house_at)
+        first += sizes[e]
+        facilitators, pool = cast[community]
+        people = rng.sample(pool, min(len(pool), rng.randint(*speakers_per_event)))
+        turns, said = _converse(rng, structure, sizes[e], n_house, weights, themes, rates,
+                                people, facilitators)
+        rel = f"{eid}.{fmt}"
         text, starts = _write_event(fmt, said)
         (root / rel).write_text(text, encoding="utf-8", newline="\n")
-        for (who, _), line, theme in zip(said, starts, labels):
-            role = "facilitator" if who in ("Facilitator", "Chair") else "participant"
-            unit_rows.append((rel, line, theme, eid, community, date, who, role))
-        event_rows.append((eid, community, date, fmt, rel, len(said)))
-    _write_tables(root, event_rows, unit_rows, shifts, d0, d1)
-    units = pd.DataFrame(unit_rows, columns=["source", "line", "theme", "event_id", "community",
-                                             "date", "speaker", "role"])
-    units["date"] = pd.to_datetime(units["date"])
-    events = pd.DataFrame(event_rows, columns=["event_id", "community", "date", "format", "file",
-                                               "n_units"])
-    events["date"] = pd.to_datetime(events["date"])
-    weights_df = pd.DataFrame(weight_rows, columns=["event_id", "community", "date", "theme",
-                                                    "weight"])
-    weights_df["date"] = pd.to_datetime(weights_df["date"])
+        for (who, _), line, t in zip(said, starts, turns):
+            role = "facilitator" if who in facilitators else "participant"
+            rows["units"].append((rel, line, t.theme, t.prompt_theme, t.theme2, t.kind, eid,
+                                  community, date, who, role, t.text))
+        rows["events"].append((eid, community, date, fmt, rel, len(said), "; ".join(facilitators)))
+    _write_tables(root, rows["events"], rows["units"], shifts, d0, d1)
+    return _truth(root, seed, themes, rows, tuple(shifts), structure)
+
+
+def _truth(root: Path, seed: int, themes: tuple[str, ...], rows: dict[str, list[tuple[Any, ...]]],
+           shifts: tuple[Shift, ...], structure: str) -> SyntheticTruth:
+    import pandas as pd
+
+    units = pd.DataFrame(rows["units"], columns=[
+        "source", "line", "theme", "prompt_theme", "theme2", "turn_kind", "event_id", "community",
+        "date", "speaker", "role", "text"])
+    events = pd.DataFrame([r[:6] for r in rows["events"]], columns=[
+        "event_id", "community", "date", "format", "file", "n_units"])
+    weights = pd.DataFrame(rows["weights"], columns=["event_id", "community", "date", "theme",
+                                                     "weight"])
+    for frame in (units, events, weights):
+        frame["date"] = pd.to_datetime(frame["date"])
     return SyntheticTruth(directory=root, seed=seed, themes=themes, units=units, events=events,
-                          weights=weights_df, shifts=tuple(shifts))
+                          weights=weights, shifts=shifts, structure=structure)
 
 
-def _write_tables(root: Path, event_rows: list[tuple[str, str, dt.date, str, str, int]],
-                  unit_rows: list[tuple[str, int, str, str, str, dt.date, str, str]],
+def _write_tables(root: Path, event_rows: list[tuple[Any, ...]], unit_rows: list[tuple[Any, ...]],
                   shifts: Sequence[Shift], d0: dt.date, d1: dt.date) -> None:
     def write(path: Path, header: list[str], rows: list[list[object]]) -> None:
         with path.open("w", newline="", encoding="utf-8") as fh:
@@ -646,13 +717,14 @@ def _write_tables(root: Path, event_rows: list[tuple[str, str, dt.date, str, str
     write(root / "events.csv",
           ["event_id", "community", "date", "place", "format", "file", "facilitator",
            "text_column", "speaker_column"],
-          [[eid, c, d.isoformat(), "Community centre", "synthetic " + fmt, rel, "Facilitator",
+          [[eid, c, d.isoformat(), "Community centre", "synthetic " + fmt, rel, facs,
             "text" if fmt == "csv" else "", "speaker" if fmt == "csv" else ""]
-           for eid, c, d, fmt, rel, _ in event_rows])
+           for eid, c, d, fmt, rel, _, facs in event_rows])
     write(root / "consent.csv", ["event_id", "speaker", "consent"],
           [[eid, "*", "quote"] for eid, *_ in event_rows])
-    write(root / "_key" / "themes.csv", ["source", "line", "theme"],
-          [[src, line, theme] for src, line, theme, *_ in unit_rows])
+    write(root / "_key" / "themes.csv",
+          ["source", "line", "theme", "prompt_theme", "theme2", "turn_kind"],
+          [list(r[:6]) for r in unit_rows])
     resolved = []
     for s in shifts:
         at, until = s.window(d0, d1)

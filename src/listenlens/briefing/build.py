@@ -203,6 +203,16 @@ def _shifts(trends: Any, top: list[str], limit: int, labels: Mapping[str, str]
     return tuple(out)
 
 
+def _power(trends: Any) -> dict[str, Any]:
+    """The smallest change the design could detect, for the evidence block (its ``sentence``
+    is what the briefing prints); ``{}`` without it (``trends.shifts().attrs["power"]``)."""
+    if trends is None or not hasattr(trends, "shifts"):
+        return {}
+    from ..trends.power import power_evidence
+
+    return power_evidence(getattr(trends.shifts(), "attrs", {}).get("power") or {})
+
+
 def _differences(trends: Any, tally: Tally, limit: int) -> tuple[Difference, ...]:
     """Trends' tested comparison when there is one; a simple rate comparison otherwise."""
     if trends is not None and hasattr(trends, "compare"):
@@ -310,6 +320,8 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
     withdrawn = sum(1 for s in corpus.skip_records if s.reason == "consent-withdrawn")
     params = _flat_params("themes.", getattr(themes, "params", None))
     params += _flat_params("trends.", getattr(trends, "params", None))
+    power = _power(trends)
+    mdc = power.get("sentence", "")
     methods = (
         f"We analysed {len(corpus.unit_records)} things people said or wrote at "
         f"{len(ev)} listening events. Each one was grouped with others that talk about the "
@@ -317,7 +329,7 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         "someone who raised a subject several times at one event counts once.",
         "Changes over time compare how many people raised each subject in each period, with a "
         "range showing how sure we can be. Differences between communities compare the share "
-        "of each community's participants who raised a subject.",
+        "of each community's participants who raised a subject." + (f" {mdc}" if mdc else ""),
         "Quotes are exact words, chosen only from people who agreed to be quoted, with personal "
         "details such as names, phone numbers and addresses replaced before printing.",
     )
@@ -336,6 +348,8 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         f"{consent.get('aggregate', 0)} could only be counted"
         + (f"; {withdrawn} withdrawn contributions were removed entirely." if withdrawn else "."),
     ]
+    if mdc:
+        limitations.append(mdc)
     if not picker.available:
         limitations.append("No quotes are shown: the redaction step was not available.")
     appendix = Appendix(
@@ -350,7 +364,7 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         limitations=tuple(limitations), appendix=appendix, credits=tuple(credits),
         charts=tuple(chart_list), figures=tuple(figures), listenlens_version=__version__,
         redaction=picker.redaction, changes=change_lines,
-        changes_since=since if change_lines else "")
+        changes_since=since if change_lines else "", power=power)
 
 
 def evidence_path(path: str | Path) -> Path:

@@ -312,6 +312,9 @@ class BriefingContent:
     redaction: dict[str, Any] = field(default_factory=lambda: {"version": 1}, hash=False)
     changes: tuple[Change, ...] = ()
     changes_since: str = ""
+    #: The minimum detectable change as stated, with what recomputes it
+    #: (:func:`listenlens.trends.power.power_evidence`); empty without trends.
+    power: dict[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def changes_heading(self) -> str:
@@ -360,7 +363,8 @@ class BriefingContent:
                 "input_hash": self.appendix.input_hash,
                 "redaction": dict(self.redaction),
                 "quotes": [q.evidence() for q in self.iter_quotes()],
-                "figures": [f.evidence() for f in self.figures]}
+                "figures": [f.evidence() for f in self.figures],
+                **({"power": dict(self.power)} if self.power else {})}
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 The only place untrusted files are parsed.
 """
 
-from ._base import Decoded, Piece, Reader, Skipped
+from ._base import Decoded, Notice, Piece, Reader, Skipped
 from .registry import get_reader, reader_for_path, readers
 
-__all__ = ["Piece", "Skipped", "Decoded", "Reader", "readers", "get_reader", "reader_for_path"]
+__all__ = ["Piece", "Skipped", "Notice", "Decoded", "Reader", "readers", "get_reader",
+           "reader_for_path"]

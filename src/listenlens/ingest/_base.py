@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Piece", "Skipped", "Decoded", "Reader", "ParseFn", "DecodeFn"]
+__all__ = ["Piece", "Skipped", "Notice", "Decoded", "Reader", "ParseFn", "DecodeFn"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +40,28 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """Something a reader read but wants the load report to mention (``code`` is a short
+    stable code, e.g. ``cues-out-of-order``); it is neither a unit nor a skip."""
+
+    line: int | None
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class Decoded:
-    """A source's decoded text (newlines normalised) and how it was decoded."""
+    """A source's decoded text (newlines normalised) and how it was decoded. ``warning`` is
+    set when the decoding was a guess a person should check (no byte-order mark on UTF-16,
+    mixed encodings, bytes replaced)."""
 
     text: str
     encoding: str
     note: str
+    warning: str = ""
 
 
-ParseFn = Callable[[str, str, Mapping[str, Any]], Iterable["Piece | Skipped"]]
+ParseFn = Callable[[str, str, Mapping[str, Any]], Iterable["Piece | Skipped | Notice"]]
 DecodeFn = Callable[[bytes, str], Decoded]
 
 
@@ -68,3 +81,4 @@ class Reader:
     escape: str = "none"
     option_names: tuple[str, ...] = ()
     description: str = ""
+    limited: bool = False

@@ -29,6 +29,10 @@ Reading one goes in three steps:
 
 A piece's spans skip every tag, timing line and identifier between its words; the newline after
 each text line is kept inside a span so that words of two lines or cues stay apart.
+
+Cues out of time order (a cue that starts before the cue above it) are kept in file order, the
+order every offset follows, and each is reported as a ``cues-out-of-order`` notice in the load
+report, so a reader of the times knows they do not increase.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from dataclasses import dataclass, field
 from ..errors import ParseError
 from ..ids import normalise_label
 from ..spans import span_text
-from ._base import Piece, Skipped
+from ._base import Notice, Piece, Skipped
 from .txt import match_turn
 
 __all__ = ["MAX_GAP", "CaptionFormat", "Cue", "Token", "parse_captions", "parse_timing",
@@ -308,10 +312,25 @@ def _tidy(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in joined]
 
 
+def _order_notices(items: list[Cue | Skipped]) -> Iterator[Notice]:
+    """A notice for each cue that starts before the cue above it."""
+    prev: Cue | None = None
+    for item in items:
+        if not isinstance(item, Cue):
+            continue
+        if prev is not None and item.start < prev.start:
+            yield Notice(item.line, "cues-out-of-order",
+                         f"cue starts at {item.start:g} s, before the cue on line {prev.line} "
+                         f"({prev.start:g} s); kept in file order")
+        prev = item
+
+
 def parse_captions(text: str, path: str, fmt: CaptionFormat,
-                   escape: str = "none") -> Iterator[Piece | Skipped]:
-    """Pieces (merged caption utterances) and skips of a caption file, in source order."""
+                   escape: str = "none") -> Iterator[Piece | Skipped | Notice]:
+    """Pieces (merged caption utterances) and skips of a caption file, in source order, and a
+    notice for each cue out of time order."""
     items = _read_cues(text, path, fmt)
+    yield from _order_notices(items)
     cur: _Open | None = None
     cue_no = -1
 

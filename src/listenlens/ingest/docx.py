@@ -31,7 +31,10 @@ appended to the context of the cells below it (``"Housing > Question"``). With t
 ``table_header="none"`` the first row holds ordinary cells (the decoded text is the same; only
 parsing changes). Empty cells are skipped as ``empty``; a name-only turn with no text too.
 
-A file that is not a valid .docx raises :class:`~listenlens.errors.ParseError` naming it.
+A file that is not a valid .docx raises :class:`~listenlens.errors.ParseError` naming it. The
+loader checks the zip against the reading limits (unpacked size, members, XML elements; see
+:mod:`listenlens.ingest.limits`) before python-docx parses it, so a decompression or parse bomb
+fails fast with a :class:`~listenlens.errors.LimitError`.
 """
 
 from __future__ import annotations
@@ -261,4 +264,5 @@ READER = Reader(
     decode=decode_docx,
     option_names=("table_header",),
     description="Word documents: paragraphs, turns, list items and table cells as units",
+    limited=True,
 )

@@ -279,6 +279,9 @@ def build_manifest(corpus: Corpus, *, params: Mapping[str, Any] | None = None,
     inputs = tuple({"path": s.path, "sha256": s.sha256, "format": s.format,
                     "encoding": s.encoding, "event_id": s.event_id}
                    for s in sorted(corpus.source_records, key=lambda s: s.path))
+    inputs += tuple({"path": name, "sha256": digest, "format": "metadata", "encoding": "",
+                     "event_id": ""}
+                    for name, digest in sorted(corpus.params.get("tables", {}).items()))
     start = started or _now()
     manifest = RunManifest(
         run_id="run-" + hashlib.sha256(f"{corpus.input_hash}{start}".encode()).hexdigest()[:12],

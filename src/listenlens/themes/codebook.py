@@ -120,12 +120,17 @@ class Codebook:
 
 
 def load_codebook(path: str | Path | Codebook) -> Codebook:
-    """Read a YAML or CSV codebook (a :class:`Codebook` passes through)."""
+    """Read a YAML, CSV or REFI-QDA (``.qdc``, or the codebook in a ``.qdpx``) codebook (a
+    :class:`Codebook` passes through)."""
     if isinstance(path, Codebook):
         return path
     p = Path(path)
     if not p.is_file():
         raise InputError("codebook file not found", file=p)
+    if p.suffix.lower() in (".qdc", ".qdpx"):
+        from ..exchange.codes import load_qda_codebook
+
+        return load_qda_codebook(p)
     text = p.read_text(encoding="utf-8-sig")
     if p.suffix.lower() in (".yaml", ".yml"):
         import yaml
@@ -148,4 +153,4 @@ def load_codebook(path: str | Path | Codebook) -> Codebook:
         if not rows or "name" not in rows[0]:
             raise InputError("a CSV codebook needs a 'name' column", file=p, line=1)
         return Codebook.from_records(rows, str(p))
-    raise InputError("codebooks are .yaml, .yml or .csv files", file=p)
+    raise InputError("codebooks are .yaml, .yml, .csv, .qdc or .qdpx files", file=p)

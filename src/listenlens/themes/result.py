@@ -285,6 +285,14 @@ class Themes:
 
         return save_themes(self, directory)
 
+    def to_qdpx(self, path: Any, **options: Any) -> Any:
+        """Write these themes, their corpus and codings as a REFI-QDA project (``.qdpx``) for
+        NVivo, ATLAS.ti, MAXQDA, QualCoder; options as
+        :func:`listenlens.exchange.export.project_xml` (``redact=True`` for sharing)."""
+        from ..exchange import write_qdpx
+
+        return write_qdpx(self, path, **options)
+
     def stability(self, n_runs: int = 5, *, sample: float = 0.8, seed: int | None = None,
                   cache_dir: Any = None) -> pd.DataFrame:
         """How often each theme's members are clustered together again when the clustering is

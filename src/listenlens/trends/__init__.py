@@ -10,7 +10,9 @@
 
 Modules: :mod:`~listenlens.trends.counting` (what counts as evidence),
 :mod:`~listenlens.trends.intervals` (clustered bootstrap, permutation tests, Benjamini-Hochberg),
-:mod:`~listenlens.trends.shifts`, :mod:`~listenlens.trends.compare`,
+:mod:`~listenlens.trends.shifts` (with :mod:`~listenlens.trends.ordered`, the tests over every
+period, and :mod:`~listenlens.trends.power`, the minimum detectable change),
+:mod:`~listenlens.trends.compare`,
 :mod:`~listenlens.trends.charts` and :mod:`~listenlens.trends.text` (numbers in words).
 """
 

@@ -1,8 +1,12 @@
 """Charts of trends: plotly for notebooks, matplotlib (PNG/SVG) for briefings, same data.
 
-Three charts: ``area`` (stacked area: each theme's part of all the themes raised, per period),
-``groups`` (small multiples: share per period in each group, with shaded intervals) and
-``heatmap`` (share per group x theme over all periods). Suppressed cells are never drawn as a
+Four charts: ``area`` (stacked area: each theme's part of all the themes raised, per period),
+``groups`` (small multiples: share per period in each group, with shaded intervals),
+``heatmap`` (share per group x theme over all periods) and ``shifts`` (small multiples, one
+panel per theme, all groups together: the chart for reading changes at a glance). Percent axes
+are fitted to the data (:func:`axis_top`) and interval bands are cut at the axis top, so a wide
+band from a period of few events cannot hide the lines; years, quarters or months without
+events stay on the axis as labelled grey bands (:func:`calendar`). Suppressed cells are never drawn as a
 number: they are gaps in the lines and grey, labelled cells in the heatmap, and the alt text
 says so. Colours come from :func:`theme_colours` over every theme id of the analysis, so a theme
 keeps its colour in every chart and every briefing.
@@ -30,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["theme_colours", "PALETTE", "OTHER", "OTHER_COLOUR", "alt_texts", "save_charts",
            "plotly_area", "plotly_groups", "plotly_heatmap", "mpl_area", "mpl_groups",
-           "mpl_heatmap"]
+           "mpl_heatmap", "mpl_shifts", "calendar", "axis_top"]
 
 #: Key and colour of the "Other themes" layer.
 OTHER = "other"
@@ -178,6 +182,114 @@ def _share_word(trends: Trends) -> str:
     return "speakers" if trends.params["count"] == "speakers" else "comments"
 
 
+def calendar(trends: Trends) -> tuple[list[str], list[str]]:
+    """Every period from the first to the last (years, quarters or months with no events
+    included) and the ones with no events, in order. With ``period="event"``: the events."""
+    from .shifts import positions
+
+    pos = positions(trends.evidence).tolist()
+    per = trends.params["period"]
+    if per not in ("year", "quarter", "month") or not pos:
+        return list(trends.periods), []
+    known = dict(zip(pos, trends.periods))
+    name = {"year": str, "quarter": lambda p: f"{p // 4}-Q{p % 4 + 1}",
+            "month": lambda p: f"{p // 12}-{p % 12 + 1:02d}"}[per]
+    full = [known.get(p, name(p)) for p in range(min(pos), max(pos) + 1)]
+    return full, [lab for p, lab in zip(range(min(pos), max(pos) + 1), full) if p not in known]
+
+
+def axis_top(values: np.ndarray) -> float:
+    """Top of a percent axis fitted to the data: 15% above the highest value shown, rounded up
+    to ten, between 10 and 100. Interval bands are cut at it, so they cannot swamp the lines.
+
+    >>> axis_top(np.array([12.0, 31.0, np.nan])), axis_top(np.array([np.nan])), axis_top(np.array([95.]))
+    (40.0, 10.0, 100.0)
+    """
+    finite = values[np.isfinite(values)]
+    top = float(finite.max()) * 1.15 if len(finite) else 0.0
+    return float(min(100.0, max(10.0, 10.0 * np.ceil(top / 10.0))))
+
+
+def _theme_lines(trends: Trends, themes: list[str], cal: list[str]
+                 ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Overall (share, low, high) in percent per calendar period for each theme; NaN where a
+    period had no events or too few people."""
+    ov = trends.overall
+    pos = {p: i for i, p in enumerate(cal)}
+    out = {}
+    for t in themes:
+        d = ov[ov["theme_id"] == t]
+        y, lo, hi = (np.full(len(cal), np.nan) for _ in range(3))
+        xs = d["period"].map(pos).to_numpy(dtype=int)
+        y[xs], lo[xs], hi[xs] = d["share"], d["ci_low"], d["ci_high"]
+        out[t] = (y * 100, lo * 100, hi * 100)
+    return out
+
+
+def _mark_gaps(ax: Any, x: np.ndarray, y: np.ndarray, colour: str, gaps: list[int],
+               top: float, word: str) -> None:
+    """Grey bands over periods with no evidence, labelled, and a dotted line across them."""
+    for i in gaps:
+        ax.axvspan(i - 0.45, i + 0.45, color="#eeeeee", lw=0, zorder=0)
+        ax.text(i, top * 0.97, word, rotation=90, ha="center", va="top", fontsize=6,
+                color="#666666")
+    ok = np.flatnonzero(np.isfinite(y))
+    for a, b in zip(ok[:-1], ok[1:]):
+        if b - a > 1:
+            ax.plot([x[a], x[b]], [y[a], y[b]], color=colour, lw=1.0, ls=":")
+
+
+def mpl_shifts(trends: Trends, *, top: int = 6) -> Any:
+    """Small multiples, one panel per theme: the share raising it in each period (all groups
+    together) with its interval band cut at an axis fitted to the data (an interval wider than
+    :data:`MAX_BAND` is a thin vertical line, not a shade that would cover the panel); periods
+    with no events (or too few people) are grey, labelled bands, bridged by a dotted line."""
+    themes = _top(trends, top)
+    cols, names = _colours(trends), _names(trends)
+    cal, missing = calendar(trends)
+    lines = _theme_lines(trends, themes, cal)
+    ytop = axis_top(np.concatenate([v[0] for v in lines.values()] or [np.array([np.nan])]))
+    ncol = min(3, max(1, len(themes)))
+    nrow = int(np.ceil(max(1, len(themes)) / ncol))
+    fig = _figure(2.9 * ncol + 0.4, 2.2 * nrow + 0.9)
+    axes = fig.subplots(nrow, ncol, squeeze=False, sharey=True, sharex=True)
+    x = np.arange(len(cal))
+    lvl = round(trends.params["level"] * 100)
+    for ax, t in zip(axes.flat, themes):
+        y, lo, hi = lines[t]
+        band_lo, band_hi = np.clip(lo, 0, ytop), np.clip(hi, 0, ytop)
+        wide = (hi - lo) > MAX_BAND * 100
+        shade_lo, shade_hi = np.where(wide, np.nan, band_lo), np.where(wide, np.nan, band_hi)
+        ax.fill_between(x, shade_lo, shade_hi, color=cols[t], alpha=0.18, lw=0)
+        ax.vlines(x[wide], band_lo[wide], band_hi[wide], color=cols[t], lw=0.8, alpha=0.6)
+        ax.plot(x, y, color=cols[t], marker="o", ms=3, lw=1.8)
+        gaps = [i for i, p in enumerate(cal) if p in missing]
+        few = [i for i, p in enumerate(cal) if p not in missing and np.isnan(y[i])]
+        _mark_gaps(ax, x, y, cols[t], gaps, ytop, "no events")
+        _mark_gaps(ax, x, y, cols[t], few, ytop, "too few")
+        ax.set_title(_wrap(names[t]), fontsize=8, loc="left")
+        ax.set_ylim(0, ytop)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.grid(axis="y", color="#e5e5e5", lw=0.6)
+    for ax in list(axes.flat)[len(themes):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xticks(x, [period_name(p) for p in cal], rotation=45 if len(cal) > 4 else 0,
+                      ha="right" if len(cal) > 4 else "center", fontsize=7)
+    axes[0, 0].set_ylabel(f"% of {_share_word(trends)}", fontsize=8)
+    fig.suptitle(f"Share raising each theme, all groups together (shaded: {lvl}% interval, "
+                 f"cut at {ytop:.0f}%; intervals wider than {round(MAX_BAND * 100)} points: "
+                 "thin lines)", fontsize=9)
+    return fig
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)[:2])
+
+
 # --- alt text --------------------------------------------------------------------------------
 def alt_texts(trends: Trends, *, top: int = 8) -> dict[str, str]:
     """Alt text for each chart: what it shows, the main pattern, and what is suppressed."""
@@ -231,7 +343,30 @@ def alt_texts(trends: Trends, *, top: int = 8) -> dict[str, str]:
     if n_sup:
         hm += (f" {n_sup} cell(s) rest on fewer than {trends.params['k_min']} people and are "
                "greyed out without a number.")
-    return {"area": area, "groups": groups, "heatmap": hm}
+    return {"area": area, "groups": groups, "heatmap": hm, "shifts": _shifts_alt(trends, top)}
+
+
+def _shifts_alt(trends: Trends, top: int) -> str:
+    """Alt text of :func:`mpl_shifts`: what each panel shows, first and last value, gaps."""
+    themes = _top(trends, min(top, 6))
+    names = _names(trends)
+    cal, missing = calendar(trends)
+    lines = _theme_lines(trends, themes, cal)
+    ytop = axis_top(np.concatenate([v[0] for v in lines.values()] or [np.array([np.nan])]))
+    said = []
+    for t in themes:
+        y = lines[t][0]
+        ok = np.flatnonzero(np.isfinite(y))
+        if len(ok):
+            said.append(f"{names[t]} {pct(y[ok[0]] / 100)} in {period_name(cal[ok[0]])}, "
+                        f"{pct(y[ok[-1]] / 100)} in {period_name(cal[ok[-1]])}")
+    text = (f"Small multiples, one panel per theme, of the share of {_share_word(trends)} "
+            f"raising it per {trends.params['period']}, all groups together, with shaded "
+            f"{round(trends.params['level'] * 100)}% intervals cut at {ytop:.0f}%: "
+            f"{'; '.join(said) or 'nothing shown'}.")
+    if missing:
+        text += f" No events in {', '.join(period_name(p) for p in missing)} (grey bands)."
+    return text
 
 
 # --- matplotlib ------------------------------------------------------------------------------
@@ -276,11 +411,15 @@ def mpl_groups(trends: Trends, *, top: int = 6) -> Any:
     axes = fig.subplots(nrow, ncol, squeeze=False, sharey=True)
     x = np.arange(len(trends.periods))
     lines, dropped = _group_lines(trends, top)
+    ytop = axis_top(np.concatenate([v[0] for g in lines.values() for v in g.values()]
+                                   or [np.array([np.nan])]))
     for ax, g in zip(axes.flat, groups):
         for t in themes:
             y, lo, hi = lines[g][t]
             ax.plot(x, y, color=cols[t], marker="o", ms=2.5, lw=1.4, label=names[t])
-            ax.fill_between(x, lo, hi, color=cols[t], alpha=0.15, lw=0)
+            ax.fill_between(x, np.clip(lo, 0, ytop), np.clip(hi, 0, ytop), color=cols[t],
+                            alpha=0.15, lw=0)
+        ax.set_ylim(0, ytop)
         ax.set_title(str(g), fontsize=9)
         ax.set_xticks(x, [period_name(p) for p in trends.periods], rotation=60, ha="right",
                       fontsize=6)
@@ -323,11 +462,12 @@ def mpl_heatmap(trends: Trends, *, top: int = 12) -> Any:
 
 def save_charts(trends: Trends, directory: Path, *, formats: tuple[str, ...] = ("png", "svg"),
                 top: int = 8) -> list[Path]:
-    """Write area, groups and heatmap in each format plus ``<name>.alt.txt``; image paths."""
+    """Write area, groups, heatmap and shifts in each format plus ``<name>.alt.txt``; paths."""
     directory.mkdir(parents=True, exist_ok=True)
     alts = alt_texts(trends, top=top)
     figs = {"area": mpl_area(trends, top=top), "groups": mpl_groups(trends, top=min(top, 6)),
-            "heatmap": mpl_heatmap(trends, top=max(top, 12))}
+            "heatmap": mpl_heatmap(trends, top=max(top, 12)),
+            "shifts": mpl_shifts(trends, top=min(top, 6))}
     paths = []
     for name, fig in figs.items():
         for fmt in formats:
@@ -371,10 +511,13 @@ def plotly_groups(trends: Trends, *, top: int = 6) -> Any:
                         shared_yaxes=True)
     x = [period_name(p) for p in trends.periods]
     lines, dropped = _group_lines(trends, top)
+    ytop = axis_top(np.concatenate([v[0] for gl in lines.values() for v in gl.values()]
+                                   or [np.array([np.nan])]))
     for gi, g in enumerate(groups):
         row, col = gi // ncol + 1, gi % ncol + 1
         for t in themes:
             y, lo, hi = lines[g][t]
+            lo, hi = np.clip(lo, 0, ytop), np.clip(hi, 0, ytop)
             fig.add_trace(go.Scatter(x=x + x[::-1], y=list(hi) + list(lo[::-1]), fill="toself",
                                      fillcolor=cols[t], opacity=0.15, line={"width": 0},
                                      showlegend=False, hoverinfo="skip", legendgroup=t),
@@ -384,6 +527,7 @@ def plotly_groups(trends: Trends, *, top: int = 6) -> Any:
                                      showlegend=gi == 0,
                                      hovertemplate="%{y:.0f}%<extra>" + names[t] + "</extra>"),
                           row=row, col=col)
+    fig.update_yaxes(range=[0, ytop])
     fig.update_layout(title="Share raising each theme, by group. " + _k_note(trends)
                       + _band_note(trends, dropped),
                       meta={"alt": alt_texts(trends)["groups"]})

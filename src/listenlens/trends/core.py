@@ -288,20 +288,25 @@ class Trends:
     # --- analyses --------------------------------------------------------------------------
     def shifts(self, *, alpha: float = 0.05, min_events: int = 2, min_speakers: int = 3,
                n_perm: int = 9999, by_group: bool = True,
-               overall: str = "within") -> pd.DataFrame:
+               overall: str = "within", mdc: bool = True) -> pd.DataFrame:
         """Emerging, declining, steady and insufficient themes, overall and per group.
 
         See :mod:`listenlens.trends.shifts` for windows, tests, the evidence rule and
         ``overall`` (``"within"``: the overall change is measured within each community;
-        ``"pooled"``: all events of a window pooled).
+        ``"pooled"``: all events of a window pooled). ``p_value`` is the all-period test of
+        :mod:`listenlens.trends.ordered`; ``p_adj`` is Benjamini-Hochberg within the row's
+        ``family`` (``"primary"``: the overall rows; ``"secondary"``: the per-group rows).
+        ``mdc`` (and ``.attrs["power"]``) is the minimum detectable change at 80% power on
+        this corpus's design (:mod:`listenlens.trends.power`); ``mdc=False`` skips it.
         """
-        key = ("shifts", alpha, min_events, min_speakers, n_perm, by_group, overall)
+        key = ("shifts", alpha, min_events, min_speakers, n_perm, by_group, overall, mdc)
         if key not in self._cache:
             p = self.params
             self._cache[key] = find_shifts(
                 self.evidence, k_min=p["k_min"], n_boot=p["n_boot"], n_perm=n_perm,
                 level=p["level"], alpha=alpha, min_events=min_events,
-                min_speakers=min_speakers, by_group=by_group, seed=p["seed"], overall=overall)
+                min_speakers=min_speakers, by_group=by_group, seed=p["seed"], overall=overall,
+                mdc=mdc)
         return self._cache[key].copy()
 
     def compare(self, *, alpha: float = 0.05, min_events: int = 2, min_speakers: int = 3,
@@ -346,7 +351,7 @@ class Trends:
         return save_charts(self, Path(directory), formats=formats, top=top)
 
     def chart_alt_text(self, *, top: int = 8) -> dict[str, str]:
-        """Alt text for each chart, keyed by chart name (``area``, ``groups``, ``heatmap``)."""
+        """Alt text for each chart, keyed by name (``area``, ``groups``, ``heatmap``, ``shifts``)."""
         from .charts import alt_texts
 
         return alt_texts(self, top=top)
@@ -364,7 +369,7 @@ class Trends:
     def _repr_html_(self) -> str:
         esc = html.escape
         try:
-            sh = self.shifts(n_perm=999)
+            sh = self.shifts(n_perm=999, mdc=False)
             sh = sh[(sh["scope"] == "overall")]
             moved = sh[sh["status"].isin(["emerging", "declining"])].head(5)
             items = "".join(f"<li>{esc(s)}</li>" for s in moved["sentence"])

@@ -3,11 +3,10 @@
 Windows: the ordered periods are cut into an *early* window (the first third of the periods,
 at least one) and a *late* window (the last third); with four periods they are the two halves,
 with two or three the first and the last. The effect size is the late pooled share minus the
-early pooled share, in percentage points. Comparing pooled thirds rather than fitting a slope
-keeps the claim in the words a reader checks ("from 4% in 2021 to 31% in 2023"), is not moved
-by one odd period in the middle, and uses every event in both windows. Only periods with events
-count, so on the example corpus (events 2023-2025) ``period="year"`` gives 2023 against 2025
-and ``period="quarter"`` gives Q1-Q4 2023 against Q1-Q4 2025: the same 7 and 5 events.
+early pooled share, in percentage points. Stating the change as pooled thirds rather than as a
+slope keeps the claim in the words a reader checks ("from 4% in 2021 to 31% in 2023"); whether
+it is a change at all is tested over every period (below). Only periods with events count, so
+on the example corpus (events 2023-2025) ``period="year"`` gives 2023 against 2025.
 
 Overall change, within communities: when the groups are events' (``by="community"``, the
 default), the overall row compares each community with itself and averages: per community, the
@@ -23,28 +22,40 @@ differences between communities as noise. Only communities heard in both windows
 overall row. ``overall="pooled"`` restores the pooled comparison (``method`` says which was used;
 with ``by=None`` or groups that split events it is always pooled).
 
-Uncertainty: a two-sided permutation p-value that reshuffles which events are early and which
-late; for the within-community row the shuffle stays *within* each community (each keeps its
-number of early and late events). When there are at most ``n_perm`` distinct relabellings, all
-are enumerated and the p-value is exact: with four communities of three events each (one window
-of one event) that is 3^4 = 81 relabellings, so no p-value can be below 1/81 = 0.012. Interval:
-for pooled rows a bootstrap t interval resampling events within each window; for
-within-community rows a t interval on (events - communities - 1) degrees of freedom whose
-standard error is the larger of the bootstrap's (events resampled within community x window) and
-the spread of the permutation distribution, because the bootstrap cannot see the variation of a
-community heard at one event in a window (see
+Test: the windows state the change; the p-value uses **every period**. It is the stratified
+trend-or-step permutation test of :mod:`~listenlens.trends.ordered`: a monotone trend and a step
+statistic, periods reordered within each community (each keeps its events per period), combined
+as the maximum of the two standardised statistics against its own permutation distribution.
+Exact when the reorderings can be enumerated (two communities heard once in each of three years:
+36), else 9,999 random ones. ``form`` says which describes the change ("step": the sentence says
+"rose sharply from 2024", ``step_at`` the period), ``z_trend`` / ``z_step`` the statistics.
+Interval of the windows' change: for pooled rows a bootstrap t interval resampling events within
+each window; for within-community rows a t interval on (events - communities - 1) degrees of
+freedom whose standard error is the larger of the bootstrap's (events resampled within community
+x window) and the spread of the windows' permutation distribution, because the bootstrap cannot
+see the variation of a community heard at one event in a window (see
 :func:`~listenlens.trends.intervals.within_strata_test`).
+
+Families: the overall rows are the *primary* family, the per-group rows the *secondary* one
+(``family``); each is adjusted with Benjamini-Hochberg on its own, so the overall claims do not
+pay for tests no briefing states (see ``docs/methods.md``).
+
+Power: ``mdc`` is the minimum detectable change at 80% power on the corpus's own design
+(:mod:`~listenlens.trends.power`; overall rows: the whole design, group rows: the group's),
+``attrs["power"]`` the details. A "no clear change" (or "may have") sentence whose observed change
+is below it says so: "With the events held, changes smaller than about 30 points could not be
+told from chance."
 
 Insufficient is a verdict, not a test: a row is ``insufficient`` (``reason``) when a window has
 fewer than ``k_min`` people (``"people"``; shares suppressed too), fewer than ``min_events``
 events (``"events"``), when fewer than ``min_speakers`` people raised the theme in both windows
-together (``"raisers"``), or when no community was heard in both windows (``"overlap"``). Such a
-row has no p-value, is *not* in the Benjamini-Hochberg family, and its sentence says plainly that
+together (``"raisers"``), or when no community was heard in both windows or in two periods (``"overlap"``). Such a
+row has no p-value, is *not* in a Benjamini-Hochberg family, and its sentence says plainly that
 there is too little to tell ("Too few events in Eastgate to tell whether bus routes changed (2
-events in 2023, 1 in 2025; ...)"). All other p-values of one call (overall and per group, every
-theme) are adjusted together with Benjamini-Hochberg.
+events in 2023, 1 in 2025; ...)").
 
-A theme is *emerging* when the adjusted p-value is below ``alpha``, the share rose, and at least
+A theme is *emerging* when the adjusted p-value is below ``alpha``, the test's direction is up and
+the windows' share rose, and at least
 ``min_events`` events and ``min_speakers`` people raised it in the late window (*declining*: fell,
 with that evidence in the early window). Anything else that was tested is *steady*: tested, no
 clear change. ``strength`` is "clear" for emerging/declining, "weak" when the change is not
@@ -62,16 +73,18 @@ import pandas as pd
 
 from .counting import Evidence
 from .intervals import bh_adjust, collapse, difference_test, within_strata_test
-from .text import pct, points, span_name
+from .ordered import ordered_test
+from .power import Power, minimum_detectable_change
+from .text import mdc_points, pct, period_name, points, span_name
 
-__all__ = ["windows", "find_shifts", "SHIFT_COLUMNS"]
+__all__ = ["windows", "find_shifts", "positions", "SHIFT_COLUMNS"]
 
 SHIFT_COLUMNS = [
     "scope", "group", "theme_id", "label", "status", "reason", "direction", "strength", "early", "late",
     "share_early", "share_late", "diff", "ci_low", "ci_high", "p_value", "p_adj",
     "n_events_early", "n_speakers_early", "n_events_late", "n_speakers_late", "events_early",
     "events_late", "people_early", "people_late", "groups_agreeing", "groups_compared", "method",
-    "sentence", "uncertainty",
+    "sentence", "uncertainty", "family", "form", "step_at", "z_trend", "z_step", "mdc",
 ]
 
 
@@ -88,6 +101,23 @@ def windows(periods: tuple[str, ...] | list[str]) -> tuple[list[str], list[str]]
         return [], []
     w = max(1, min(len(p) // 2, math.ceil(len(p) / 3)))
     return p[:w], p[-w:]
+
+
+def positions(ev: Evidence) -> np.ndarray:
+    """Calendar position of each period of ``ev.periods``: the year, year x 4 + quarter or
+    year x 12 + month (so a period without events leaves a gap), or the event's order."""
+    out = []
+    for i, label in enumerate(ev.periods):
+        year, _, part = str(label).partition("-")
+        if ev.period == "year" and year.isdigit():
+            out.append(int(year))
+        elif ev.period == "quarter" and year.isdigit() and part[1:].isdigit():
+            out.append(int(year) * 4 + int(part[1:]) - 1)
+        elif ev.period == "month" and year.isdigit() and part.isdigit():
+            out.append(int(year) * 12 + int(part) - 1)
+        else:
+            out.append(i)
+    return np.array(out, dtype=np.int64)
 
 
 def _family(ev: Evidence, mask: np.ndarray, keys: np.ndarray, late_rows: np.ndarray,
@@ -115,7 +145,7 @@ def _family(ev: Evidence, mask: np.ndarray, keys: np.ndarray, late_rows: np.ndar
     J = N.shape[1]
     return {
         "share_early": d.share_a, "share_late": d.share_b, "diff": d.diff,
-        "ci_low": d.ci_low, "ci_high": d.ci_high, "p_value": d.p_value,
+        "ci_low": d.ci_low, "ci_high": d.ci_high,
         "n_events_early": (N[early] > 0).sum(axis=0), "n_events_late": (N[late] > 0).sum(axis=0),
         "n_speakers_early": P[early].sum(axis=0), "n_speakers_late": P[late].sum(axis=0),
         "events_early": np.full(J, int((early & (T > 0)).sum())),
@@ -128,18 +158,21 @@ def _family(ev: Evidence, mask: np.ndarray, keys: np.ndarray, late_rows: np.ndar
 def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int = 9999,
                 level: float = 0.95, alpha: float = 0.05, min_events: int = 2,
                 min_speakers: int = 3, by_group: bool = True, seed: int = 0,
-                overall: str = "within") -> pd.DataFrame:
+                overall: str = "within", mdc: bool = True) -> pd.DataFrame:
     """The shifts table (columns :data:`SHIFT_COLUMNS`); see the module docstring.
 
     ``overall="within"`` (the default) compares early with late within each group for the
     overall rows when groups are events' (see the module docstring); ``"pooled"`` pools all
-    events of a window whatever their group.
+    events of a window whatever their group. ``mdc=False`` skips the power simulation (the
+    ``mdc`` column is then NaN and ``attrs["power"]`` empty).
     """
     if overall not in ("within", "pooled"):
         raise ValueError(f"overall must be 'within' or 'pooled'; got {overall!r}")
     early_p, late_p = windows(ev.periods)
     if not early_p:
-        return pd.DataFrame(columns=SHIFT_COLUMNS)
+        out = pd.DataFrame(columns=SHIFT_COLUMNS)
+        out.attrs["power"] = {}
+        return out
     rng = np.random.default_rng([seed, 1])
     period = ev.rows["period"].to_numpy()
     in_early, in_late = np.isin(period, early_p), np.isin(period, late_p)
@@ -149,42 +182,123 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
     group_codes = pd.Categorical(group, categories=list(ev.groups)).codes.astype(np.int64)
     multi = ev.by is not None and len(ev.groups) > 1
     opts = {"n_boot": n_boot, "n_perm": n_perm, "level": level, "rng": rng}
-    frames = []
     within = multi and ev.group_is_event_level and overall == "within"
+    everything = np.ones(len(period), dtype=bool)
+    power = _PowerPlan(ev, alpha=alpha, seed=seed, enabled=mdc)
     fam = _family(ev, in_window, event_codes, in_late.astype(np.int64),
                   group_codes if within else None, **opts)
-    frames.append(_frame(ev, fam, "overall", "All"))
+    fam |= _ordered(ev, everything, group_codes if within else None, n_perm=n_perm, rng=rng,
+                    power=power, name="overall")
+    frames = [_frame(ev, fam, "overall", "All")]
     if multi and by_group:
         for gi, g in enumerate(ev.groups):
-            mask = in_window & (group_codes == gi)
-            if not mask.any():
+            mask = group_codes == gi
+            if not (mask & in_window).any():
                 continue
-            fam = _family(ev, mask, event_codes, in_late.astype(np.int64), None, **opts)
+            fam = _family(ev, mask & in_window, event_codes, in_late.astype(np.int64), None,
+                          **opts)
+            fam |= _ordered(ev, mask, None, n_perm=n_perm, rng=rng, power=power, name=str(g))
             frames.append(_frame(ev, fam, "group", g))
     out = pd.concat(frames, ignore_index=True)
     out["early"], out["late"] = span_name(early_p), span_name(late_p)
     out["method"] = np.where((out["scope"] == "overall") & within, "within groups", "pooled")
+    _verdicts(out, k_min=k_min, min_events=min_events, min_speakers=min_speakers)
+    out["family"] = np.where(out["scope"] == "overall", "primary", "secondary")
+    out["p_adj"] = np.nan
+    for fam_name in ("primary", "secondary"):  # two families, each adjusted on its own
+        rows = (out["family"] == fam_name).to_numpy()
+        out.loc[rows, "p_adj"] = bh_adjust(out.loc[rows, "p_value"].to_numpy(float))
+    insufficient = (out["reason"] != "").to_numpy()
+    _classify(out, insufficient, alpha=alpha, min_events=min_events,
+              min_speakers=min_speakers)
+    _agreement(out)
+    label_at = dict(zip(positions(ev).tolist(), ev.periods))
+    out["step_at"] = [label_at.get(int(i), "") if f == "step" else ""
+                      for i, f in zip(out["step_index"], out["form"])]
+    out["sentence"] = [_sentence(r, ev, level, k_min, min_events, min_speakers)
+                       for r in out.itertuples()]
+    out["uncertainty"] = [_uncertainty(r, level) for r in out.itertuples()]
+    out = out[SHIFT_COLUMNS]
+    out.attrs["power"] = power.summary()
+    return out
+
+
+def _verdicts(out: pd.DataFrame, *, k_min: int, min_events: int, min_speakers: int) -> None:
+    """The ``reason`` column (empty: tested) and NaN for what an insufficient row cannot show."""
     few_people = ((out["people_early"] < k_min) | (out["people_late"] < k_min)).to_numpy()
     few_events = ((out["events_early"] < min_events)
                   | (out["events_late"] < min_events)).to_numpy()
     few_raisers = (out["n_speakers_early"] + out["n_speakers_late"] < min_speakers).to_numpy()
     reason = np.where(few_people, "people", np.where(
         few_events, "events", np.where(few_raisers, "raisers", "")))
-    # a test that could not be computed (no group heard in both windows) is no test either
-    reason = np.where((reason == "") & out["p_value"].isna().to_numpy(), "overlap", reason)
+    # a test that could not be computed (no group heard in two periods) is no test either
+    untested = out["p_value"].isna().to_numpy() | out["diff"].isna().to_numpy()
+    reason = np.where((reason == "") & untested, "overlap", reason)
     out["reason"] = reason
     insufficient = reason != ""
-    out.loc[insufficient, ["diff", "ci_low", "ci_high", "p_value"]] = np.nan
+    out.loc[insufficient, ["diff", "ci_low", "ci_high", "p_value", "z_trend", "z_step"]] = np.nan
+    out.loc[insufficient, "form"] = ""
     out.loc[few_people, ["share_early", "share_late"]] = np.nan
-    # only tests enter the family: insufficient rows have no p-value, so BH does not count them
-    out["p_adj"] = bh_adjust(out["p_value"].to_numpy(float))
-    _classify(out, insufficient, alpha=alpha, min_events=min_events,
-              min_speakers=min_speakers)
-    _agreement(out)
-    out["sentence"] = [_sentence(r, ev, level, k_min, min_events, min_speakers)
-                       for r in out.itertuples()]
-    out["uncertainty"] = [_uncertainty(r, level) for r in out.itertuples()]
-    return out[SHIFT_COLUMNS]
+
+
+class _PowerPlan:
+    """MDC per scope (overall, each group) on the corpus's own design; cached by design."""
+
+    def __init__(self, ev: Evidence, *, alpha: float, seed: int, enabled: bool):
+        self.enabled = enabled
+        self.alpha, self.seed = alpha, seed
+        total = ev.N.sum(axis=0) / max(float(ev.T.sum()), 1.0)
+        self.base = float(np.median(total)) if len(total) else 0.2
+        self.results: dict[str, Power] = {}
+        self.designs: dict[str, list[list[Any]]] = {}
+        self.period = ev.period
+
+    def mdc(self, name: str, x: np.ndarray, strata: np.ndarray, T: np.ndarray,
+            design: list[list[Any]]) -> float:
+        if not self.enabled:
+            return float("nan")
+        self.results[name] = minimum_detectable_change(
+            x, strata, T, base=self.base, alpha=self.alpha, seed=self.seed)
+        self.designs[name] = design
+        return self.results[name].mdc
+
+    def summary(self) -> dict[str, Any]:
+        """``{"period": ..., "overall": {...}, "groups": {name: {...}}}``: each a
+        :class:`~.power.Power` as a dict plus ``design``, its events as ``[event_id, group,
+        period, people]`` rows (everything needed to recompute the MDC)."""
+        if not self.results:
+            return {}
+        out = {k: v.as_dict() | {"design": self.designs[k]} for k, v in self.results.items()}
+        groups = {k: v for k, v in out.items() if k != "overall"}
+        return {"period": self.period, "overall": out["overall"], "groups": groups}
+
+
+def _ordered(ev: Evidence, mask: np.ndarray, strata_rows: np.ndarray | None, *, n_perm: int,
+             rng: np.random.Generator, power: _PowerPlan, name: str) -> dict[str, np.ndarray]:
+    """The all-period test (:mod:`~listenlens.trends.ordered`) over the events in ``mask``."""
+    period_code = positions(ev)[pd.Categorical(ev.rows["period"],
+                                               categories=list(ev.periods)).codes]
+    keys = ev.event_codes[mask]
+    extra = [np.zeros(int(mask.sum()))] if strata_rows is None else [
+        strata_rows[mask].astype(float)]
+    uniq, sums = collapse(keys, ev.N[mask], ev.T[mask], np.ones(int(mask.sum())),
+                          period_code[mask].astype(float), *extra)
+    N, T, n_rows, per, strat = sums
+    x = (per / n_rows).round().astype(np.int64)  # all rows of one event share its period
+    strata = (strat / n_rows).round().astype(np.int64)
+    test = ordered_test(x, strata, N, T, n_perm=n_perm, rng=rng)
+    J = N.shape[1]
+    design = []
+    if power.enabled:
+        first = ev.rows.groupby(ev.event_codes, sort=True).first()
+        for code, t in zip(uniq.tolist(), T.tolist()):
+            row = first.loc[code]
+            design.append([str(row["event_id"]), str(row["group"]), str(row["period"]),
+                           int(t)])
+    return {"p_value": test.p_value, "z_trend": test.z_trend, "z_step": test.z_step,
+            "form": test.form, "step_index": test.step_at,
+            "test_direction": test.direction,
+            "mdc": np.full(J, power.mdc(name, x, strata, T, design))}
 
 
 def _frame(ev: Evidence, fam: dict[str, np.ndarray], scope: str, group: str) -> pd.DataFrame:
@@ -198,8 +312,13 @@ def _frame(ev: Evidence, fam: dict[str, np.ndarray], scope: str, group: str) -> 
 
 def _classify(out: pd.DataFrame, insufficient: np.ndarray, *, alpha: float, min_events: int,
               min_speakers: int) -> None:
+    """Status, strength and direction. The direction is the test's (the sign of the reported
+    form's statistic) and must agree with the windows' change that the sentence states."""
     sig = (out["p_adj"] < alpha).to_numpy()
-    up, down = (out["diff"] > 0).to_numpy(), (out["diff"] < 0).to_numpy()
+    diff = out["diff"].to_numpy(float)
+    tdir = (out["test_direction"].to_numpy(float) if "test_direction" in out.columns
+            else np.sign(diff))
+    up, down = (tdir > 0) & (diff > 0), (tdir < 0) & (diff < 0)
     ok_late = ((out["n_events_late"] >= min_events)
                & (out["n_speakers_late"] >= min_speakers)).to_numpy()
     ok_early = ((out["n_events_early"] >= min_events)
@@ -212,7 +331,7 @@ def _classify(out: pd.DataFrame, insufficient: np.ndarray, *, alpha: float, min_
                         np.where(leaning & ~insufficient, "weak", "none"))
     out["status"], out["strength"] = status, strength
     out["direction"] = np.where(emerging, "up", np.where(declining, "down", "steady"))
-    out["evidence_short"] = sig & ~(emerging | declining) & ~insufficient
+    out["evidence_short"] = sig & (up | down) & ~(emerging | declining) & ~insufficient
 
 
 def _agreement(out: pd.DataFrame) -> None:
@@ -281,11 +400,15 @@ def _sentence(r: Any, ev: Evidence, level: float, k_min: int, min_events: int,
         k, m = int(r.groups_agreeing), int(r.groups_compared)
         tail = f"; it {verb} in " + (f"all {m} {word}" if k == m else f"{k} of {m} {word}")
     if r.status in ("emerging", "declining"):
+        if r.form == "step" and r.step_at:
+            return (f"{lead} {verb} sharply from {period_name(r.step_at)}: from {a} {noun} in "
+                    f"{e} to {b} in {lt}{how} ({lvl} interval for the {change}: {ci}){tail}.")
         return (f"{lead} {verb} from {a} {noun} in {e} to {b} in {lt}{how} "
                 f"({lvl} interval for the {change}: {ci}){tail}.")
+    below = _below_mdc(r, ev)
     if r.diff == 0 or r.strength == "none":
         return (f"{lead} showed no clear change: {a} {noun} in {e} and {b} in {lt}{how} "
-                f"({lvl} interval for the change: {ci}).")
+                f"({lvl} interval for the change: {ci}).{below}")
     maybe = "may have risen" if rose else "may have fallen"
     if r.evidence_short:
         side = lt if rose else e
@@ -293,7 +416,16 @@ def _sentence(r: Any, ev: Evidence, level: float, k_min: int, min_events: int,
                 f"rests on fewer than {min_events} events or {min_speakers} people, so this "
                 "is not reported as a shift.")
     return (f"{lead} {maybe}, from {a} {noun} in {e} to {b} in {lt}{how}, but the evidence "
-            f"is weak ({lvl} interval for the change: {ci}){tail}.")
+            f"is weak ({lvl} interval for the change: {ci}){tail}.{below}")
+
+
+def _below_mdc(r: Any, ev: Evidence) -> str:
+    """The power sentence for a change not shown, when the observed change is below the MDC."""
+    if math.isnan(r.mdc) or math.isnan(r.diff) or abs(r.diff) >= r.mdc:
+        return ""
+    where = f" in {r.group}" if r.scope == "group" else ""
+    return (f" With the events held{where}, changes smaller than about {mdc_points(r.mdc)} "
+            "points could not be told from chance.")
 
 
 def _uncertainty(r: Any, level: float) -> str:

@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Sequence
 
-__all__ = ["pct", "points", "period_name", "span_name", "join_names"]
+__all__ = ["pct", "points", "period_name", "span_name", "join_names", "mdc_points"]
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -105,3 +105,15 @@ def join_names(names: Sequence[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def mdc_points(mdc: float) -> int:
+    """A minimum detectable change in words: share points rounded to the nearest 5 (at least 5).
+
+    The briefing says "about 20 points"; this is the one rounding rule, so a checker can
+    recompute the stated number from the MDC in ``shifts().attrs["power"]``.
+
+    >>> mdc_points(0.213), mdc_points(0.2251), mdc_points(0.01)
+    (20, 25, 5)
+    """
+    return max(5, 5 * _round_half_up(100 * mdc / 5))

@@ -1,0 +1,196 @@
+"""Power made visible: the smallest change the corpus's own design could detect.
+
+The *minimum detectable change* (MDC) is the smallest planted change, in share points from the
+first period to the last, that the all-period test (:func:`~listenlens.trends.ordered.ordered_test`)
+finds at level ``alpha`` in at least ``power`` (80%) of simulated corpora with exactly this
+corpus's design: the same events, in the same communities and periods, with the same number of
+people behind each event's share. Simulated themes are drawn like real ones:
+
+- a base share ``base`` (by default the median share of the analysis's themes, kept within
+  5-50%), changing linearly in time by ``delta`` from the first period to the last;
+- between-community heterogeneity: a normal effect per community on the logit scale (sd
+  ``community_sd`` = 0.5: one community raising a theme at 25% while another raises it at 12-40%);
+- event-to-event noise: a normal effect per event on the logit scale (sd ``event_sd`` = 0.3);
+- each of an event's people raises the theme with the resulting probability.
+
+Every ``delta`` uses the same random numbers (common random numbers), so estimated power rises
+with ``delta``; the MDC is found by bisection over a 2-point grid and interpolated linearly
+between the last grid point below 80% power and the first at or above it. ``nan`` when even the
+largest possible change (up to a share of 95%) is found less often than ``power``. The level is
+the test's own ``alpha`` before the Benjamini-Hochberg adjustment (with several themes changing
+at once the adjusted threshold approaches ``alpha``; with one changing theme among m it is
+``alpha / m``, and the MDC is larger).
+
+>>> x = np.repeat(np.arange(5), 5); s = np.tile(np.arange(5), 5); T = np.full(25, 10)
+>>> mdc = minimum_detectable_change(x, s, T, base=0.2, n_sim=100, n_perm=199, seed=0)
+>>> 0.1 < mdc.mdc < 0.5, mdc.n_events, mdc.n_periods
+(True, 25, 5)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .ordered import ordered_test
+from .text import mdc_points
+
+__all__ = ["Power", "minimum_detectable_change", "power_at", "power_sentence", "power_evidence",
+           "MDC_GRID"]
+
+#: Planted changes tried, in share points (2 to 90 points in steps of 2).
+MDC_GRID = np.round(np.arange(0.02, 0.91, 0.02), 2)
+
+
+@dataclass(frozen=True)
+class Power:
+    """The MDC of one design and how it was found (everything needed to recompute it)."""
+
+    mdc: float
+    base: float
+    alpha: float
+    power: float
+    n_sim: int
+    n_perm: int
+    seed: int
+    n_events: int
+    n_periods: int
+    n_strata: int
+    community_sd: float
+    event_sd: float
+    curve: tuple[tuple[float, float], ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain values for ``DataFrame.attrs`` and evidence blocks."""
+        return {k: getattr(self, k) for k in self.__dataclass_fields__} | {
+            "curve": [list(c) for c in self.curve]}
+
+
+class _Simulator:
+    """Simulated evidence for one design, with common random numbers for every delta."""
+
+    def __init__(self, x: np.ndarray, strata: np.ndarray, T: np.ndarray, *, n_sim: int,
+                 seed: int, community_sd: float, event_sd: float):
+        rng = np.random.default_rng([seed, 14])
+        self.x = x
+        self.strata = strata
+        self.T = T.astype(np.int64)
+        span = float(x.max() - x.min())
+        self.t = (x - x.min()) / span if span > 0 else np.zeros(len(x))
+        codes = np.unique(strata, return_inverse=True)[1]
+        self.noise = (rng.normal(0.0, community_sd, (codes.max() + 1, n_sim))[codes]
+                      + rng.normal(0.0, event_sd, (len(x), n_sim)))
+        self.u = rng.random((len(x), int(self.T.max()), n_sim))
+        self.present = np.arange(int(self.T.max()))[None, :] < self.T[:, None]
+
+    def counts(self, base: float, delta: float) -> np.ndarray:
+        p0 = np.clip(base + delta * self.t, 0.005, 0.995)
+        logit = np.log(p0 / (1 - p0))[:, None] + self.noise
+        p = 1.0 / (1.0 + np.exp(-logit))
+        hits = (self.u < p[:, None, :]) & self.present[:, :, None]
+        return hits.sum(axis=1).astype(np.float64)
+
+
+def power_at(sim: _Simulator, base: float, delta: float, *, alpha: float, n_perm: int,
+             seed: int) -> float:
+    """Share of simulated themes with a planted ``delta`` that the test finds at ``alpha``."""
+    N = sim.counts(base, delta)
+    rng = np.random.default_rng([seed, 15])
+    test = ordered_test(sim.x, sim.strata, N, sim.T.astype(np.float64), n_perm=n_perm, rng=rng)
+    p = np.nan_to_num(test.p_value, nan=1.0)
+    return float(((p < alpha) & (test.direction > 0)).mean())
+
+
+def minimum_detectable_change(x: np.ndarray, strata: np.ndarray, T: np.ndarray, *,
+                              base: float, alpha: float = 0.05, power: float = 0.8,
+                              n_sim: int = 200, n_perm: int = 499, seed: int = 0,
+                              community_sd: float = 0.5, event_sd: float = 0.3) -> Power:
+    """The MDC of the design (period index ``x``, stratum and people ``T`` of every event)."""
+    x, strata, T = np.asarray(x), np.asarray(strata), np.asarray(T)
+    ok = T > 0
+    x, strata, T = x[ok], strata[ok], T[ok]
+    base = float(min(max(base, 0.05), 0.5))
+    grid = MDC_GRID[0.95 - base + 1e-9 >= MDC_GRID]
+    fields = {"base": base, "alpha": alpha, "power": power, "n_sim": n_sim, "n_perm": n_perm,
+              "seed": seed, "n_events": int(len(x)), "n_periods": int(len(np.unique(x))),
+              "n_strata": int(len(np.unique(strata))), "community_sd": community_sd,
+              "event_sd": event_sd}
+    if len(x) < 2 or len(np.unique(x)) < 2 or len(grid) == 0:
+        return Power(mdc=float("nan"), curve=(), **fields)
+    sim = _Simulator(x, strata, T, n_sim=n_sim, seed=seed, community_sd=community_sd,
+                     event_sd=event_sd)
+    seen: dict[int, float] = {}
+
+    def at(i: int) -> float:
+        if i not in seen:
+            seen[i] = power_at(sim, base, float(grid[i]), alpha=alpha, n_perm=n_perm, seed=seed)
+        return seen[i]
+
+    lo, hi = -1, len(grid) - 1  # power(grid[lo]) < target (lo=-1: zero change), test hi
+    if at(hi) < power:
+        return Power(mdc=float("nan"), curve=_curve(grid, seen), **fields)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if at(mid) >= power:
+            hi = mid
+        else:
+            lo = mid
+    d_hi, p_hi = float(grid[hi]), at(hi)
+    d_lo, p_lo = (0.0, alpha / 2) if lo < 0 else (float(grid[lo]), at(lo))
+    frac = (power - p_lo) / (p_hi - p_lo) if p_hi > p_lo else 1.0
+    mdc = d_lo + frac * (d_hi - d_lo)
+    return Power(mdc=round(mdc, 4), curve=_curve(grid, seen), **fields)
+
+
+def _curve(grid: np.ndarray, seen: dict[int, float]) -> tuple[tuple[float, float], ...]:
+    return tuple((float(grid[i]), round(seen[i], 4)) for i in sorted(seen))
+
+
+def power_sentence(summary: Mapping[str, Any]) -> str:
+    """The MDC in words for a briefing, from ``shifts().attrs["power"]`` ("" when absent).
+
+    >>> power_sentence({"period": "year", "overall": {"mdc": 0.213, "n_events": 25,
+    ...                 "n_periods": 5}})
+    'With 25 events over 5 years (about 5 a year), changes smaller than about 20 points in the share of people raising a subject could not be told from chance.'
+    """
+    overall = summary.get("overall") if summary else None
+    if not overall:
+        return ""
+    n, k = int(overall["n_events"]), int(overall["n_periods"])
+    per = str(summary.get("period", "period"))
+    span = (f"With {n} events" if per == "event" else
+            f"With {n} events over {k} {per}s (about {round(n / max(k, 1))} a {per})")
+    mdc = float(overall["mdc"])
+    if math.isnan(mdc):
+        return (f"{span}, even the largest change in the share of people raising a subject "
+                "could not be reliably told from chance.")
+    return (f"{span}, changes smaller than about {mdc_points(mdc)} points in the share of "
+            "people raising a subject could not be told from chance.")
+
+
+def power_evidence(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The overall MDC for an evidence block: the sentence as printed and everything needed to
+    recompute it (design rows ``[event_id, group, period, people]``, seed, simulation
+    settings); NaN becomes None so the block stays strict JSON. ``{}`` when absent.
+
+    >>> power_evidence({"period": "year", "overall": {"mdc": float("nan"), "n_events": 2,
+    ...                 "n_periods": 2, "design": []}})["mdc"] is None
+    True
+    """
+    overall = summary.get("overall") if summary else None
+    if not overall:
+        return {}
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        return v
+
+    return {"sentence": power_sentence(summary), "period": summary.get("period"),
+            **{k: clean(v) for k, v in overall.items()}}
