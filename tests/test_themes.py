@@ -193,8 +193,10 @@ def test_params_record_everything_needed_to_rerun(fitted):
     assert p["seed"] == 0 and p["embedder"] == "hashing-v1-dim256"
     assert p["input_hash"] == corpus.input_hash
     assert {"bertopic", "umap-learn", "hdbscan", "scikit-learn"} <= set(p["versions"])
-    assert p["method"] == "umap-hdbscan"
+    # the default granularity ("auto") groups fine clusters into themes (Louvain on the k-NN graph)
+    assert p["method"] == "umap-hdbscan+louvain" and p["granularity"] == "auto"
     assert p["resolved"]["min_cluster_size"] >= 5
+    assert p["context"]["mode"] == "auto" and "previous turn" in p["context"]["reason"]
     assert isinstance(p["notes"], list)
 
 

@@ -76,7 +76,8 @@ def scores(planted) -> pd.DataFrame:
 
 def test_the_fit_is_density_clustering_of_the_planted_concerns(planted):
     themes, known = planted
-    assert themes.params["method"] == "umap-hdbscan"
+    # density clustering into fine clusters, grouped into themes (granularity="auto")
+    assert themes.params["method"] == "umap-hdbscan+louvain"
     assert int((themes.primary() != HOUSEKEEPING).sum()) == 240
 
 

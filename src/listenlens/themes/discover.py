@@ -51,7 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "n_neighbors": None,
     "n_components": 5,
     "cluster_selection_method": "eom",
-    "granularity": "broad",
+    "granularity": "auto",
+    "max_themes": 15,
     "merge_threshold": None,
     "reassign_quantile": 0.02,
     "small_corpus": 60,
@@ -73,10 +74,13 @@ class ClusterResult:
     notes: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    leaves: np.ndarray | None = None
 
 
 #: Size-dependent defaults per granularity: min_cluster_size as a function of n, merge threshold.
 GRANULARITY: dict[str, dict[str, Any]] = {
+    "auto": {"min_cluster_size": lambda n: max(5, int(round(math.sqrt(n) / 4))),
+             "merge_threshold": 0.85},
     "broad": {"min_cluster_size": lambda n: min(400, max(10, int(round(n / 40)))),
               "merge_threshold": 0.7},
     "fine": {"min_cluster_size": lambda n: max(5, int(round(math.sqrt(n) / 4))),
@@ -177,6 +181,64 @@ def reassign_outliers(x: np.ndarray, labels: np.ndarray, quantile: float,
     ok = sims[np.arange(len(loose)), best] >= threshold
     out[loose[ok]] = ids[best[ok]]
     return out, int(ok.sum()), threshold
+
+
+def knn_adjacency(x: np.ndarray, k: int = 15) -> Any:
+    """Symmetric 0/1 adjacency (scipy CSR) of each unit's ``k`` most similar units (cosine on
+    unit-length rows), computed in blocks so memory stays ``O(n k)``."""
+    import scipy.sparse as sp
+
+    n = len(x)
+    k = max(1, min(k, n - 1))
+    rows, cols = [], []
+    for start in range(0, n, 2048):
+        block = x[start:start + 2048] @ x.T
+        block[np.arange(len(block)), np.arange(start, start + len(block))] = -np.inf
+        nn = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        rows.append(np.repeat(np.arange(start, start + len(block)), k))
+        cols.append(nn.ravel())
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    a = sp.csr_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(n, n))
+    return ((a + a.T) > 0).astype(np.float64)
+
+
+def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15, k: int = 15,
+                 seed: int = 0) -> tuple[np.ndarray, float]:
+    """Group fine clusters (``leaves``, ``-1`` = unassigned) into themes; returns the group of
+    each leaf (indexed by leaf label) and the resolution used.
+
+    The leaves are the nodes of a graph whose edge weights count the k-nearest-neighbour links
+    between their units; Louvain community detection (modularity, seeded) groups them. Facets of
+    one concern (window seals, repair tickets, dehumidifier costs) are far apart as centroids
+    but their units are each other's neighbours, which is what this graph sees. The resolution
+    starts at 1 (plain modularity) and is lowered in steps of 0.1 only while there are more than
+    ``max_groups`` groups, so that the top level stays a size a briefing can carry; finer
+    structure stays visible as sub-themes.
+    """
+    import networkx as nx
+    import scipy.sparse as sp
+
+    n_leaves = int(leaves.max()) + 1 if len(leaves) and leaves.max() >= 0 else 0
+    if n_leaves <= 1:
+        return np.zeros(n_leaves, dtype=np.int64), 1.0
+    member = np.where(leaves >= 0)[0]
+    p = sp.csr_matrix((np.ones(len(member)), (member, leaves[member])),
+                      shape=(len(leaves), n_leaves))
+    w = (p.T @ knn_adjacency(np.asarray(x, dtype=np.float32), k) @ p).toarray()
+    graph = nx.from_numpy_array(w)
+    resolution = 1.0
+    while True:
+        groups = nx.community.louvain_communities(graph, weight="weight",
+                                                  resolution=resolution, seed=seed)
+        if len(groups) <= max_groups or resolution <= 0.1 + 1e-9:
+            break
+        resolution = round(resolution - 0.1, 1)
+    # number groups by their smallest leaf, so the numbering does not depend on set order
+    ordered = sorted((sorted(g) for g in groups), key=lambda g: g[0])
+    group_of = np.zeros(n_leaves, dtype=np.int64)
+    for j, g in enumerate(ordered):
+        group_of[g] = j
+    return group_of, resolution
 
 
 def _reduction_key(x: np.ndarray, umap_params: dict[str, Any]) -> str:
@@ -299,4 +361,23 @@ def cluster_embeddings(x: np.ndarray, *, seed: int = 0, cache_dir: str | Path | 
     details = {"n_initial": n_initial, "n_merged": n_merged, "n_reassigned": n_moved,
                "n_outliers_initial": n_out0, "reassign_similarity": thr,
                "reduction_cached": cached}
-    return ClusterResult(final, "umap-hdbscan", notes, details, p)
+    result = ClusterResult(final, "umap-hdbscan", notes, details, p)
+    return _grouped(x, result, seed) if p["granularity"] == "auto" else result
+
+
+def _grouped(x: np.ndarray, fine: ClusterResult, seed: int) -> ClusterResult:
+    """Top-level themes from fine clusters (:func:`group_leaves`); the fine clusters are kept
+    as ``leaves`` (sub-themes)."""
+    leaves = fine.labels
+    group_of, resolution = group_leaves(x, leaves, max_groups=int(fine.params["max_themes"]),
+                                        seed=seed)
+    top = _relabel(np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1))
+    n_leaves, n_top = int(leaves.max() + 1), int(top.max() + 1) if len(top) else 0
+    notes = [*fine.notes, f"{n_leaves} fine clusters grouped into {n_top} themes by how often "
+             f"their units are each other's nearest neighbours (Louvain modularity, resolution "
+             f"{resolution:g}, at most {fine.params['max_themes']} themes); the fine clusters "
+             "are kept as sub-themes."]
+    details = {**fine.details, "n_leaves": n_leaves, "n_themes": n_top,
+               "resolution": resolution}
+    return ClusterResult(top, fine.method + "+louvain", notes, details, fine.params,
+                         leaves=leaves)

@@ -88,7 +88,9 @@ class ThemeModel:
     Parameters (all keyword): ``seed``; ``embedder`` (default: packaged MiniLM); ``cache_dir``
     (embeddings and reductions cached there); ``min_theme_size`` (HDBSCAN ``min_cluster_size``;
     ``None`` adapts to corpus size); ``min_samples``, ``n_neighbors``, ``n_components``,
-    ``cluster_selection_method`` (``"eom"`` or ``"leaf"``); ``granularity`` (``"broad"``:
+    ``cluster_selection_method`` (``"eom"`` or ``"leaf"``); ``granularity`` (``"auto"``, the
+    default: fine clusters grouped into at most ``max_themes`` themes by the data, the fine
+    clusters kept as sub-themes, see :func:`~listenlens.themes.discover.group_leaves`; ``"broad"``:
     themes a briefing can carry, the default; ``"fine"``: many narrow classes);
     ``merge_threshold`` (centroid cosine similarity above which clusters merge; ``None``: the
     granularity's); ``reassign_quantile``; ``small_corpus`` (below
@@ -114,7 +116,8 @@ class ThemeModel:
                  cache_dir: str | Path | None = None, min_theme_size: int | None = None,
                  min_samples: int | None = None, n_neighbors: int | None = None,
                  n_components: int = 5, cluster_selection_method: str = "eom",
-                 granularity: str = "broad", merge_threshold: float | None = None,
+                 granularity: str = "auto", max_themes: int = 15,
+                 merge_threshold: float | None = None,
                  reassign_quantile: float = 0.02,
                  small_corpus: int = 60, small_threshold: float = 0.3,
                  housekeeping: bool = True, facilitator: str = "housekeeping",
@@ -131,6 +134,7 @@ class ThemeModel:
         self.n_components = n_components
         self.cluster_selection_method = cluster_selection_method
         self.granularity = granularity
+        self.max_themes = max_themes
         self.merge_threshold = merge_threshold
         self.reassign_quantile = reassign_quantile
         self.small_corpus = small_corpus
@@ -147,7 +151,8 @@ class ThemeModel:
         self.progress = progress
 
     _PARAMS = ("seed", "min_theme_size", "min_samples", "n_neighbors", "n_components",
-               "cluster_selection_method", "granularity", "merge_threshold", "reassign_quantile",
+               "cluster_selection_method", "granularity", "max_themes", "merge_threshold",
+               "reassign_quantile",
                "small_corpus", "small_threshold", "housekeeping", "facilitator", "secondary_margin",
                "temperature", "n_keywords", "label_docs", "codebook_threshold", "context",
                "progress")
@@ -161,8 +166,11 @@ class ThemeModel:
         if self.cluster_selection_method not in ("eom", "leaf"):
             raise ValueError("cluster_selection_method must be 'eom' or 'leaf', got "
                              f"{self.cluster_selection_method!r}")
-        if self.granularity not in ("broad", "fine"):
-            raise ValueError(f"granularity must be 'broad' or 'fine', got {self.granularity!r}")
+        if self.granularity not in ("auto", "broad", "fine"):
+            raise ValueError("granularity must be 'auto', 'broad' or 'fine', got "
+                             f"{self.granularity!r}")
+        if int(self.max_themes) < 1:
+            raise ValueError(f"max_themes must be at least 1, got {self.max_themes}")
         for name in ("merge_threshold", "small_threshold"):
             v = getattr(self, name)
             if v is not None and not -1.0 <= v <= 1.0:
@@ -273,6 +281,7 @@ class ThemeModel:
             "embedder": embedder.name, "embedding_dim": int(x.shape[1]),
             "cache_dir": None if self.cache_dir is None else str(self.cache_dir),
             "context": context.as_dict(),
+            "hierarchy": self._subthemes(units, emergent, result, tid_of),
             "input_hash": corpus.input_hash, "n_units": len(units),
             "versions": package_versions(),
             "codebook": None if codebook is None else {
@@ -292,6 +301,29 @@ class ThemeModel:
         self.assignments_ = self.themes_.assignments
         self.table_ = self.themes_.table
         return self
+
+    def _subthemes(self, units: Sequence[Any], emergent: np.ndarray, result: ClusterResult,
+                   tid_of: dict[int, str]) -> list[dict[str, Any]]:
+        """Sub-themes (the fine clusters under each theme) with their units, parent and
+        keywords; empty when the clustering made no hierarchy."""
+        if result.leaves is None or not len(result.leaves):
+            return []
+        leaves, top = result.leaves, result.labels
+        docs: dict[str, list[str]] = {}
+        rows: list[dict[str, Any]] = []
+        for leaf in range(int(leaves.max()) + 1):
+            idx = np.where(leaves == leaf)[0]
+            if not len(idx):
+                continue
+            ids = sorted(units[emergent[i]].unit_id for i in idx)
+            sid = "s-" + stable_hash("\n".join(ids), length=8)
+            docs[sid] = [units[emergent[i]].text for i in idx]
+            rows.append({"subtheme_id": sid, "theme_id": tid_of[int(top[idx[0]])],
+                         "unit_ids": ids})
+        kw = top_keywords(docs, 5, term_weights(docs))
+        for row in rows:
+            row["keywords"] = kw.get(row["subtheme_id"], [])
+        return sorted(rows, key=lambda r: (r["theme_id"], -len(r["unit_ids"]), r["subtheme_id"]))
 
     def _context(self, units: Sequence[Any], x: np.ndarray, flags: np.ndarray,
                  embedder: Embedder) -> tuple[np.ndarray, ContextDecision]:

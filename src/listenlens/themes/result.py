@@ -206,6 +206,47 @@ class Themes:
         prim = self.assignments[self.assignments["primary"]].set_index("unit_id")["theme_id"]
         return prim.reindex(self.unit_ids)
 
+    @property
+    def tree(self) -> pd.DataFrame:
+        """The theme hierarchy: one row per theme (``level`` 1) and per sub-theme (``level`` 2),
+        with ``node_id``, ``parent_id`` (``""`` for themes), ``label``, ``n_units`` and
+        ``keywords``. A sub-theme is a fine cluster found under its theme; its units are counted
+        under the theme they are assigned to now, so curation (moves, merges) shows through.
+        Empty of sub-themes when the fit made no hierarchy (``granularity="broad"``/``"fine"``).
+        """
+        prim = self.primary()
+        rows = [{"level": 1, "node_id": r.theme_id, "parent_id": "", "label": r.label,
+                 "n_units": int(r.n_units), "keywords": list(r.keywords)}
+                for r in self.table.itertuples()]
+        known = set(self.table.theme_id)
+        for sub in self.params.get("hierarchy") or []:
+            now = prim.reindex(sub["unit_ids"]).dropna()
+            now = now[now.isin(known)]
+            if now.empty:
+                continue
+            parent = str(now.value_counts().sort_index().idxmax())
+            n = int((now == parent).sum())
+            rows.append({"level": 2, "node_id": sub["subtheme_id"], "parent_id": parent,
+                         "label": ", ".join(sub["keywords"][:3]), "n_units": n,
+                         "keywords": list(sub["keywords"])})
+        return pd.DataFrame(rows, columns=["level", "node_id", "parent_id", "label", "n_units",
+                                           "keywords"])
+
+    def subtheme_of(self) -> pd.Series:
+        """Sub-theme id of every unit that has one, indexed by unit id (corpus order; missing
+        where the unit is housekeeping, unassigned or the fit made no hierarchy)."""
+        pairs = {u: sub["subtheme_id"] for sub in self.params.get("hierarchy") or []
+                 for u in sub["unit_ids"]}
+        return pd.Series(pairs, dtype=object).reindex(self.unit_ids)
+
+    def plot_tree(self) -> Any:
+        """Plotly sunburst of themes and their sub-themes (sizes = units)."""
+        import plotly.express as px
+
+        t = self.tree
+        return px.sunburst(t, ids="node_id", names="label", parents="parent_id",
+                           values="n_units", branchvalues="remainder")
+
     # --- display ------------------------------------------------------------------------------
     def __repr__(self) -> str:
         s = self.summary()
