@@ -212,8 +212,9 @@ def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15, k: 
     one concern (window seals, repair tickets, dehumidifier costs) are far apart as centroids
     but their units are each other's neighbours, which is what this graph sees. The resolution
     starts at 1 (plain modularity) and is lowered in steps of 0.1 only while there are more than
-    ``max_groups`` groups, so that the top level stays a size a briefing can carry; finer
-    structure stays visible as sub-themes.
+    ``max_groups`` groups (down to 0.1), so that the top level stays a size a briefing can
+    carry; finer structure stays visible as sub-themes. Leaves whose units are nobody else's
+    neighbours are never grouped, so the limit can be exceeded when the data says so.
     """
     import networkx as nx
     import scipy.sparse as sp

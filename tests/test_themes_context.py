@@ -1,0 +1,158 @@
+"""Conversation context and the data-chosen theme hierarchy.
+
+Context is used only where the corpus shows structure, so a structure-free corpus gets exactly
+the themes it would get without context; a corpus of runs under prompts gets context. The
+hierarchy (themes over fine clusters) has stable ids across equal runs and survives save/open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import listenlens as ll
+from listenlens.embeddings import HashingEmbedder
+from listenlens.synthetic import make_corpus
+from listenlens.themes import ThemeModel, find_themes
+from listenlens.themes.context import (
+    contextual_embeddings,
+    conversation_links,
+    decide_context,
+    structure_evidence,
+)
+from listenlens.themes.discover import group_leaves
+
+
+def _synthetic(root: Path, structure: str) -> ll.Corpus:
+    make_corpus(root, n_units=900, seed=3, structure=structure)
+    return ll.load(root, progress=False)
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory) -> dict[str, ll.Corpus]:
+    base = tmp_path_factory.mktemp("context")
+    return {s: _synthetic(base / s, s) for s in ("runs", "independent")}
+
+
+def _fit(corpus: ll.Corpus, **params):
+    return ThemeModel(seed=0, embedder=HashingEmbedder(dim=256), **params).fit(corpus).themes_
+
+
+def test_structure_free_corpus_gets_no_context_and_identical_themes(corpora):
+    corpus = corpora["independent"]
+    auto, none = _fit(corpus), _fit(corpus, context="none")
+    ctx = auto.params["context"]
+    assert ctx["w_prev"] == 0.0 and ctx["w_prompt"] == 0.0, ctx
+    assert ctx["z_prev"] is not None and ctx["z_prev"] < 3.0
+    # context never makes a structure-free corpus worse: here it changes nothing at all
+    pd.testing.assert_frame_equal(auto.assignments, none.assignments)
+    assert auto.table.theme_id.tolist() == none.table.theme_id.tolist()
+
+
+def test_runs_under_prompts_are_detected_and_used(corpora):
+    themes = _fit(corpora["runs"])
+    ctx = themes.params["context"]
+    assert ctx["w_prev"] == 0.5 and ctx["z_prev"] >= 3.0, ctx
+    assert "previous turn: used" in ctx["reason"]
+
+
+def test_forcing_context_on_a_structure_free_corpus_changes_the_fit(corpora):
+    # the guard matters: with context forced on, the same corpus is clustered differently
+    corpus = corpora["independent"]
+    forced, none = _fit(corpus, context="always"), _fit(corpus, context="none")
+    assert forced.params["context"]["w_prev"] == 0.5
+    assert not forced.assignments.equals(none.assignments)
+
+
+def test_links_follow_sources_skip_facilitators_and_use_headings():
+    from types import SimpleNamespace as U
+
+    units = [U(source="a.txt", role="facilitator", context="", text="What about the buses?"),
+             U(source="a.txt", role="participant", context="", text="Late again."),
+             U(source="b.md", role="participant", context="Transport", text="No buses."),
+             U(source="a.txt", role="participant", context="", text="Hello all."),
+             U(source="a.txt", role="participant", context="", text="And fares.")]
+    links = conversation_links(units, np.array([True, True, True, False, True]))
+    # housekeeping (row 3) is skipped, files never link to each other
+    assert links.prev.tolist() == [-1, -1, -1, -1, 1]
+    assert [links.prompt_texts[p] if p >= 0 else None for p in links.prompt.tolist()] == [
+        None, "What about the buses?", "Transport", None, "What about the buses?"]
+
+
+def test_the_decision_follows_the_evidence_and_the_mode():
+    strong, weak = (8.0, 5.0, 100, 100), (1.0, None, 100, 0)
+    assert decide_context("auto", strong).w_prev == 0.5
+    assert decide_context("auto", strong).w_prompt == 0.5
+    assert decide_context("auto", weak).w_prev == 0.0
+    assert decide_context("always", weak).w_prev == 0.5
+    assert decide_context("always", weak).w_prompt == 0.0  # no prompts to use
+    assert decide_context("none", strong).w_prev == 0.0
+    with pytest.raises(ValueError, match="context must be one of"):
+        decide_context("sometimes", strong)
+
+
+def test_structure_evidence_sees_planted_adjacency():
+    rng = np.random.default_rng(0)
+    centres = np.eye(16, dtype=np.float32)
+    topic = np.repeat(np.arange(8), 20)          # runs of 20 turns on one topic
+    x = centres[topic] + 0.4 * rng.standard_normal((160, 16)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    prev = np.arange(-1, 159)
+    from listenlens.themes.context import ContextLinks
+
+    links = ContextLinks(prev, np.full(160, -1), ())
+    events = np.array(["e1"] * 80 + ["e2"] * 80, dtype=object)
+    z_runs, *_ = structure_evidence(x, links, events, None)
+    shuffled = x[rng.permutation(160)]
+    z_flat, *_ = structure_evidence(shuffled, links, events, None)
+    assert z_runs > 3.0 > z_flat
+    z = contextual_embeddings(x, prev, links.prompt, None, w_prev=0.5, w_prompt=0.0)
+    assert np.allclose(np.linalg.norm(z, axis=1), 1.0, atol=1e-5)
+
+
+def test_group_leaves_joins_facets_that_are_each_others_neighbours():
+    rng = np.random.default_rng(1)
+    # two concerns, each with two facets: facets of one concern share half their direction
+    base = np.eye(8, dtype=np.float32)
+    facets = [base[0] + base[1], base[0] + base[2], base[4] + base[5], base[4] + base[6]]
+    x = np.concatenate([f + 0.5 * rng.standard_normal((40, 8)).astype(np.float32)
+                        for f in facets])
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    leaves = np.repeat(np.arange(4), 40)
+    group_of, resolution = group_leaves(x, leaves, max_groups=2, seed=0)
+    assert group_of[0] == group_of[1] != group_of[2] == group_of[3]
+    assert resolution <= 1.0
+
+
+def test_hierarchy_ids_are_stable_across_equal_runs(corpora, tmp_path):
+    corpus = corpora["runs"]
+    a, b = _fit(corpus), _fit(corpus)
+    tree_a, tree_b = a.tree, b.tree
+    assert (tree_a.level == 2).sum() >= len(a.table)      # every theme has sub-themes
+    pd.testing.assert_frame_equal(tree_a, tree_b)
+    assert set(tree_a.loc[tree_a.level == 2, "parent_id"]) <= set(a.table.theme_id)
+    # every themed unit has one sub-theme under its own theme
+    sub = a.subtheme_of().dropna()
+    parent = tree_a.set_index("node_id")["parent_id"]
+    prim = a.primary()
+    assert (parent.reindex(sub.to_numpy()).to_numpy() == prim.reindex(sub.index).to_numpy()).all()
+    a.save(tmp_path / "themes")
+    pd.testing.assert_frame_equal(ll.open_themes(tmp_path / "themes").tree, tree_a)
+
+
+def test_top_level_is_at_most_max_themes(corpora):
+    themes = find_themes(corpora["runs"], seed=0, embedder=HashingEmbedder(dim=256),
+                         max_themes=4)
+    assert len(themes.table) <= 4
+    assert themes.params["details"]["n_leaves"] >= len(themes.table)
+    with pytest.raises(ValueError, match="max_themes"):
+        ThemeModel(max_themes=0).fit(corpora["runs"])
+
+
+def test_broad_granularity_has_no_sub_themes(corpora):
+    themes = _fit(corpora["runs"], granularity="broad")
+    assert (themes.tree.level == 2).sum() == 0
+    assert themes.subtheme_of().isna().all()
