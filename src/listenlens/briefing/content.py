@@ -86,7 +86,8 @@ class Quote:
     def evidence(self) -> dict[str, Any]:
         """This quote's entry in the evidence block."""
         return {"unit_id": self.unit_id, "shown": self.text, "source": self.source,
-                "spans": [list(s) for s in self.spans], "consent": self.consent}
+                "spans": [list(s) for s in self.spans], "consent": self.consent,
+                "attribution": self.attribution}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,9 @@ class Figure:
     theme_id: str = ""
     community: str = ""
     text: str = ""
+    #: for ``kind="wording"``: the transcript words the text shows (verify re-applies the
+    #: wording rule of :mod:`listenlens.provenance.wording` to them)
+    words: tuple[str, ...] = ()
 
     def evidence(self) -> dict[str, Any]:
         """This figure's entry in the evidence block."""
@@ -116,6 +120,8 @@ class Figure:
             out["community"] = self.community
         if self.text:
             out["text"] = self.text
+        if self.words:
+            out["words"] = list(self.words)
         return out
 
 
