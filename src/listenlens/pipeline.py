@@ -24,6 +24,7 @@ from typing import Any
 from .corpus import Corpus, load
 from .outputs import OutputFolder, normalise_zip, safe_stem
 from .provenance.cells import is_formula_like, neutralise_frame
+from .provenance.wording import ShownThemes
 
 __all__ = ["analyse", "Analysis", "FORMATS", "default_cache_dir", "output_timestamp"]
 
@@ -135,7 +136,8 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
     elif themes.corpus.input_hash != corpus.input_hash:
         raise ValueError("the themes given were fitted on another corpus (input hashes differ)")
     step("themes")
-    trends = track(themes, period=period, by="community", seed=seed)
+    # trend tables, shift sentences and charts name themes as exports may (wording rule)
+    trends = track(ShownThemes(themes), period=period, by="community", seed=seed)
     step("trends")
     title = title or _default_title(corpus)
     briefing = brief(themes, trends, title=title, **(brief_options or {}))
@@ -283,7 +285,7 @@ def _members(themes: Any) -> dict[str, list[str]]:
 
 
 def _tables(result: Analysis) -> dict[str, Any]:
-    themes_table = _shown_themes_table(result)
+    themes_table = ShownThemes(result.themes).table
     themes_table["keywords"] = themes_table["keywords"].map(lambda k: "; ".join(k))
     return {
         "themes": themes_table,
@@ -292,20 +294,6 @@ def _tables(result: Analysis) -> dict[str, Any]:
         "communities": result.trends.compare(),
         "quotes": result.briefing.quotes_table(),
     }
-
-
-def _shown_themes_table(result: Analysis) -> Any:
-    """The themes table with labels and keywords passed through the wording rule
-    (:mod:`listenlens.provenance.wording`): only words enough quote-consenting people used."""
-    from .provenance.wording import theme_wording
-
-    table = result.themes.table.copy()
-    wording = theme_wording(result.themes)
-    table["label"] = [wording.get(str(t), (lab, ()))[0]
-                      for t, lab in zip(table["theme_id"], table["label"])]
-    table["keywords"] = [list(wording.get(str(t), ("", tuple(k)))[1])
-                         for t, k in zip(table["theme_id"], table["keywords"])]
-    return table
 
 
 def _excel_safe(frame: Any) -> Any:

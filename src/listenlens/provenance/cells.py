@@ -31,7 +31,7 @@ __all__ = ["FORMULA_START", "neutralise", "restore", "neutralise_frame", "is_for
 FORMULA_START = "=+-@\t\r"
 _RISKY = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 
 
 def is_formula_like(text: str) -> bool:
@@ -56,9 +56,13 @@ def restore(text: str) -> str:
 
 def neutralise_frame(frame: Any) -> Any:
     """A copy of a DataFrame with every text cell neutralised and the column names too."""
+    from pandas.api import types
+
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].map(neutralise)
+        kind = out[col].dtype
+        if not (types.is_numeric_dtype(kind) or types.is_bool_dtype(kind)
+                or types.is_datetime64_any_dtype(kind) or types.is_timedelta64_dtype(kind)):
+            out[col] = out[col].astype(object).map(neutralise)  # text, categories, mixed
     out.columns = [neutralise(c) if isinstance(c, str) else c for c in out.columns]
     return out

@@ -31,7 +31,7 @@ from ..corpus import Corpus
 from ..records import Unit
 from .cells import restore
 from .evidence import FIGURE_KINDS, TABLE_DERIVED, figure_value
-from .wording import allowed_words, label_words
+from .wording import UNNAMED, allowed_words, label_words
 
 __all__ = ["read_table", "check_table_rows", "check_quote_rows"]
 
@@ -84,10 +84,11 @@ def _derived(column: str, cell: str, units: list[Unit], corpus: Corpus,
     return None
 
 
-def _wording(column: str, cell: str, units: list[Unit], researcher: bool) -> str | None:
+def _wording(column: str, cell: str, units: list[Unit], researcher: bool,
+             key: str) -> str | None:
     if column == "keywords":
         words = [w.strip() for w in cell.split(";") if w.strip()]
-    elif column == "label" and not researcher:
+    elif column == "label" and not researcher and cell not in (key, UNNAMED):
         words = label_words(cell)
     else:
         return None
@@ -125,7 +126,8 @@ def check_table_rows(evidence: Mapping[str, Any], rows: list[list[str]],
             out.append(f"{where}: {len(gone)} unit(s) not in the corpus: {', '.join(gone[:3])}")
         for column, cell in record.items():
             problem = (_derived(column, cell, units, corpus, len(denominator))
-                       or _wording(column, cell, units, entry.get("label_by") == "researcher"))
+                       or _wording(column, cell, units, entry.get("label_by") == "researcher",
+                                   str(entry.get("key", ""))))
             if problem:
                 out.append(f"{where}: {problem}")
     return out

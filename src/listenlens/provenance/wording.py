@@ -12,7 +12,9 @@ So the **wording rule**: a keyword or label word is shown for a theme only when 
   two-word keyword must occur as that phrase);
 - common words (English stop words) in a label need no support; every other word does;
 - a keyword that fails is dropped; a label with a word that fails is replaced by the theme's
-  shown keywords (``"bus; fares"``), or by the theme id when none is left.
+  shown keywords (``"bus; fares"``), or by the theme id when none is left;
+- a label a researcher chose (renamed, pinned, or a codebook theme's name) is theirs, not a
+  participant's, and is shown as it is.
 
 :func:`allowed_words` applies the rule; :func:`shown_keywords` and :func:`shown_label` are what
 the tables, the briefing and the community summaries print, and ``verify`` re-applies the same
@@ -33,11 +35,13 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MIN_PEOPLE", "WORDING_RULE", "allowed_words", "shown_keywords", "shown_label",
-           "word_people", "label_words", "theme_wording"]
+__all__ = ["MIN_PEOPLE", "UNNAMED", "WORDING_RULE", "allowed_words", "shown_keywords", "shown_label",
+           "word_people", "label_words", "theme_wording", "ShownThemes"]
 
 #: Distinct quote-consenting people who must have used a word before an export shows it.
 MIN_PEOPLE = 2
+#: The label of a theme none of whose words may be shown (and that has no id to show).
+UNNAMED = "Unnamed theme"
 #: The rule in one sentence (for methods sections and reports).
 WORDING_RULE = (f"Keywords and labels use only words at least {MIN_PEOPLE} people who agreed to "
                 "be quoted used in the theme.")
@@ -106,7 +110,7 @@ def shown_label(label: str, units: Sequence[Any], keywords: Sequence[str] = (), 
     if all(ok.values()):
         return label
     kws = shown_keywords(keywords, units, min_people=min_people)[:3]
-    return "; ".join(kws) if kws else (fallback or "Unnamed theme")
+    return "; ".join(kws) if kws else (fallback or UNNAMED)
 
 
 def theme_wording(themes: Any, *, min_people: int = MIN_PEOPLE
@@ -139,3 +143,30 @@ def theme_wording(themes: Any, *, min_people: int = MIN_PEOPLE
             label = shown_label(label, units, kws, fallback=tid, min_people=min_people)
         out[tid] = (label, kws)
     return out
+
+
+class ShownThemes:
+    """Fitted themes as an export may show them: :attr:`table` has its labels and keywords
+    through the wording rule (:func:`theme_wording`); every other attribute is the themes'
+    own (read-only view, nothing is copied or changed).
+
+    Give it to :func:`listenlens.track` so that trend tables, shift sentences and charts name
+    themes with shown labels too.
+    """
+
+    def __init__(self, themes: Any, *, min_people: int = MIN_PEOPLE):
+        self.themes = themes
+        wording = theme_wording(themes, min_people=min_people)
+        table = themes.table.copy()
+        ids = table["theme_id"].astype(str)
+        table["label"] = [wording[t][0] if t in wording else lab
+                          for t, lab in zip(ids, table["label"])]
+        if "keywords" in table.columns:
+            table["keywords"] = [list(wording[t][1]) if t in wording else k
+                                 for t, k in zip(ids, table["keywords"])]
+        self.table = table
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "themes":  # not set yet (e.g. while unpickling)
+            raise AttributeError(name)
+        return getattr(self.themes, name)
