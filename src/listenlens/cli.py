@@ -260,14 +260,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"listenlens: error [{exc.code}]: {exc}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        if os.environ.get("LISTENLENS_DEBUG"):
-            raise
-        print(f"listenlens: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # output piped into e.g. `head`: not an error of the user's
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file or folder that cannot be read or written, named
+        if os.environ.get("LISTENLENS_DEBUG"):
+            raise
+        print(f"listenlens: error: {exc.strerror or exc}: {exc.filename}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("listenlens: interrupted", file=sys.stderr)
         return 130
