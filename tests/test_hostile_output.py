@@ -311,7 +311,7 @@ def test_an_interrupted_write_leaves_the_old_run(fitted, outputs, tmp_path, monk
 
     def boom(*args, **kwargs):  # noqa: ANN002, ANN003
         raise RuntimeError("interrupted while writing")
-    monkeypatch.setattr(pd.DataFrame, "to_excel", boom)
+    monkeypatch.setattr(pd.DataFrame, "to_csv", boom)  # after the briefings are written
     with pytest.raises(RuntimeError, match="interrupted"):
         run(fitted, out)
     assert files_of(out) == before

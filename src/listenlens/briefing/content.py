@@ -17,6 +17,7 @@ let :func:`listenlens.provenance.verify` re-derive them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -366,7 +367,11 @@ class BriefingContent:
                 "input_hash": self.appendix.input_hash,
                 "redaction": dict(self.redaction),
                 "quotes": [q.evidence() for q in self.iter_quotes()],
-                "figures": [f.evidence() for f in self.figures]}
+                "figures": [f.evidence() for f in self.figures],
+                # theme names the "What's new" lines set in quotation marks (not quotes of
+                # anyone: verify accepts “…” around exactly these)
+                "quoted_labels": sorted({m for ch in self.changes
+                                         for m in re.findall(r"“([^”]*)”", ch.sentence)})}
 
 
 @dataclass(frozen=True, slots=True)
