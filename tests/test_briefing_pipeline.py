@@ -90,7 +90,7 @@ def test_real_pipeline_briefing_verifies(pipeline, tmp_path: Path) -> None:  # n
     for fmt in ("html", "docx", "md"):
         report = verify(b.save(tmp_path / f"briefing.{fmt}"), corpus, strict=False)
         assert report.ok, (fmt, report.mismatches)
-        assert report.n_quotes == len(quotes) and report.n_figures == len(content.figures)
+        assert report.n_quotes == len(quotes) and report.n_figures == len(content.themes)
 
 
 def test_real_pipeline_summaries_verify(pipeline, tmp_path: Path) -> None:  # noqa: ANN001

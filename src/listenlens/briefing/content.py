@@ -319,6 +319,9 @@ class BriefingContent:
     redaction: dict[str, Any] = field(default_factory=lambda: {"version": 1}, hash=False)
     changes: tuple[Change, ...] = ()
     changes_since: str = ""
+    #: other facts the text states, for ``verify``: each theme's "at N events, in M
+    #: communities" sentence, its credit line and the words it is described with
+    statements: tuple[Figure, ...] = ()
 
     @property
     def changes_heading(self) -> str:
@@ -368,6 +371,7 @@ class BriefingContent:
                 "redaction": dict(self.redaction),
                 "quotes": [q.evidence() for q in self.iter_quotes()],
                 "figures": [f.evidence() for f in self.figures],
+                "statements": [f.evidence() for f in self.statements],
                 # theme names the "What's new" lines set in quotation marks (not quotes of
                 # anyone: verify accepts “…” around exactly these)
                 "quoted_labels": sorted({m for ch in self.changes

@@ -81,6 +81,8 @@ class VerifyReport:
     n_figures: int
     n_unchecked_figures: int = 0
     stale: bool = False
+    #: other facts recomputed: sentences with counts, credit lines, the words shown
+    n_statements: int = 0
     mismatches: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -94,6 +96,8 @@ class VerifyReport:
     def __str__(self) -> str:
         what = (f"{self.n_quotes} quote{'s' if self.n_quotes != 1 else ''}, "
                 f"{self.n_figures} figure{'s' if self.n_figures != 1 else ''}")
+        if self.n_statements:
+            what += f", {self.n_statements} statements"
         if self.n_unchecked_figures:
             what += f" ({self.n_unchecked_figures} without unit ids, not recomputed)"
         if self.ok:
@@ -449,8 +453,9 @@ def _check_leaks(corpus: Corpus, body: tuple[str, ...], block: Mapping[str, Any]
             continue
         for said in _leak_candidates(u.text):
             if _appears(said, body) and not _appears(said, quoted):
+                part = "its text" if said == u.text else "a sentence of it"
                 out.append(f"unit {u.unit_id} ({u.source}:{u.line}) has consent {u.consent!r} "
-                           f"but its words appear verbatim in the document: {said[:60]!r}")
+                           f"but {part} appears verbatim in the document: {said[:60]!r}")
                 break
     return out
 
@@ -474,8 +479,8 @@ def _check_quote_marks(block: Mapping[str, Any], text: str, blocks: list[str]) -
         if not any(a <= m.start() < b for a, b in covered):
             out.append(f"quote-like text {text[m.start():m.start() + 70]!r} is not the quote of "
                        "any unit in the evidence block (invented, or edited after export?)")
-    for quoted in blocks:
-        if quoted and not any(said in quoted for said in shown):
+    for quoted in blocks:  # (curly quotation marks inside one are checked above)
+        if quoted and "“" not in quoted and not any(said in quoted for said in shown):
             out.append(f"block quotation {quoted[:70]!r} is not the quote of any unit in the "
                        "evidence block (invented, or edited after export?)")
     return out
@@ -597,6 +602,9 @@ def verify(output_path: str | Path, corpus: Corpus | str | Path, *, strict: bool
     mismatches += _check_quotes(block, corpus, body, nlp)
     figure_problems, n_checked, n_unchecked = _check_figures(block, corpus, body)
     mismatches += figure_problems
+    statement_problems, n_statements, _ = _check_figures(
+        {"figures": block.get("statements") or []}, corpus, body)
+    mismatches += [f"statement {m.removeprefix('figure ')}" for m in statement_problems]
     mismatches += _check_leaks(corpus, body, block)
     mismatches += _check_quote_marks(block, body[-1], quote_blocks(path))
     mismatches += _check_attributions(block, corpus, body[-1])
@@ -610,6 +618,7 @@ def verify(output_path: str | Path, corpus: Corpus | str | Path, *, strict: bool
     report = VerifyReport(path=str(path), input_hash=block.get("input_hash"),
                           corpus_hash=corpus.input_hash, n_quotes=len(block.get("quotes", [])),
                           n_figures=n_checked, n_unchecked_figures=n_unchecked,
+                          n_statements=n_statements,
                           stale=reason is not None, mismatches=tuple(mismatches))
     if strict and not report.ok:
         raise VerificationError(f"{path} does not verify against the corpus "

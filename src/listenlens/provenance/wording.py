@@ -120,9 +120,13 @@ def theme_wording(themes: Any, *, min_people: int = MIN_PEOPLE
     ``themes`` is a fitted themes object (``corpus``, ``table`` with ``theme_id``, ``label`` and
     optionally ``keywords``, ``assignments``). A label the researcher chose (renamed, pinned or
     from a codebook: ``themes.pinned``) is the researcher's wording and is kept as it is; every
-    other label and every keyword follows the wording rule on the theme's primary units.
+    other label and every keyword follows the wording rule on the theme's primary units. An
+    object that does not say which labels are pinned was not made by listenlens's theme finder:
+    its labels and keywords are its maker's, and nothing is returned for it (no rule applied).
     """
     corpus, table, asg = themes.corpus, themes.table, themes.assignments
+    if not hasattr(themes, "pinned"):  # not made by the theme finder: the caller's own names
+        return {}
     if "primary" in asg.columns:
         asg = asg[asg["primary"].astype(bool)]
     members: dict[str, list[str]] = {}
