@@ -17,6 +17,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import random
 import re
 import shutil
@@ -29,12 +30,9 @@ from hypothesis import strategies as st
 import listenlens as ll
 from conftest import write_corpus
 from listenlens.cli import main
-from listenlens.errors import OutputError
-from listenlens.outputs import MAX_STEM, safe_stem
+from listenlens.errors import ListenlensError
 from listenlens.pipeline import Analysis, analyse
 from listenlens.provenance import verify
-from listenlens.provenance.cells import neutralise, restore
-from listenlens.provenance.wording import MIN_PEOPLE, shown_keywords
 
 FORMULA = '=HYPERLINK("http://evil","Eastgate")'
 LONG = ("Millbrook Youth Council of the Upper Valley and the Riverside Estates "
@@ -146,6 +144,8 @@ def test_neutralised_tables_still_verify(outputs, fitted) -> None:
 
 @given(st.text(max_size=40))
 def test_neutralising_a_cell_is_reversible(text: str) -> None:
+    from listenlens.provenance.cells import neutralise, restore
+
     safe = neutralise(text)
     assert restore(safe) == text
     if safe[:1] and safe[0] in "=+-@\t\r":  # only a plain number may start like a formula
@@ -153,6 +153,8 @@ def test_neutralising_a_cell_is_reversible(text: str) -> None:
 
 
 def test_numbers_stay_numbers() -> None:
+    from listenlens.provenance.cells import neutralise
+
     assert neutralise(-3.5) == -3.5 and neutralise("-3.5") == "-3.5"
     assert neutralise("-1+2") == "'-1+2" and neutralise("@SUM(A1)") == "'@SUM(A1)"
 
@@ -266,6 +268,8 @@ def test_verify_catches_any_edit_inside_the_run_folder(outputs, fitted, tmp_path
 def test_planted_words_would_be_keywords(fitted) -> None:
     """The planted words are distinctive enough that the theme finder picks them (so the
     tests below can fail), and the wording rule removes them."""
+    from listenlens.provenance.wording import MIN_PEOPLE, shown_keywords
+
     corpus, themes = fitted
     raw = {k for kws in themes.table["keywords"] for k in kws}
     assert PLANTED_AGGREGATE in raw
@@ -345,8 +349,9 @@ def test_refuses_a_folder_that_is_not_a_run(fitted, tmp_path) -> None:
     out = tmp_path / "mine"
     out.mkdir()
     (out / "thesis.docx").write_bytes(b"my own work")
-    with pytest.raises(OutputError, match="not the outputs"):
+    with pytest.raises(ListenlensError, match="not the outputs") as err:
         run(fitted, out)
+    assert err.value.code == "LL500"
     assert (out / "thesis.docx").read_bytes() == b"my own work"
 
 
@@ -377,11 +382,33 @@ def test_unwritable_output_fails_before_loading(tmp_path, monkeypatch) -> None:
         raise PermissionError(13, "Permission denied")
     monkeypatch.setattr(pipeline, "load", no_load)
     monkeypatch.setattr(tempfile, "mkdtemp", read_only)
-    with pytest.raises(OutputError, match="cannot write"):
+    with pytest.raises(ListenlensError, match="cannot write") as err:
         analyse(tmp_path, out=tmp_path / "ro" / "out")
+    assert err.value.code == "LL500"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="permissions do not stop root")
+def test_read_only_folder_fails_before_loading(tmp_path, monkeypatch, capsys) -> None:
+    import listenlens.pipeline as pipeline
+
+    def no_load(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("the corpus was loaded before the output folder was checked")
+    monkeypatch.setattr(pipeline, "load", no_load)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        assert main(["analyse", str(tmp_path), "--out", str(locked / "out"), "-q"]) == 2
+    finally:
+        locked.chmod(0o755)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "LL500" in err
 
 
 def test_long_community_names_make_short_unique_file_names(outputs) -> None:
+    from listenlens.outputs import MAX_STEM, safe_stem
+
     names = [p.name for p in (outputs / "community").iterdir()]
     assert len(names) == 3 * 3  # html, docx and evidence for each community
     assert all(len(n) <= MAX_STEM + len(".evidence.json") for n in names)

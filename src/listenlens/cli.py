@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -42,15 +43,26 @@ def _cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def _cmd_analyse(args: argparse.Namespace) -> int:
     from .pipeline import analyse
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     log = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
-    result = analyse(args.corpus, out=args.out, formats=formats, codebook=args.codebook,
-                     period=args.period, seed=args.seed, title=args.title,
-                     default_consent=args.default_consent, progress=False if args.quiet else None,
-                     cache_dir=False if args.no_cache else (args.cache_dir or True), log=log)
+    # SIGTERM unwinds like Ctrl-C, so the half-written staging folder is removed and the
+    # earlier outputs stay as they were
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        result = analyse(args.corpus, out=args.out, formats=formats, codebook=args.codebook,
+                         period=args.period, seed=args.seed, title=args.title,
+                         default_consent=args.default_consent,
+                         progress=False if args.quiet else None,
+                         cache_dir=False if args.no_cache else (args.cache_dir or True), log=log)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print(f"{result.corpus.report()}")
     print(f"{len(result.themes.table)} themes; outputs in {args.out}:")
     for path in result.files:

@@ -154,7 +154,7 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
         return result
     staging = folder.staging_
     _write(result, staging, formats, stamp, seed)
-    say(f"writing {sum(1 for p in staging.rglob('*') if p.is_file())} files to {folder.target}")
+    say(f"wrote {sum(1 for p in staging.rglob('*') if p.is_file())} files for {folder.target}")
     step("write")
     # the manifest lists every file in the folder (with its hash, by its path inside the
     # folder), the step times and the end time; it cannot list itself or prov.json

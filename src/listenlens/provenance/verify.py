@@ -35,6 +35,7 @@ import io
 import json
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -383,7 +384,26 @@ def _check_figures(block: Mapping[str, Any], corpus: Corpus,
             numbers = {n.replace(",", "") for n in re.findall(r"\d[\d,]*", text)}
             if str(stated) not in numbers:
                 out.append(f"{label}: text {text!r} does not state the value {stated!r}")
-    return out, checked, unchecked
+    return out + _check_repeats(block.get("figures", []), body), checked, unchecked
+
+
+def _check_repeats(figures: list[Any], body: tuple[str, ...]) -> list[str]:
+    """Figures that print the same text (two themes both "raised at 3 events, in 2
+    communities") need that text as many times: editing one copy must not hide behind the
+    other."""
+    wanted = Counter(f["text"] for f in figures
+                     if isinstance(f, Mapping) and isinstance(f.get("text"), str) and f["text"]
+                     and f.get("kind") != "communities")  # (the same sentence as "events")
+    out = []
+    for text, n in wanted.items():
+        if n < 2:
+            continue
+        pattern = re.compile(r"(?<![\w.,])" + re.escape(collapse_ws(text)) + r"(?![\w]|[.,]\d)")
+        found = max(len(pattern.findall(h)) for h in body)
+        if 0 < found < n:
+            out.append(f"{n} figures state {text!r} but the document says it {found} time(s) "
+                       "(edited after export?)")
+    return out
 
 
 #: Figure kinds whose ``text`` is recomputed whole (not a number): a credit line, and the
