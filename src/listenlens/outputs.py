@@ -101,6 +101,10 @@ class OutputFolder:
                                   "of an earlier listenlens run; choose a new or empty folder "
                                   "(nothing was changed)")
             self._check_replaceable(target)
+        blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+        if blocking is not None:
+            raise OutputError(f"{target}: {blocking} is a file, not a folder; give --out a "
+                              "folder (nothing was analysed)")
         parent = target.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
