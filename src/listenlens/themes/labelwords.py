@@ -73,7 +73,7 @@ PLACE_WORDS = _set(
     "city cities town towns area areas village villages neighbourhood neighbourhoods "
     "neighborhood neighborhoods county counties country countries state states region regions "
     "district districts borough boroughs community communities locality place places centre "
-    "center world")
+    "center world campus campuses")
 #: Nouns too vague to head a label on their own: "People", "Things", "Group"; and the
 #: commonest time nouns (kept here too, as before).
 GENERIC_HEADS = _set(
