@@ -1,12 +1,26 @@
-"""Readable theme labels and keywords.
+"""Readable theme labels and keywords that name the concern, not a place, a person or a time.
 
-Keywords are the top terms of each theme by class-based TF-IDF (BERTopic's weighting, see
-:func:`class_tfidf`: a term's frequency in the theme against its frequency across themes).
-A label is a short noun phrase people can read ("damp in the bedroom", "the 42 bus"), chosen from
-spaCy noun chunks of the theme's most central units: each candidate phrase (a noun chunk, or a
-noun chunk with its prepositional phrase) is scored by how many units use it and how
-distinctive its words are for the theme (their c-TF-IDF weights). When no phrase is found, the
-label falls back to the top keywords.
+Keywords are terms distinctive for a theme (class-based TF-IDF, BERTopic's weighting, see
+:func:`class_tfidf`) *and* used by many of its people: the weight is multiplied by the square
+root of the share of the theme's people who used the term (:func:`keywords`). A label is a short
+noun phrase ("damp in the bedroom", "the 42 bus") from spaCy noun chunks of the theme's most
+central units, scored by how many people used it and how distinctive its words are, then
+re-ranked by closeness to the theme's centre (:func:`phrase_labels`). When no phrase is found,
+the label falls back to the top keywords.
+
+The rule that keeps labels on the concern (documented in ``docs/methods.md``, labels section):
+
+- a label's head is a common noun, not a proper noun, and not an organisation or nationality
+  on its own (:data:`MODIFIER_ENTITIES`: "GP surgery" yes, "GP" or "WKU" no);
+- no word of a label is in a place, facility, person, date or time entity
+  (:data:`BLOCKED_ENTITIES`: "Jubilee Park", "Bowling Green", "Margaret", "Tuesday");
+- no word of a label or keyword is one of the corpus's own names (communities, places,
+  facilitators and speakers, from :func:`label_context`) that the texts write as a name;
+- a label's head and every keyword is not a word the texts write as a name (capitalised
+  mid-sentence, :class:`~listenlens.themes.labelwords.CaseEvidence`) and not a time, body,
+  people, generic-place or vague word (:mod:`listenlens.themes.labelwords`);
+- support is counted in people (:class:`~listenlens.themes.labelwords.LabelContext`), so one
+  talkative participant cannot name a theme.
 
 >>> kw = keywords({"a": ["damp and mould", "mould again"], "b": ["late bus", "bus fares"]}, n=2)
 >>> kw["a"][0], kw["b"][0]
@@ -112,13 +126,13 @@ def keywords(docs: Mapping[str, Sequence[str]], n: int = 10,
     that cannot stand for a concern are left out (:func:`labelwords.concern_word`: times,
     body parts, words for people, generic places, fillers, contractions), and so are names:
     the corpus's own (``context.names``) and words the texts write capitalised mid-sentence
-    (:class:`labelwords.CaseEvidence`). A keyword is a noun, or a bigram ending in one ("food
-    bank"): spaCy's tagger (``model``) reads a sample of each theme's texts (the first
-    :data:`NOUN_SAMPLE`) and a word mostly tagged otherwise ("jump", "old", "took") is left
-    out; acronyms count as nouns ("GP"). A term used by a single person is left out when the
-    theme has four or more people; plurals fold onto one keyword ("bus"/"buses"); a bigram
-    needs two people and is skipped when both its words are listed already. Ties are broken
-    alphabetically.
+    (:class:`labelwords.CaseEvidence`). Nouns, and bigrams ending in one ("food bank"),
+    come first: spaCy's tagger (``model``) reads a sample of each theme's texts (the first
+    :data:`NOUN_SAMPLE`) and words mostly tagged otherwise ("jump", "old", "took") only fill
+    places the nouns leave; acronyms count as nouns ("GP"). A term used by a single person is
+    left out when the theme has four or more people; plurals fold onto one keyword
+    ("bus"/"buses"); a bigram needs two people and is skipped when both its words are listed
+    already. Ties are broken alphabetically.
     """
     ids, terms, w = weights if weights is not None else term_weights(docs)
     ctx = context or LabelContext()
@@ -126,34 +140,40 @@ def keywords(docs: Mapping[str, Sequence[str]], n: int = 10,
     names = ctx.name_words(evidence)
     nouns = _noun_words({tid: docs.get(tid, ()) for tid in ids}, model)
 
-    def allowed(word: str, last: bool) -> bool:
-        return (concern_word(word) and word not in names and not evidence.is_name(word)
-                and (not last or nouns.get(word, True)))
+    def allowed(word: str) -> bool:
+        return concern_word(word) and word not in names and not evidence.is_name(word)
 
     out: dict[str, list[str]] = {}
     for i, tid in enumerate(ids):
         people, n_people = people_using(docs.get(tid, ()), ctx, _terms_of)
         floor = 2 if n_people >= 4 else 1
         pool = [j for j in np.argsort(-w[i], kind="stable")[:300].tolist() if w[i, j] > 0]
-        scored = sorted(pool, key=lambda j: (-w[i, j] * np.sqrt(people[terms[j]] / max(n_people, 1)),
-                                             terms[j]))
-        chosen: list[str] = []
-        folded: set[str] = set()
-        for j in scored:
-            if len(chosen) >= n:
-                break
-            term = terms[j]
-            parts = term.split()
-            key = " ".join(fold(p) for p in parts)
-            if (key in folded or not all(allowed(p, k == len(parts) - 1)
-                                         for k, p in enumerate(parts))
-                    or people[term] < (2 if len(parts) > 1 else floor)
-                    or (len(parts) > 1 and all(fold(p) in folded for p in parts))):
-                continue
-            chosen.append(term)
-            folded.add(key)
-        out[tid] = chosen
+        ranked = [terms[j] for j in sorted(pool, key=lambda j: (
+            -w[i, j] * np.sqrt(people[terms[j]] / max(n_people, 1)), terms[j]))]
+        ranked = [t for t in ranked if all(allowed(p) for p in t.split())
+                  and people[t] >= (2 if " " in t else floor)]
+        # nouns first; other words only fill places nouns leave (the tagger misreads fragments)
+        noun_first = ([t for t in ranked if nouns.get(t.split()[-1], True)]
+                      + [t for t in ranked if not nouns.get(t.split()[-1], True)])
+        out[tid] = _distinct(noun_first, n)
     return out
+
+
+def _distinct(ranked: Sequence[str], n: int) -> list[str]:
+    """The first ``n`` terms, skipping plural repeats ("buses" after "bus") and bigrams whose
+    words are both listed already."""
+    chosen: list[str] = []
+    folded: set[str] = set()
+    for term in ranked:
+        if len(chosen) >= n:
+            break
+        parts = term.split()
+        key = " ".join(fold(p) for p in parts)
+        if key in folded or (len(parts) > 1 and all(fold(p) in folded for p in parts)):
+            continue
+        chosen.append(term)
+        folded.add(key)
+    return chosen
 
 
 #: Texts per theme the tagger reads to tell nouns from other words in :func:`keywords`.
