@@ -177,20 +177,21 @@ def _distinct(ranked: Sequence[str], n: int) -> list[str]:
 
 
 #: Texts per theme the tagger reads to tell nouns from other words in :func:`keywords`.
-NOUN_SAMPLE = 40
+NOUN_SAMPLE = 20
 
 
 @lru_cache(maxsize=2)
 def _tagger(model: str) -> Any:
     import spacy
 
-    return spacy.load(model, exclude=["parser", "ner", "lemmatizer"])
+    return spacy.load(model, exclude=["parser", "ner", "lemmatizer", "attribute_ruler"])
 
 
 def _noun_words(docs: Mapping[str, Sequence[str]], model: str) -> dict[str, bool]:
     """Lower-case word -> whether spaCy tags it a common noun (or an acronym) in most of its
-    occurrences in the first :data:`NOUN_SAMPLE` texts of each theme."""
-    sample = [t for tid in sorted(docs) for t in list(docs[tid])[:NOUN_SAMPLE]]
+    occurrences in the first :data:`NOUN_SAMPLE` texts of each theme (their first 300
+    characters: the tag of a word depends on its neighbours, not on the whole text)."""
+    sample = [t[:300] for tid in sorted(docs) for t in list(docs[tid])[:NOUN_SAMPLE]]
     noun: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     for doc in _tagger(model).pipe(sample, batch_size=256):
