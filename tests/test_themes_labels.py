@@ -183,3 +183,19 @@ def test_spacy_entity_types_the_rule_relies_on_are_produced():
         "We met Margaret at Jubilee Park on Tuesday in Bowling Green.")
     assert {e.label_ for e in doc.ents} & BLOCKED_ENTITIES >= {"PERSON", "DATE"}
     assert {"city", "community"} <= PLACE_WORDS
+
+
+def test_keywords_count_people_not_units():
+    # one talkative person repeats "permit" in six units; five people each mention "lighting"
+    permit = [f"The permit again, complaint number {i}." for i in range(6)]
+    lights = [f"The lighting is out near {p}." for p in ("the shop", "school", "flats",
+                                                         "the church", "the canal")]
+    docs = {"street": permit + lights, "bus": BUS}
+    speakers = {t: ("e1/talker",) for t in permit}
+    speakers.update({t: (f"e1/p{i}",) for i, t in enumerate(lights)})
+    ctx = LabelContext(speakers=speakers)
+    weights = term_weights(docs)
+    by_units = keywords(docs, 10, weights)["street"]
+    by_people = keywords(docs, 10, weights, context=ctx)["street"]
+    assert by_units.index("permit") < by_units.index("lighting")
+    assert "lighting" in by_people and "permit" not in by_people  # one person: below the floor
