@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,7 +206,7 @@ def label_context(corpus: Any) -> LabelContext:
 
 
 def people_using(docs: Sequence[str], context: LabelContext,
-                 words_of: Any) -> tuple[Counter[str], int]:
+                 words_of: Callable[[str], set[str]]) -> tuple[Counter[str], int]:
     """How many distinct people used each term (``words_of(text)`` gives a text's terms), and
     how many people the texts come from."""
     by_person: dict[str, set[str]] = {}
