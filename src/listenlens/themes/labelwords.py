@@ -84,11 +84,13 @@ GENERIC_HEADS = _set(
     "matter matters word words name names time times day days week weeks month months year "
     "years minute minutes hour hours morning mornings night nights evening evenings today "
     "tonight")
-#: Spoken intensifiers and hedges that c-TF-IDF can rate highly in one theme by chance.
+#: Spoken intensifiers, hedges and contractions typed without an apostrophe ("dont") that
+#: c-TF-IDF can rate highly in one theme by chance.
 _FILLER = _set(
     "anymore completely absolutely basically literally probably definitely obviously "
     "especially totally always never ever still maybe pretty quite properly exactly certainly "
-    "apparently sometimes usually gonna wanna gotta okay alright")
+    "apparently sometimes usually gonna wanna gotta okay alright dont cant wont didnt doesnt "
+    "isnt wasnt arent couldnt wouldnt shouldnt im ive youre theyre thats theres")
 #: Every word that may not stand for a concern on its own (label head or description keyword).
 NOT_CONCERNS = TIME_WORDS | BODY_WORDS | WHO_WORDS | PLACE_WORDS | GENERIC_HEADS | _FILLER
 
