@@ -173,7 +173,7 @@ def test_label_context_reads_names_and_speakers_from_the_corpus(tmp_path: Path):
 
 @pytest.mark.parametrize("word,ok", [("tuesday", False), ("knees", False), ("daughter", False),
                                      ("city", False), ("things", False), ("doesn't", False),
-                                     ("anymore", False), ("mould", True), ("interpreter", True)])
+                                     ("anymore", False), ("dont", False), ("mould", True), ("interpreter", True)])
 def test_concern_word(word: str, ok: bool):
     assert concern_word(word) is ok
 
