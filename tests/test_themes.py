@@ -149,6 +149,28 @@ def test_labels_are_readable_phrases_not_keyword_bags(fitted):
     assert sum(any(w.lower() in text for w in words) for words in CONCERNS.values()) >= 3
 
 
+def test_labels_never_name_a_place_person_time_or_the_corpus(fitted):
+    from listenlens.themes.labels import BLOCKED_ENTITIES, SPACY_MODEL, _pipeline
+    from listenlens.themes.labelwords import NOT_CONCERNS, CaseEvidence
+
+    themes, corpus, _ = fitted
+    names = {w.lower() for e in corpus.event_records for w in e.community.split()}
+    names |= {u.speaker.lower() for u in corpus.unit_records if u.speaker}
+    evidence = CaseEvidence.from_texts(u.text for u in corpus.unit_records)
+    nlp = _pipeline(SPACY_MODEL)
+    for label in themes.table["label"]:
+        # read in a sentence, its first word written as the transcripts write it (mid-sentence,
+        # a capitalised "Landlord" or "Repairs" looks like a place to spaCy)
+        first, _, rest = label.partition(" ")
+        if not evidence.is_name(first) and not first.isupper():
+            first = first.lower()
+        doc = nlp(f"People told us about {first} {rest}".rstrip() + ".")
+        assert not {e.label_ for e in doc.ents} & BLOCKED_ENTITIES, label
+        root = doc[4:-1].root
+        assert root.text.lower() not in NOT_CONCERNS, label
+        assert not {w.lower() for w in label.split()} & names, label
+
+
 def test_quotes_are_representative_diverse_and_carry_provenance(fitted):
     themes, corpus, _ = fitted
     tid = themes.theme_ids[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -42,15 +43,26 @@ def _cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def _cmd_analyse(args: argparse.Namespace) -> int:
     from .pipeline import analyse
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     log = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
-    result = analyse(args.corpus, out=args.out, formats=formats, codebook=args.codebook,
-                     period=args.period, seed=args.seed, title=args.title,
-                     default_consent=args.default_consent, progress=False if args.quiet else None,
-                     cache_dir=False if args.no_cache else (args.cache_dir or True), log=log)
+    # SIGTERM unwinds like Ctrl-C, so the half-written staging folder is removed and the
+    # earlier outputs stay as they were
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        result = analyse(args.corpus, out=args.out, formats=formats, codebook=args.codebook,
+                         period=args.period, seed=args.seed, title=args.title,
+                         default_consent=args.default_consent,
+                         progress=False if args.quiet else None,
+                         cache_dir=False if args.no_cache else (args.cache_dir or True), log=log)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print(f"{result.corpus.report()}")
     print(f"{len(result.themes.table)} themes; outputs in {args.out}:")
     for path in result.files:
@@ -292,14 +304,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"listenlens: error [{exc.code}]: {exc}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        if os.environ.get("LISTENLENS_DEBUG"):
-            raise
-        print(f"listenlens: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # output piped into e.g. `head`: not an error of the user's
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file or folder that cannot be read or written, named
+        if os.environ.get("LISTENLENS_DEBUG"):
+            raise
+        print(f"listenlens: error: {exc.strerror or exc}: {exc.filename}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("listenlens: interrupted", file=sys.stderr)
         return 130

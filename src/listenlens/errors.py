@@ -1,7 +1,7 @@
 """The listenlens error tree.
 
 Every error carries a stable ``code`` (``LL1xx`` input, ``LL2xx`` corpus, ``LL3xx`` analysis,
-``LL4xx`` provenance/consent) and says what to do. Errors about a file name the file and, where
+``LL4xx`` provenance/consent, ``LL5xx`` outputs) and says what to do. Errors about a file name the file and, where
 there is one, the line: ``events.csv:7: duplicate event id 'e03' (first seen on line 4)``.
 """
 
@@ -22,6 +22,7 @@ __all__ = [
     "NotFittedError",
     "AnalysisError",
     "VerificationError",
+    "OutputError",
 ]
 
 
@@ -117,3 +118,10 @@ class AnalysisError(ListenlensError):
     """An analysis step cannot run on this input (e.g. no units left after filtering)."""
 
     code = "LL301"
+
+
+class OutputError(ListenlensError):
+    """Outputs cannot be written where asked (a file in the way, a read-only or foreign folder);
+    raised before any analysis runs."""
+
+    code = "LL500"

@@ -13,8 +13,8 @@ It calls the same public functions a notebook calls and writes:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,8 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus, load
+from .outputs import OutputFolder, normalise_zip, safe_stem
+from .provenance.cells import is_formula_like, neutralise_frame
+from .provenance.wording import ShownThemes
 
-__all__ = ["analyse", "Analysis", "FORMATS", "default_cache_dir"]
+__all__ = ["analyse", "Analysis", "FORMATS", "default_cache_dir", "output_timestamp"]
 
 FORMATS = ("html", "docx", "md")
 
@@ -42,8 +45,9 @@ def default_cache_dir() -> Path:
 
 def slug(text: str) -> str:
     """A file-name-safe form of a community name: ``"Eastgate Older People's Forum"`` →
-    ``"eastgate-older-peoples-forum"``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "").replace("’", "")).strip("-")
+    ``"eastgate-older-peoples-forum"``; long names are cut and given a short hash (see
+    :func:`listenlens.outputs.safe_stem`)."""
+    return safe_stem(text.replace("’", "'"), fallback="community")
 
 
 @dataclass
@@ -76,19 +80,44 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     curated) themes of this corpus to use instead of finding them (a project passes its
     registry's); ``brief_options`` go to :func:`listenlens.brief`.
 
+    ``out`` is checked before anything is analysed (it must be a new or empty folder, or the
+    outputs of an earlier run, with a writable parent; otherwise
+    :class:`~listenlens.errors.OutputError`). Outputs are written into a staging folder beside
+    it and renamed into place at the end (see :mod:`listenlens.outputs`): an interrupted run
+    leaves the earlier outputs as they were, and a finished one leaves nothing of them.
+
     >>> result = analyse("corpora/examples/riverside", out="out/example")
     >>> sorted(p.name for p in result.files if p.parent.name == "example")[:3]
     ['briefing.docx', 'briefing.html', 'briefing.md']
     """
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ValueError(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FORMATS)}")
+    folder = OutputFolder(out).prepare() if out is not None else None
+    try:
+        result = _run(corpus, folder, formats=formats, codebook=codebook, period=period,
+                      seed=seed, title=title, default_consent=default_consent,
+                      progress=progress, cache_dir=cache_dir, say=log or (lambda _msg: None),
+                      themes=themes, brief_options=brief_options)
+        if folder is not None:
+            folder.commit()
+    except BaseException:
+        if folder is not None:
+            folder.abort()
+        raise
+    return result
+
+
+def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: Sequence[str],
+         codebook: str | Path | None, period: str, seed: int, title: str | None,
+         default_consent: str, progress: bool | None, cache_dir: str | Path | None | bool,
+         say: Callable[[str], None], themes: Any,
+         brief_options: dict[str, Any] | None) -> Analysis:
     from .briefing import brief
     from .provenance import build_manifest
     from .themes import find_themes
     from .trends import track
 
-    bad = [f for f in formats if f not in FORMATS]
-    if bad:
-        raise ValueError(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FORMATS)}")
-    say = log or (lambda _msg: None)
     timings: dict[str, float] = {}
     started = time.time()
 
@@ -107,28 +136,53 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     elif themes.corpus.input_hash != corpus.input_hash:
         raise ValueError("the themes given were fitted on another corpus (input hashes differ)")
     step("themes")
-    trends = track(themes, period=period, by="community", seed=seed)
+    # trend tables, shift sentences and charts name themes as exports may (wording rule)
+    trends = track(ShownThemes(themes), period=period, by="community", seed=seed)
     step("trends")
     title = title or _default_title(corpus)
     briefing = brief(themes, trends, title=title, **(brief_options or {}))
     step("briefing")
+    stamp = output_timestamp(corpus)
     manifest = build_manifest(corpus, themes=themes, trends=trends,
                               params={"period": period, "formats": list(formats),
                                       "codebook": str(codebook) if codebook else None,
-                                      "title": title},
+                                      "title": title, "output_timestamp": stamp.isoformat()},
                               seeds={"seed": seed})
     result = Analysis(corpus, themes, trends, briefing, manifest, timings=timings)
-    if out is not None:
-        result.files = _write(result, Path(out), formats, say)
-        step("write")
-        # the manifest records every file written (with its hash), the step times, the end time
-        result.manifest = replace(manifest.with_outputs(*result.files, stage="analyse"),
-                                  timings=dict(timings)).finish()
-        result.files += [result.manifest.save(Path(out) / "manifest.json"),
-                         result.manifest.save_prov(Path(out) / "prov.json")]
-    else:
+    if folder is None:
         result.manifest = replace(manifest, timings=dict(timings)).finish()
+        return result
+    staging = folder.staging_
+    _write(result, staging, formats, stamp, seed)
+    say(f"wrote {sum(1 for p in staging.rglob('*') if p.is_file())} files for {folder.target}")
+    step("write")
+    # the manifest lists every file in the folder (with its hash, by its path inside the
+    # folder), the step times and the end time; it cannot list itself or prov.json
+    written = sorted((p for p in staging.rglob("*") if p.is_file()),
+                     key=lambda p: p.relative_to(staging).as_posix())
+    result.manifest = replace(
+        manifest.with_outputs(*written, stage="analyse", root=staging, shown_root=folder.target),
+        timings=dict(timings)).finish()
+    result.manifest.save(staging / "manifest.json")
+    result.manifest.save_prov(staging / "prov.json")
+    result.files = [folder.final_path(p) for p in
+                    (*written, staging / "manifest.json", staging / "prov.json")]
     return result
+
+
+def output_timestamp(corpus: Corpus) -> dt.datetime:
+    """The one timestamp written inside outputs (zip entries of ``.docx``/``.xlsx``, the
+    workbook's created/modified fields), so the same input gives the same bytes:
+    ``$SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention), else midnight UTC of
+    the newest event date in the corpus, else 1 January 1980."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    dates = [e.date for e in corpus.event_records if e.date is not None]
+    if dates:
+        newest = max(dt.date(d.year, d.month, d.day) for d in dates)
+        return dt.datetime(max(newest.year, 1980), newest.month, newest.day)
+    return dt.datetime(1980, 1, 1)
 
 
 def _default_title(corpus: Corpus) -> str:
@@ -138,53 +192,64 @@ def _default_title(corpus: Corpus) -> str:
     return "What communities told us"
 
 
-def _write(result: Analysis, out: Path, formats: Sequence[str],
-           say: Callable[[str], None]) -> list[Path]:
+def _write(result: Analysis, out: Path, formats: Sequence[str], stamp: dt.datetime,
+           seed: int) -> None:
+    """Write every output into ``out`` (the staging folder)."""
     from .briefing import community_summaries
 
-    out.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
     for fmt in formats:
-        files.append(result.briefing.save(out / f"briefing.{fmt}"))
-    for path in community_summaries(result.themes, result.trends, out / "community"):
-        files.append(Path(path))
+        result.briefing.save(out / f"briefing.{fmt}")
+    community_summaries(result.themes, result.trends, out / "community")
     tables = out / "tables"
     tables.mkdir(exist_ok=True)
     frames = _tables(result)
     for name, frame in frames.items():
-        path = tables / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        files.append(path)
-    files.extend(_table_evidence(result, tables, frames))
+        neutralise_frame(frame).to_csv(tables / f"{name}.csv", index=False)
+    _table_evidence(result, tables, frames)
+    _write_xlsx(frames, out / "tables.xlsx", stamp)
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.hashsalt": f"listenlens-{seed}"}):
+        result.trends.save_charts(out / "charts")
+    for package in sorted(out.rglob("*.docx")):
+        normalise_zip(package, stamp)
+
+
+def _write_xlsx(frames: dict[str, Any], path: Path, stamp: dt.datetime) -> None:
+    """The tables as one workbook: every text cell a string (never a formula: cells a
+    spreadsheet would read as one are stored as text with Excel's "quote prefix"), fixed
+    created/modified times and zip timestamps."""
     import pandas as pd
 
-    with pd.ExcelWriter(out / "tables.xlsx") as xl:
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for name, frame in frames.items():
-            _excel_safe(frame).to_excel(xl, sheet_name=name[:31], index=False)
-    files.append(out / "tables.xlsx")
-    files.extend(result.trends.save_charts(out / "charts"))
-    say(f"wrote {len(files)} files to {out}")
-    return files
+            sheet = name[:31]
+            _excel_safe(frame).to_excel(xl, sheet_name=sheet, index=False)
+            for row in xl.book[sheet].iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" or (isinstance(cell.value, str)
+                                                 and is_formula_like(cell.value)):
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
+    normalise_zip(path, stamp)
 
 
-def _table_evidence(result: Analysis, tables: Path, frames: dict[str, Any]) -> list[Path]:
-    """Evidence blocks beside the tables that ``listenlens verify`` can check: every quote of
-    ``quotes.csv``, and every count of ``themes.csv`` recomputed from the units behind it."""
+def _table_evidence(result: Analysis, tables: Path, frames: dict[str, Any]) -> None:
+    """Evidence blocks beside the tables that ``listenlens verify`` checks: every quote of
+    ``quotes.csv``; for ``themes.csv`` every row (the units behind it and every cell as
+    written), from which verify recomputes each count, share and date and re-applies the
+    wording rule to the label and keywords."""
     import json
 
     from .errors import AnalysisError
-    from .provenance.evidence import evidence_block, figure_evidence
+    from .provenance.evidence import evidence_block, figure_evidence, table_rows_evidence
 
     corpus = result.corpus
     quotes = result.briefing.evidence.get("quotes", [])
-    written = []
-    path = tables / "quotes.evidence.json"
-    path.write_text(json.dumps(evidence_block(corpus, quotes, []), ensure_ascii=False, indent=1),
-                    encoding="utf-8")
-    written.append(path)
-    assignments = result.themes.assignments
-    primary = assignments[assignments["primary"]] if "primary" in assignments else assignments
-    members = primary.groupby("theme_id")["unit_id"].apply(list).to_dict()
+    (tables / "quotes.evidence.json").write_text(
+        json.dumps(evidence_block(corpus, quotes, []), ensure_ascii=False, indent=1),
+        encoding="utf-8")
+    members = _members(result.themes)
     figures = []
     for row in frames["themes"].itertuples(index=False):
         ids = members.get(row.theme_id, [])
@@ -196,15 +261,31 @@ def _table_evidence(result: Analysis, tables: Path, frames: dict[str, Any]) -> l
                 raise AnalysisError(f"themes table {column} for {row.theme_id} is "
                                     f"{getattr(row, column)} but its units give {fig['value']}")
             figures.append(fig)
-    path = tables / "themes.evidence.json"
-    path.write_text(json.dumps(evidence_block(corpus, [], figures), ensure_ascii=False,
-                               indent=1), encoding="utf-8")
-    written.append(path)
-    return written
+    block = evidence_block(corpus, [], figures)
+    primary = _primary(result.themes)
+    substantive = primary.loc[~primary["theme_id"].astype(str).str.startswith("t-housekeeping"),
+                              "unit_id"].astype(str).tolist()
+    pinned = dict(getattr(result.themes, "pinned", None) or {})
+    block["table"] = table_rows_evidence(
+        frames["themes"], "theme_id", members, denominator=substantive,
+        researcher_labels=[t for t, lab in zip(frames["themes"]["theme_id"],
+                                               frames["themes"]["label"]) if pinned.get(t) == lab])
+    (tables / "themes.evidence.json").write_text(json.dumps(block, ensure_ascii=False,
+                                                            indent=1), encoding="utf-8")
+
+
+def _primary(themes: Any) -> Any:
+    assignments = themes.assignments
+    return assignments[assignments["primary"]] if "primary" in assignments else assignments
+
+
+def _members(themes: Any) -> dict[str, list[str]]:
+    """Theme id -> the ids of its units (primary assignments)."""
+    return _primary(themes).groupby("theme_id")["unit_id"].apply(list).to_dict()
 
 
 def _tables(result: Analysis) -> dict[str, Any]:
-    themes_table = result.themes.table.copy()
+    themes_table = ShownThemes(result.themes).table
     themes_table["keywords"] = themes_table["keywords"].map(lambda k: "; ".join(k))
     return {
         "themes": themes_table,

@@ -140,6 +140,25 @@ def _theme_summary(tid: str, units: list[Any], tally: Tally, total_people: int,
                         _attribution(units, tally), kws, quotes)
 
 
+def _summary_figures(t: ThemeSummary, ids: tuple[str, ...], *, worded: bool) -> list[Figure]:
+    """The other facts of a theme's paragraph, for ``verify``: its event and community counts
+    (the sentence that states them), its credit line and, when the theme finder made the
+    keywords (``worded``: they follow :mod:`listenlens.provenance.wording`), the words it was
+    described with."""
+    sentence = t.summary.split(". They talked about ")[0].rstrip(".") + "."
+    out = [Figure(f"theme-events:{t.theme_id}", "events", t.n_events, ids, theme_id=t.theme_id,
+                  text=sentence),
+           Figure(f"theme-communities:{t.theme_id}", "communities", t.n_communities, ids,
+                  theme_id=t.theme_id, text=sentence),
+           Figure(f"theme-credit:{t.theme_id}", "attribution", t.n_events, ids,
+                  theme_id=t.theme_id, text=t.attribution)]
+    if t.keywords and worded:
+        talked = t.summary[t.summary.index(" They talked about ") + 1:]
+        out.append(Figure(f"theme-words:{t.theme_id}", "wording", len(t.keywords), ids,
+                          theme_id=t.theme_id, text=talked, words=tuple(t.keywords)))
+    return out
+
+
 def _pct(x: Any) -> str:
     return "" if x is None or pd.isna(x) else f"{float(x) * 100:.0f}%"
 
@@ -280,7 +299,7 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
     ranked = sorted(units_by_theme, key=lambda t: (-tally.people(units_by_theme[t]),
                                                    -len(units_by_theme[t]),
                                                    tally.labels.get(t, t)))[:n_themes]
-    summaries, figures = [], []
+    summaries, figures, statements = [], [], []
     for tid in ranked:
         units = units_by_theme[tid]
         candidates = picker.candidates(themes, tid, [u.unit_id for u in units])
@@ -289,6 +308,8 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         figures.append(Figure(f"theme-count:{tid}", "theme_speakers", summaries[-1].n_people,
                               tuple(u.unit_id for u in units), theme_id=tid,
                               text=people_phrase(summaries[-1].n_people) + " raised this"))
+        statements += _summary_figures(summaries[-1], tuple(u.unit_id for u in units),
+                                       worded=hasattr(themes, "pinned"))
 
     ev = corpus.events
     dates = sorted(str(d.date()) for d in ev["date"].dropna())
@@ -364,7 +385,8 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         limitations=tuple(limitations), appendix=appendix, credits=tuple(credits),
         charts=tuple(chart_list), figures=tuple(figures), listenlens_version=__version__,
         redaction=picker.redaction, changes=change_lines,
-        changes_since=since if change_lines else "", power=power)
+        changes_since=since if change_lines else "", power=power,
+        statements=tuple(statements))
 
 
 def evidence_path(path: str | Path) -> Path:

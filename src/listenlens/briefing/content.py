@@ -17,6 +17,7 @@ let :func:`listenlens.provenance.verify` re-derive them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,7 +87,8 @@ class Quote:
     def evidence(self) -> dict[str, Any]:
         """This quote's entry in the evidence block."""
         return {"unit_id": self.unit_id, "shown": self.text, "source": self.source,
-                "spans": [list(s) for s in self.spans], "consent": self.consent}
+                "spans": [list(s) for s in self.spans], "consent": self.consent,
+                "attribution": self.attribution}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,9 @@ class Figure:
     theme_id: str = ""
     community: str = ""
     text: str = ""
+    #: for ``kind="wording"``: the transcript words the text shows (verify re-applies the
+    #: wording rule of :mod:`listenlens.provenance.wording` to them)
+    words: tuple[str, ...] = ()
 
     def evidence(self) -> dict[str, Any]:
         """This figure's entry in the evidence block."""
@@ -116,6 +121,8 @@ class Figure:
             out["community"] = self.community
         if self.text:
             out["text"] = self.text
+        if self.words:
+            out["words"] = list(self.words)
         return out
 
 
@@ -315,6 +322,9 @@ class BriefingContent:
     #: The minimum detectable change as stated, with what recomputes it
     #: (:func:`listenlens.trends.power.power_evidence`); empty without trends.
     power: dict[str, Any] = field(default_factory=dict, hash=False)
+    #: other facts the text states, for ``verify``: each theme's "at N events, in M
+    #: communities" sentence, its credit line and the words it is described with
+    statements: tuple[Figure, ...] = ()
 
     @property
     def changes_heading(self) -> str:
@@ -364,7 +374,12 @@ class BriefingContent:
                 "redaction": dict(self.redaction),
                 "quotes": [q.evidence() for q in self.iter_quotes()],
                 "figures": [f.evidence() for f in self.figures],
-                **({"power": dict(self.power)} if self.power else {})}
+                **({"power": dict(self.power)} if self.power else {}),
+                "statements": [f.evidence() for f in self.statements],
+                # theme names the "What's new" lines set in quotation marks (not quotes of
+                # anyone: verify accepts “…” around exactly these)
+                "quoted_labels": sorted({m for ch in self.changes
+                                         for m in re.findall(r"“([^”]*)”", ch.sentence)})}
 
 
 @dataclass(frozen=True, slots=True)

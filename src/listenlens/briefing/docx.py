@@ -39,6 +39,16 @@ _ACCENT = RGBColor(0x0B, 0x4F, 0x6C)
 _MUTED = RGBColor(0x3D, 0x3D, 0x3D)
 
 
+#: Word's limit on a document property (title, comments) in characters.
+_CORE_LIMIT = 255
+
+
+def _core_text(text: str) -> str:
+    """A document property value: Word allows at most 255 characters (longer titles, e.g. a
+    very long community name, are cut with an ellipsis; the page itself keeps the full text)."""
+    return text if len(text) <= _CORE_LIMIT else text[:_CORE_LIMIT - 1] + "…"
+
+
 def _new_document(base_size: int = 11) -> DocxDocument:
     doc = Document()
     normal = doc.styles["Normal"]
@@ -106,7 +116,7 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
     """Write the briefing as a Word document; returns the path."""
     c = content
     doc = _new_document()
-    doc.core_properties.title = c.title
+    doc.core_properties.title = _core_text(c.title)
     doc.core_properties.comments = f"listenlens {c.listenlens_version}; input {c.appendix.input_hash}"
     doc.add_heading(c.title, level=0)
     if c.subtitle:
@@ -220,7 +230,7 @@ def render_summary_docx(summary: CommunitySummary, path: str | Path) -> Path:
     """Write a community's "you said, we heard" summary in large type; returns the path."""
     s = summary
     doc = _new_document(base_size=16)
-    doc.core_properties.title = s.title
+    doc.core_properties.title = _core_text(s.title)
     doc.add_heading(s.title, level=0)
     doc.add_paragraph(s.intro)
     doc.add_heading("You said", level=1)

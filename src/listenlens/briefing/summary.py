@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..outputs import MAX_STEM, safe_stem
 from .content import CommunitySummary, CommunityTheme, Difference, Figure, format_date
 from .tally import Tally, lower_first, people_phrase
 
@@ -178,7 +179,9 @@ def _summaries(themes: Any, *, n_themes: int, min_people: int) -> list[Community
 def summary_filename(community: str) -> str:
     """A safe file stem for a community: ``'Riverside Tenants' -> 'riverside-tenants'``."""
     stem = re.sub(r"[^a-z0-9]+", "-", community.casefold()).strip("-")
-    return stem or "community"
+    if stem and len(stem) <= MAX_STEM:
+        return stem
+    return safe_stem(community, fallback="community")  # cut, with a short hash of the name
 
 
 def save_summaries(summaries: Iterable[CommunitySummary], directory: str | Path, *,

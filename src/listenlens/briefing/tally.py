@@ -83,6 +83,14 @@ class Tally:
                 if isinstance(kws, (list, tuple)) or hasattr(kws, "tolist"):
                     keywords[str(tid)] = tuple(clean(str(k)) for k in list(kws))
         theme_of = dict(zip(asg["unit_id"].astype(str), asg["theme_id"].astype(str)))
+        try:  # only words enough quote-consenting people used (provenance.wording)
+            from ..provenance.wording import theme_wording
+        except ImportError:
+            return cls(corpus, theme_of, labels, keywords)
+        for tid, (label, kws) in theme_wording(themes).items():
+            labels[tid] = clean(label)
+            if tid in keywords:
+                keywords[tid] = tuple(clean(k) for k in kws)
         return cls(corpus, theme_of, labels, keywords)
 
     def participant_units(self) -> list[Any]:

