@@ -259,7 +259,8 @@ def _load_sentence_transformer(path: str, progress: bool | None = None) -> Any:
 #: Ways to run a sentence-transformers model: ``"onnx"`` (ONNX Runtime, exported once from the
 #: local weights into the cache folder) or ``"torch"`` (PyTorch through sentence-transformers).
 BACKENDS = ("onnx", "torch")
-#: The backend ``MiniLMEmbedder()`` uses when none is given.
+#: The backend ``MiniLMEmbedder()`` uses when none is given and ``$LISTENLENS_EMBEDDING_BACKEND``
+#: is not set.
 DEFAULT_BACKEND = "onnx"
 _ONNX_SUFFIX = "+onnx"
 
@@ -306,8 +307,9 @@ class MiniLMEmbedder:
 
     @property
     def backend_(self) -> str:
-        """The backend in use (``backend``, or :data:`DEFAULT_BACKEND`), checked."""
-        backend = self.backend if self.backend is not None else DEFAULT_BACKEND
+        """The backend in use, checked: ``backend``, else ``$LISTENLENS_EMBEDDING_BACKEND``, else
+        :data:`DEFAULT_BACKEND`."""
+        backend = self.backend or os.environ.get("LISTENLENS_EMBEDDING_BACKEND") or DEFAULT_BACKEND
         if backend not in BACKENDS:
             raise ValueError(f"unknown embedding backend {backend!r}; choose from "
                              f"{', '.join(BACKENDS)}")
