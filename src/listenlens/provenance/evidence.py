@@ -60,8 +60,7 @@ def evidence(unit_ids: Iterable[str], corpus: Corpus, *, strict: bool = True) ->
     """
     ids = _ids(unit_ids)
     units = corpus.units
-    known = set(units["unit_id"])
-    missing = [u for u in ids if u not in known]
+    missing = [u for u in ids if not _known(corpus, u)]
     if missing and strict:
         raise KeyError(f"{len(missing)} unit id(s) not in the corpus (withdrawn or from another "
                        f"corpus?): {', '.join(missing[:5])}")
@@ -69,6 +68,14 @@ def evidence(unit_ids: Iterable[str], corpus: Corpus, *, strict: bool = True) ->
     order = {u: i for i, u in enumerate(ids)}
     df = df.assign(_order=df["unit_id"].map(order)).sort_values("_order")
     return df[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+def _known(corpus: Corpus, unit_id: str) -> bool:
+    try:
+        corpus.unit(unit_id)
+    except KeyError:
+        return False
+    return True
 
 
 def attribution_counts(unit_ids: Iterable[str], corpus: Corpus) -> pd.DataFrame:
