@@ -46,10 +46,10 @@ STEPS = ("load", "themes", "trends", "briefing", "write")
 
 def child_analyse(corpus: Path, out: Path, cache: Path) -> dict[str, Any]:
     """Run the whole analysis; write the primary theme of every unit beside the outputs."""
-    import listenlens as ll
+    from listenlens.pipeline import analyse
 
     t = time.perf_counter()
-    result = ll.analyse(corpus, out=out, cache_dir=cache, progress=False)
+    result = analyse(corpus, out=out, cache_dir=cache, progress=False)
     wall = time.perf_counter() - t
     asg = result.themes.assignments
     prim = asg[asg["primary"]] if "primary" in asg.columns else asg

@@ -215,3 +215,24 @@ def test_onnx_backend_exports_once_and_matches_torch(tmp_path, minilm):
     again = MiniLMEmbedder(backend="onnx", cache_dir=tmp_path, batch_size=64).encode(texts[:2])
     assert exported[0].stat().st_mtime_ns == stamp  # read from the cache folder, not re-exported
     assert np.allclose(again, x[:2], atol=1e-5)
+
+
+def test_manifest_records_the_embedding_backend(tmp_path):
+    import listenlens as ll
+    from listenlens.provenance import build_manifest
+    from listenlens.provenance.manifest import RunManifest
+    from listenlens.synthetic import make_corpus
+
+    make_corpus(tmp_path / "c", n_units=60, seed=1)
+    corpus = ll.load(tmp_path / "c", progress=False)
+
+    class Fitted:  # the public shape build_manifest reads: params with the embedder name
+        def __init__(self, name: str):
+            self.params = {"embedder": name}
+
+    names = {"onnx": MiniLMEmbedder(backend="onnx").name,
+             "torch": MiniLMEmbedder(backend="torch").name, "": HashingEmbedder().name}
+    for backend, name in names.items():
+        m = build_manifest(corpus, themes=Fitted(name))
+        assert m.embedding_backend == backend
+        assert RunManifest.from_json(m.to_json()).embedding_backend == backend
