@@ -236,3 +236,21 @@ def test_manifest_records_the_embedding_backend(tmp_path):
         m = build_manifest(corpus, themes=Fitted(name))
         assert m.embedding_backend == backend
         assert RunManifest.from_json(m.to_json()).embedding_backend == backend
+
+
+class BatchSensitive(FailingAfter):
+    """Vectors that depend (slightly) on which texts share a call, as padded batches do."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        x = super().encode(texts)
+        x[:, 0] += 1e-3 * len(texts) + 1e-4 * sum(len(t) for t in texts)
+        return x
+
+
+def test_resumed_run_gives_the_vectors_of_an_uninterrupted_one(tmp_path):
+    texts = [f"unit number {i} " + "x" * i for i in range(11)]
+    whole = EmbeddingCache(tmp_path / "a", block_size=4).encode(BatchSensitive(100), texts)
+    with pytest.raises(KeyboardInterrupt):
+        EmbeddingCache(tmp_path / "b", block_size=4).encode(BatchSensitive(4), texts)
+    resumed = EmbeddingCache(tmp_path / "b", block_size=4).encode(BatchSensitive(100), texts)
+    assert np.array_equal(resumed, whole)  # same blocks, so the same batches, after a resume
