@@ -20,7 +20,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -34,7 +34,10 @@ __all__ = [
     "CallableEmbedder",
     "HashingEmbedder",
     "EmbeddingCache",
+    "BACKENDS",
+    "DEFAULT_BACKEND",
     "default_embedder",
+    "embedding_backend",
     "embed",
     "text_key",
 ]
@@ -253,12 +256,41 @@ def _load_sentence_transformer(path: str, progress: bool | None = None) -> Any:
         return _MODELS[path]
 
 
+#: Ways to run a sentence-transformers model: ``"onnx"`` (ONNX Runtime, exported once from the
+#: local weights into the cache folder) or ``"torch"`` (PyTorch through sentence-transformers).
+BACKENDS = ("onnx", "torch")
+#: The backend ``MiniLMEmbedder()`` uses when none is given and ``$LISTENLENS_EMBEDDING_BACKEND``
+#: is not set. PyTorch for now: ONNX gives the same vectors to 2e-7, but the theme fit answers
+#: differences that small with ARI changes of up to 0.02 (see docs/guide/large-corpora.md).
+DEFAULT_BACKEND = "torch"
+_ONNX_SUFFIX = "+onnx"
+
+
+def embedding_backend(name: str) -> str:
+    """The backend an embedder name records: ``"onnx"``, ``"torch"`` for a sentence-transformers
+    model named ``<folder>@<hash>``, or ``""`` for any other embedder.
+
+    >>> embedding_backend("all-MiniLM-L6-v2@0123456789abcdef+onnx")
+    'onnx'
+    >>> embedding_backend("all-MiniLM-L6-v2@0123456789abcdef"), embedding_backend("hashing-v1-dim64")
+    ('torch', '')
+    """
+    if name.endswith(_ONNX_SUFFIX):
+        return "onnx"
+    return "torch" if re.search(r"@[0-9a-f]{16}$", name) else ""
+
+
 class MiniLMEmbedder:
     """A sentence-transformers model loaded from a local folder, offline, on CPU.
 
-    With no ``model_path`` it is the packaged all-MiniLM-L6-v2. The model is loaded on the first
-    ``encode`` and kept for the rest of the process (one copy per folder). ``name`` is
-    ``"<folder name>@<hash of the model files>"``.
+    With no ``model_path`` it is the packaged all-MiniLM-L6-v2. ``backend="torch"`` (the default,
+    see :data:`DEFAULT_BACKEND`) runs it through sentence-transformers and PyTorch;
+    ``backend="onnx"`` runs it on ONNX Runtime: the model is exported to ONNX once into
+    ``<cache_dir>/onnx/`` (default cache folder: :func:`listenlens.pipeline.default_cache_dir`)
+    and read from there after. Both give the same
+    vectors to float rounding. The model is loaded on the first ``encode`` and kept for the rest
+    of the process. ``name`` is ``"<folder name>@<hash of the model files>"``, with ``+onnx`` after
+    it for the ONNX backend, so the two backends never share cached vectors.
 
     >>> emb = MiniLMEmbedder()                          # doctest: +SKIP
     >>> emb.encode(["The damp is back."]).shape         # doctest: +SKIP
@@ -266,11 +298,24 @@ class MiniLMEmbedder:
     """
 
     def __init__(self, model_path: str | Path | None = None, batch_size: int = 64,
-                 progress: bool | None = None):
+                 progress: bool | None = None, backend: str | None = None,
+                 cache_dir: str | Path | None = None):
         self.model_path = model_path
         self.batch_size = batch_size
         self.progress = progress
+        self.backend = backend
+        self.cache_dir = cache_dir
         self._name: str | None = None
+
+    @property
+    def backend_(self) -> str:
+        """The backend in use, checked: ``backend``, else ``$LISTENLENS_EMBEDDING_BACKEND``, else
+        :data:`DEFAULT_BACKEND`."""
+        backend = self.backend or os.environ.get("LISTENLENS_EMBEDDING_BACKEND") or DEFAULT_BACKEND
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown embedding backend {backend!r}; choose from "
+                             f"{', '.join(BACKENDS)}")
+        return backend
 
     @property
     def path(self) -> Path:
@@ -282,10 +327,11 @@ class MiniLMEmbedder:
 
     @property
     def name(self) -> str:  # type: ignore[override]
-        """Model identity: folder name and a hash of its files."""
+        """Model identity: folder name, a hash of its files, and ``+onnx`` on ONNX Runtime."""
         if self._name is None:
             label = "all-MiniLM-L6-v2" if self.model_path is None else self.path.name
-            self._name = f"{label}@{model_digest(self.path)}"
+            suffix = _ONNX_SUFFIX if self.backend_ == "onnx" else ""
+            self._name = f"{label}@{model_digest(self.path)}{suffix}"
         return self._name
 
     @property
@@ -303,23 +349,51 @@ class MiniLMEmbedder:
         """The loaded ``SentenceTransformer`` (loaded once per process and folder)."""
         return _load_sentence_transformer(str(self.path), self.progress)
 
+    def _encode_fn(self) -> Callable[[list[str]], np.ndarray]:
+        if self.backend_ == "onnx":
+            from .embed_onnx import load_encoder
+
+            cache = self.cache_dir
+            if cache is None:
+                from .pipeline import default_cache_dir
+
+                cache = default_cache_dir()
+            encoder = load_encoder(self.path, model_digest(self.path), cache, self.batch_size)
+            return encoder.encode
+        model = self.model
+        return lambda chunk: model.encode(chunk, batch_size=self.batch_size,
+                                          show_progress_bar=False, convert_to_numpy=True,
+                                          normalize_embeddings=True)
+
+    def iter_encode(self, texts: list[str], block_size: int = 4096) -> Iterator[np.ndarray]:
+        """Vectors for ``texts``, one array per block of ``block_size`` texts, in order, under
+        one progress bar (what :class:`EmbeddingCache` stores as it goes)."""
+        if not texts:
+            return
+        fn = self._encode_fn()
+        step = max(1, int(self.batch_size)) * 4
+        block_size = max(step, int(block_size) // step * step)
+        chunks = [texts[i:i + step] for i in range(0, len(texts), step)]
+        per_block = block_size // step
+        parts: list[np.ndarray] = []
+        for chunk in progress_bar(chunks, desc="embedding", unit="batch", total=len(chunks),
+                                  enabled=self.progress):
+            parts.append(fn(chunk))
+            if len(parts) == per_block:
+                yield l2_normalise(np.concatenate(parts, axis=0))
+                parts = []
+        if parts:
+            yield l2_normalise(np.concatenate(parts, axis=0))
+
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors for ``texts`` in batches, with a progress bar when enabled."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        model = self.model
-        step = max(1, int(self.batch_size)) * 4
-        chunks = [texts[i:i + step] for i in range(0, len(texts), step)]
-        parts = [
-            model.encode(chunk, batch_size=self.batch_size, show_progress_bar=False,
-                         convert_to_numpy=True, normalize_embeddings=True)
-            for chunk in progress_bar(chunks, desc="embedding", unit="batch",
-                                      total=len(chunks), enabled=self.progress)
-        ]
-        return l2_normalise(np.concatenate(parts, axis=0))
+        return np.concatenate(list(self.iter_encode(texts, block_size=len(texts))), axis=0)
 
     def __repr__(self) -> str:
-        return f"MiniLMEmbedder(model_path={self.model_path!r}, batch_size={self.batch_size})"
+        return (f"MiniLMEmbedder(model_path={self.model_path!r}, batch_size={self.batch_size}, "
+                f"backend={self.backend!r})")
 
 
 def default_embedder() -> MiniLMEmbedder:
@@ -335,8 +409,9 @@ class EmbeddingCache:
     Layout (no pickle anywhere): ``<directory>/<hash of embedder name>/`` holds ``model.json``
     (the embedder name and dim) and append-only shards ``shard-<hash>.npy`` (float32 rows) with
     ``shard-<hash>.json`` (the text keys of the rows, in order). A re-run embeds only texts not
-    seen before and writes them as one new shard; shards are compacted into one when there are
-    more than ``max_shards``.
+    seen before and writes them as new shards of at most ``block_size`` rows, each written as
+    soon as it is computed (an interrupted run resumes from the blocks it finished); shards are
+    compacted into one when there are more than ``max_shards``.
 
     >>> import tempfile
     >>> cache = EmbeddingCache(tempfile.mkdtemp())
@@ -349,9 +424,12 @@ class EmbeddingCache:
     (1, 1)
     """
 
-    def __init__(self, directory: str | Path, max_shards: int = 32):
+    def __init__(self, directory: str | Path, max_shards: int = 64, block_size: int = 4096):
+        if block_size < 1:
+            raise ValueError(f"block_size must be at least 1, got {block_size}")
         self.directory = Path(directory)
         self.max_shards = max_shards
+        self.block_size = block_size
         self.last_stats: dict[str, int] = {}
         self._index: dict[str, dict[str, tuple[str, int]]] = {}
         self._arrays: dict[tuple[str, str], np.ndarray] = {}
@@ -439,12 +517,17 @@ class EmbeddingCache:
         for key, text in zip(keys, texts):
             unique.setdefault(key, text)
         missing = [k for k in unique if k not in index]
-        if missing:
-            vectors = ensure_unit(embedder.encode([unique[k] for k in missing]))
-            shard = self._write_shard(name, dim, missing, vectors)
+        done = 0
+        for vectors in self._blocks(embedder, [unique[k] for k in missing]):
+            block = missing[done:done + len(vectors)]
+            if len(block) != len(vectors):
+                raise ValueError(f"{name}: {len(block)} texts gave {len(vectors)} vectors")
+            vectors = ensure_unit(vectors)
+            shard = self._write_shard(name, dim, block, vectors)
             self._arrays[(name, shard)] = vectors
-            for row, key in enumerate(missing):
+            for row, key in enumerate(block):
                 index[key] = (shard, row)
+            done += len(block)
         out = np.zeros((len(texts), dim), dtype=np.float32)
         for i, key in enumerate(keys):
             shard, row = index[key]
@@ -453,6 +536,19 @@ class EmbeddingCache:
                            "hits": len(unique) - len(missing), "computed": len(missing)}
         self._maybe_compact(name, dim)
         return out
+
+    def _blocks(self, embedder: Embedder, texts: list[str]) -> Iterator[np.ndarray]:
+        """The vectors of ``texts`` block by block, each stored as soon as it is computed, so an
+        interrupted run keeps what it had done (the embedder's ``iter_encode`` when it has one:
+        one progress bar over the whole run)."""
+        if not texts:
+            return
+        streaming = getattr(embedder, "iter_encode", None)
+        if callable(streaming):
+            yield from streaming(texts, block_size=self.block_size)
+            return
+        for start in range(0, len(texts), self.block_size):
+            yield np.asarray(embedder.encode(texts[start:start + self.block_size]))
 
     def _maybe_compact(self, name: str, dim: int) -> None:
         folder = self._folder(name)

@@ -9,7 +9,7 @@ before it is printed; if redaction is unavailable, nothing is quoted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -69,6 +69,7 @@ class QuotePicker:
         self._not_quotable = sorted({" ".join(u.text.split()) for u in corpus.unit_records
                                      if u.consent != "quote" and len(u.text) >= _LEAK_CHARS})
         self._quotable: Any = None
+        self._allowed: dict[tuple[Any, Any], bool] = {}
         self._quote_text: Any = None
         try:
             from ..provenance.redact import redact, redaction_info
@@ -105,8 +106,11 @@ class QuotePicker:
             return False
         if self._quotable is None:
             return True
-        row = pd.DataFrame([{"consent": unit.consent, "role": unit.role}])
-        return bool(self._quotable(row).iloc[0])
+        key = (unit.consent, unit.role)  # all provenance's rule is given: asked once per pair
+        if key not in self._allowed:
+            row = pd.DataFrame([{"consent": unit.consent, "role": unit.role}])
+            self._allowed[key] = bool(self._quotable(row).iloc[0])
+        return self._allowed[key]
 
     def shown(self, unit: Any) -> str:
         """The redacted text of an allowed unit, as it will be printed."""
@@ -157,16 +161,7 @@ class QuotePicker:
         communities; never two quotes of the same text or by the same person."""
         if n <= 0 or not self.available:
             return ()
-        units = []
-        for uid in unit_ids:
-            try:
-                u = self.corpus.unit(uid)
-            except KeyError:
-                continue
-            if self.allowed(u):
-                units.append(u)
-        lo, hi = _GOOD_LENGTH
-        pool = sorted(units, key=lambda u: not lo <= len(u.text) <= hi)  # stable: order kept
+        pool = _Pool(self._allowed_units(unit_ids))
         chosen: list[Any] = []
         ids: set[str] = set()
         for new_only in (True, False):
@@ -185,3 +180,39 @@ class QuotePicker:
                 chosen.append(u)
                 ids.add(u.unit_id)
         return tuple(self.quote(u) for u in chosen)
+
+    def _allowed_units(self, unit_ids: Iterable[str]) -> Iterator[Any]:
+        for uid in unit_ids:
+            try:
+                u = self.corpus.unit(uid)
+            except KeyError:
+                continue
+            if self.allowed(u):
+                yield u
+
+
+class _Pool:
+    """Units of readable length first, then the rest, each in the order given; read from the
+    source only as far as a pass over it goes (a picker usually stops after a few units, so a
+    theme of 20,000 units costs a few checks, not 20,000)."""
+
+    def __init__(self, units: Iterator[Any]):
+        self._source = units
+        self._good: list[Any] = []
+        self._other: list[Any] = []
+
+    def _pull(self) -> bool:
+        lo, hi = _GOOD_LENGTH
+        for u in self._source:
+            if lo <= len(u.text) <= hi:
+                self._good.append(u)
+                return True
+            self._other.append(u)
+        return False
+
+    def __iter__(self) -> Iterator[Any]:
+        i = 0
+        while i < len(self._good) or self._pull():
+            yield self._good[i]
+            i += 1
+        yield from self._other

@@ -60,7 +60,7 @@ def evidence(unit_ids: Iterable[str], corpus: Corpus, *, strict: bool = True) ->
     """
     ids = _ids(unit_ids)
     units = corpus.units
-    missing = [u for u in ids if u not in set(units["unit_id"])]
+    missing = [u for u in ids if not _known(corpus, u)]
     if missing and strict:
         raise KeyError(f"{len(missing)} unit id(s) not in the corpus (withdrawn or from another "
                        f"corpus?): {', '.join(missing[:5])}")
@@ -70,9 +70,20 @@ def evidence(unit_ids: Iterable[str], corpus: Corpus, *, strict: bool = True) ->
     return df[EVIDENCE_COLUMNS].reset_index(drop=True)
 
 
+def _known(corpus: Corpus, unit_id: str) -> bool:
+    try:
+        corpus.unit(unit_id)
+    except KeyError:
+        return False
+    return True
+
+
 def attribution_counts(unit_ids: Iterable[str], corpus: Corpus) -> pd.DataFrame:
     """Per community: events, people (participant speaker ids) and units, most events first."""
-    ev = evidence(unit_ids, corpus, strict=False)
+    return _counts(evidence(unit_ids, corpus, strict=False))
+
+
+def _counts(ev: pd.DataFrame) -> pd.DataFrame:
     if ev.empty:
         return pd.DataFrame(columns=["community", "events", "people", "units"])
     people = ev[(ev["role"] != "facilitator") & (ev["speaker_id"] != "")]
@@ -99,10 +110,10 @@ def attribution(unit_ids: Iterable[str], corpus: Corpus, *, verb: str = "Raised"
     >>> print(attribution(themes.units(tid).unit_id, corpus))
     Raised at ... events by 4 communities: ... (... events, ... people), ...
     """
-    counts = attribution_counts(unit_ids, corpus)
+    ev = evidence(unit_ids, corpus, strict=False)
+    counts = _counts(ev)
     if counts.empty:
         return "No evidence from the corpus."
-    ev = evidence(unit_ids, corpus, strict=False)
     n_events, n_comm = ev["event_id"].nunique(), len(counts)
     parts = [f"{r.community} ({_n(r.events, 'event')}, {_n(r.people, 'person', 'people')})"
              for r in counts.itertuples()]

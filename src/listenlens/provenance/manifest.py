@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
+from ..embeddings import embedding_backend
 from ..ids import sha256_bytes
 from .consent import withdrawal_log
 from .redact import REDACTION_VERSION, SPACY_MODEL
@@ -142,6 +143,8 @@ class RunManifest:
     corpus_counts: dict[str, int] = field(default_factory=dict)
     #: Seconds each stage took (``load``, ``themes``, ``trends``, ``briefing``, ``write``).
     timings: dict[str, float] = field(default_factory=dict)
+    #: How the sentence embeddings were computed (``onnx``, ``torch``; empty: another embedder).
+    embedding_backend: str = ""
 
     # --- updating -------------------------------------------------------------------------
     def finish(self, when: str | None = None) -> RunManifest:
@@ -314,6 +317,8 @@ def build_manifest(corpus: Corpus, *, params: Mapping[str, Any] | None = None,
         corpus_counts={"events": len(corpus.event_records), "units": len(corpus.unit_records),
                        "skipped": len(corpus.skip_records),
                        "sources": len(corpus.source_records)},
+        embedding_backend=embedding_backend(str(stage_params.get("find_themes", {})
+                                                .get("embedder", ""))),
     )
     return manifest.with_outputs(*outputs) if outputs else manifest
 
