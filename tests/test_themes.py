@@ -218,7 +218,7 @@ def test_params_record_everything_needed_to_rerun(fitted):
     # the default granularity ("auto") groups fine clusters into themes (Louvain on the k-NN graph)
     assert p["method"] == "umap-hdbscan+louvain" and p["granularity"] == "auto"
     assert p["resolved"]["min_cluster_size"] >= 5
-    assert p["context"]["mode"] == "auto" and "previous turn" in p["context"]["reason"]
+    assert p["context"] == "auto" and "previous turn" in p["context_used"]["reason"]
     assert isinstance(p["notes"], list)
 
 

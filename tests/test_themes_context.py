@@ -44,7 +44,7 @@ def _fit(corpus: ll.Corpus, **params):
 def test_structure_free_corpus_gets_no_context_and_identical_themes(corpora):
     corpus = corpora["independent"]
     auto, none = _fit(corpus), _fit(corpus, context="none")
-    ctx = auto.params["context"]
+    ctx = auto.params["context_used"]
     assert ctx["w_prev"] == 0.0 and ctx["w_prompt"] == 0.0, ctx
     assert ctx["z_prev"] is not None and ctx["z_prev"] < 3.0
     # context never makes a structure-free corpus worse: here it changes nothing at all
@@ -54,7 +54,7 @@ def test_structure_free_corpus_gets_no_context_and_identical_themes(corpora):
 
 def test_runs_under_prompts_are_detected_and_used(corpora):
     themes = _fit(corpora["runs"])
-    ctx = themes.params["context"]
+    ctx = themes.params["context_used"]
     assert ctx["w_prev"] == 0.5 and ctx["z_prev"] >= 3.0, ctx
     assert "previous turn: used" in ctx["reason"]
 
@@ -63,7 +63,7 @@ def test_forcing_context_on_a_structure_free_corpus_changes_the_fit(corpora):
     # the guard matters: with context forced on, the same corpus is clustered differently
     corpus = corpora["independent"]
     forced, none = _fit(corpus, context="always"), _fit(corpus, context="none")
-    assert forced.params["context"]["w_prev"] == 0.5
+    assert forced.params["context_used"]["w_prev"] == 0.5
     assert not forced.assignments.equals(none.assignments)
 
 

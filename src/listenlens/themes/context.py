@@ -25,7 +25,7 @@ difference of cosine similarities; a weight is used when z >= ``min_z`` (default
 itself is fixed (``0.5`` by default): the test decides *whether*, not how much, so nothing is fitted
 to the answer. ``context="none"`` switches context off; ``context="auto"`` (default) applies the
 tests; ``context="always"`` skips them. What was decided and why is recorded in the theme
-parameters (``params["context"]``) and so in the run manifest.
+parameters (``params["context_used"]``) and so in the run manifest.
 
 >>> import numpy as np
 >>> x = np.eye(4, dtype=np.float32)[[0, 0, 1, 1]]

@@ -281,7 +281,7 @@ class ThemeModel:
             "details": {k: v for k, v in result.details.items() if k != "reduction_cached"},
             "embedder": embedder.name, "embedding_dim": int(x.shape[1]),
             "cache_dir": None if self.cache_dir is None else str(self.cache_dir),
-            "context": context.as_dict(),
+            "context_used": context.as_dict(),
             "hierarchy": self._subthemes(units, emergent, result, tid_of),
             "input_hash": corpus.input_hash, "n_units": len(units),
             "versions": package_versions(),
