@@ -251,10 +251,15 @@ def _predict(themes: Themes, final: dict[str, str], check: set[str], seen: set[s
     classes = sorted(set(ys))
     if len(classes) < 2:
         return None
+    from threadpoolctl import threadpool_limits
+
     f = _features(themes) if features is None else features
     model = LogisticRegression(C=C_VALUE, max_iter=500, random_state=0)
-    model.fit(f[rows], ys, sample_weight=np.asarray(ws))
-    return [str(c) for c in model.classes_], model.predict_proba(f)
+    # one BLAS thread: a small problem, and many threads on a busy machine are many times slower
+    with threadpool_limits(limits=1):
+        model.fit(f[rows], ys, sample_weight=np.asarray(ws))
+        proba = model.predict_proba(f)
+    return [str(c) for c in model.classes_], proba
 
 
 def _centroid_scores(themes: Themes) -> tuple[list[str], np.ndarray]:
