@@ -226,8 +226,8 @@ def test_review_survives_a_living_project_update(tmp_path):
     emb = HashingEmbedder()
     concerns = ["damp", "bus", "gp", "youth"]
     m0, key0 = month(tmp_path, "m0", [("e01", "Riverside", "2024-01-10"),
-                                      ("e02", "Northfield", "2024-02-12")], concerns, 40, 0)
-    m1, _ = month(tmp_path, "m1", [("e03", "Riverside", "2024-05-10")], concerns, 40, 1)
+                                      ("e02", "Northfield", "2024-02-12")], concerns, 30, 0)
+    m1, _ = month(tmp_path, "m1", [("e03", "Riverside", "2024-05-10")], concerns, 30, 1)
     project = init_project(tmp_path / "proj", embedder=emb)
     project.add(m0)
     project.update(stability_runs=0)

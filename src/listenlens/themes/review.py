@@ -48,6 +48,8 @@ DEFAULT_CHECK_SIZE = 60
 PSEUDO_WEIGHT = 0.2
 #: Weight of the previous turn's and the prompt's embedding in the classifier's features.
 CONTEXT_WEIGHT = 0.5
+#: Share of a queue (after the first) given to the units least like anything reviewed.
+EXPLORE = 0.2
 #: Inverse regularisation of the logistic regression.
 C_VALUE = 10.0
 QUEUE_COLUMNS = ["unit_id", "text", "context", "theme_id", "label", "confidence",
@@ -344,14 +346,36 @@ def _scores(themes: Themes) -> tuple[list[str], np.ndarray]:
     return pred if pred is not None else _centroid_scores(themes)
 
 
-def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK_SIZE
-                 ) -> ReviewQueue:
+def _farthest(themes: Themes, cand: list[str], known: list[str], k: int) -> list[str]:
+    """``k`` candidates by farthest-first traversal from the ``known`` units (cosine distance on
+    the unit embeddings): the units least like anything reviewed so far."""
+    if k <= 0 or not cand:
+        return []
+    x = themes.embeddings
+    rows = np.array([themes._row[u] for u in cand])
+    if known:
+        near = (x[rows] @ x[[themes._row[u] for u in known]].T).max(axis=1)
+    else:
+        near = np.full(len(rows), -1.0)
+    out: list[str] = []
+    for _ in range(min(k, len(cand))):
+        j = int(np.lexsort((np.array(cand), near))[0])
+        out.append(cand[j])
+        near = np.maximum(near, x[rows] @ x[rows[j]])
+        near[j] = np.inf
+    return out
+
+
+def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK_SIZE,
+                 explore: float = EXPLORE) -> ReviewQueue:
     """The ``n`` undecided substantive units to review next.
 
     A theme nobody has reviewed yet is covered first by its most typical unit (so the first
     queue shows every theme when ``n`` allows); the rest are the units with the smallest margin
-    between the model's two most likely themes. Check-sample units never appear (before the
-    first review, the sample ``review`` will draw with ``check_size`` is left out).
+    between the model's two most likely themes, except a share ``explore`` (default 0.2) that
+    goes to the units least like anything reviewed so far (so concerns no theme holds yet are
+    found). Check-sample units never appear (before the first review, the sample ``review``
+    will draw with ``check_size`` is left out).
     """
     final, check, seen = _state(themes)
     if check_sample_ids(themes) is None:
@@ -377,11 +401,18 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
         top2 = -np.sort(-p, axis=1)[:, :2] if p.shape[1] > 1 else np.hstack(
             [p, np.zeros((len(p), 1))])
         margin = top2[:, 0] - top2[:, 1]
-        rest = sorted((u for u in cand if u not in set(picked)),
+        n_far = int(round(explore * max(0, n - len(picked)))) if final else 0
+        taken = set(picked)
+        rest = sorted((u for u in cand if u not in taken),
                       key=lambda u: (round(float(margin[themes._row[u]]), 9), u))
-        for u in rest[:max(0, n - len(picked))]:
+        for u in rest[:max(0, n - len(picked) - n_far)]:
             picked.append(u)
             why.append("least sure")
+        taken = set(picked)
+        far = _farthest(themes, [u for u in cand if u not in taken], [*final, *picked],
+                        n - len(picked))
+        picked += far
+        why += ["unlike anything reviewed"] * len(far)
     else:
         picked = cand[:n]
         why = ["no themes yet"] * len(picked)
