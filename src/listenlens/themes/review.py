@@ -5,12 +5,15 @@ least sure of; :func:`review` takes the researcher's decisions and returns new
 :class:`~listenlens.themes.result.Themes` in which
 
 * every decided unit sits in the theme the researcher chose (decided units never move);
-* every other substantive unit is re-coded by a classifier trained on the decisions: logistic
+* every other unit is re-coded by a classifier trained on the decisions: logistic
   regression on the unit's embedding concatenated with the embedding of the previous turn and of
   the prompt it answers (links from :func:`listenlens.themes.context.conversation_links`; a
   prompt is a facilitator turn, or a heading the reader recorded, embedded as the mean of the
   units under it). Themes the reviewer has not looked at yet keep their current members as
-  weak examples (weight ``PSEUDO_WEIGHT``) so they are not wiped out before anyone saw them;
+  weak examples (weight ``PSEUDO_WEIGHT``) so they are not wiped out before anyone saw them,
+  and so does facilitator housekeeping: what discovery set aside is re-coded too (a
+  facilitator's prompt may well be about a concern) and stays aside unless decisions say
+  otherwise;
 * the decisions are one curation-log entry (op ``"review"``) that replays on a fresh run.
 
 **Agreement is measured honestly.** At the first review a *check sample* is drawn (stratified by
@@ -235,7 +238,9 @@ def _training(themes: Themes, final: dict[str, str], check: set[str], seen: set[
             ws.append(1.0)
     prim = themes.primary()
     for i, (u, t) in enumerate(prim.items()):
-        if u in final or u in check or t in SPECIAL_LABELS or t in seen:
+        if u in final or u in check:
+            continue
+        if t != HOUSEKEEPING and (t in SPECIAL_LABELS or t in seen):
             continue
         rows.append(i)
         ys.append(t)
@@ -380,7 +385,9 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
     final, check, seen = _state(themes)
     if check_sample_ids(themes) is None:
         check = set(_draw_check(themes, check_size))
-    sub = _substantive(themes)
+    # housekeeping is re-coded too once there is a model (a facilitator's prompt may be about
+    # a concern), so it is asked about too; before any decision only substantive units are
+    sub = _substantive(themes) | bool(final)
     cand = [u for u, s in zip(themes.unit_ids, sub) if s and u not in final and u not in check]
     classes, p = _scores(themes)
     picked: list[str] = []
@@ -477,7 +484,6 @@ def _recode(themes: Themes, entry: dict[str, Any], new_labels: dict[str, str]) -
     final, check, seen = _state(themes, log)
     pred = _predict(themes, final, check, seen)
     prim = themes.primary()
-    sub = _substantive(themes)
     primary = prim.to_numpy().astype(object)
     prob = np.ones(len(primary))
     model_of_check: dict[str, str] = {}
@@ -485,8 +491,7 @@ def _recode(themes: Themes, entry: dict[str, Any], new_labels: dict[str, str]) -
         classes, p = pred
         best = p.argmax(axis=1)
         for i, u in enumerate(themes.unit_ids):
-            if sub[i]:
-                primary[i], prob[i] = classes[best[i]], float(p[i, best[i]])
+            primary[i], prob[i] = classes[best[i]], float(p[i, best[i]])
             if u in check:
                 model_of_check[u] = classes[best[i]]
     else:
