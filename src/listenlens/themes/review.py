@@ -5,15 +5,12 @@ least sure of; :func:`review` takes the researcher's decisions and returns new
 :class:`~listenlens.themes.result.Themes` in which
 
 * every decided unit sits in the theme the researcher chose (decided units never move);
-* every other unit is re-coded by a classifier trained on the decisions: logistic
+* every other substantive unit is re-coded by a classifier trained on the decisions: logistic
   regression on the unit's embedding concatenated with the embedding of the previous turn and of
   the prompt it answers (links from :func:`listenlens.themes.context.conversation_links`; a
   prompt is a facilitator turn, or a heading the reader recorded, embedded as the mean of the
   units under it). Themes the reviewer has not looked at yet keep their current members as
-  weak examples (weight ``PSEUDO_WEIGHT``) so they are not wiped out before anyone saw them,
-  and so does facilitator housekeeping: what discovery set aside is re-coded too (a
-  facilitator's prompt may well be about a concern) and stays aside unless decisions say
-  otherwise;
+  weak examples (weight ``PSEUDO_WEIGHT``) so they are not wiped out before anyone saw them;
 * the decisions are one curation-log entry (op ``"review"``) that replays on a fresh run.
 
 **Agreement is measured honestly.** At the first review a *check sample* is drawn (stratified by
@@ -52,7 +49,7 @@ PSEUDO_WEIGHT = 0.2
 #: Weight of the previous turn's and the prompt's embedding in the classifier's features.
 CONTEXT_WEIGHT = 0.5
 #: Share of a queue (after the first) given to the units least like anything reviewed.
-EXPLORE = 0.2
+EXPLORE = 0.0
 #: Inverse regularisation of the logistic regression.
 C_VALUE = 10.0
 QUEUE_COLUMNS = ["unit_id", "text", "context", "theme_id", "label", "confidence",
@@ -155,11 +152,12 @@ def _substantive(themes: Themes) -> np.ndarray:
 
 def _draw_check(themes: Themes, size: int) -> list[str]:
     """A stratified random sample (by current primary theme, proportional allocation with the
-    largest remainders, seeded by the fit's seed) of the substantive units."""
+    largest remainders, seeded by the fit's seed) of the substantive units; at most half of
+    them, so that the loop keeps units to learn from."""
     if size <= 0:
         return []
     prim = themes.primary()[_substantive(themes)]
-    size = min(size, len(prim))
+    size = min(size, len(prim) // 2)
     groups = {t: sorted(g.index) for t, g in prim.groupby(prim, sort=True)}
     total = len(prim)
     quota = {t: size * len(g) / total for t, g in groups.items()}
@@ -238,9 +236,7 @@ def _training(themes: Themes, final: dict[str, str], check: set[str], seen: set[
             ws.append(1.0)
     prim = themes.primary()
     for i, (u, t) in enumerate(prim.items()):
-        if u in final or u in check:
-            continue
-        if t != HOUSEKEEPING and (t in SPECIAL_LABELS or t in seen):
+        if u in final or u in check or t in SPECIAL_LABELS or t in seen:
             continue
         rows.append(i)
         ys.append(t)
@@ -377,17 +373,15 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
 
     A theme nobody has reviewed yet is covered first by its most typical unit (so the first
     queue shows every theme when ``n`` allows); the rest are the units with the smallest margin
-    between the model's two most likely themes, except a share ``explore`` (default 0.2) that
-    goes to the units least like anything reviewed so far (so concerns no theme holds yet are
-    found). Check-sample units never appear (before the first review, the sample ``review``
+    between the model's two most likely themes, except a share ``explore`` (default 0: on the
+    example corpora it did not help) that goes to the units least like anything reviewed so far
+    (so concerns no theme holds yet can be found). Check-sample units never appear (before the first review, the sample ``review``
     will draw with ``check_size`` is left out).
     """
     final, check, seen = _state(themes)
     if check_sample_ids(themes) is None:
         check = set(_draw_check(themes, check_size))
-    # housekeeping is re-coded too once there is a model (a facilitator's prompt may be about
-    # a concern), so it is asked about too; before any decision only substantive units are
-    sub = _substantive(themes) | bool(final)
+    sub = _substantive(themes)
     cand = [u for u, s in zip(themes.unit_ids, sub) if s and u not in final and u not in check]
     classes, p = _scores(themes)
     picked: list[str] = []
@@ -484,6 +478,7 @@ def _recode(themes: Themes, entry: dict[str, Any], new_labels: dict[str, str]) -
     final, check, seen = _state(themes, log)
     pred = _predict(themes, final, check, seen)
     prim = themes.primary()
+    sub = _substantive(themes)
     primary = prim.to_numpy().astype(object)
     prob = np.ones(len(primary))
     model_of_check: dict[str, str] = {}
@@ -491,7 +486,8 @@ def _recode(themes: Themes, entry: dict[str, Any], new_labels: dict[str, str]) -
         classes, p = pred
         best = p.argmax(axis=1)
         for i, u in enumerate(themes.unit_ids):
-            primary[i], prob[i] = classes[best[i]], float(p[i, best[i]])
+            if sub[i]:
+                primary[i], prob[i] = classes[best[i]], float(p[i, best[i]])
             if u in check:
                 model_of_check[u] = classes[best[i]]
     else:
