@@ -169,7 +169,8 @@ def _fill(path, decide):
 def test_review_sheet_round_trip(base, tmp_path):
     themes, key = base
     folder = themes.save(tmp_path / "themes")
-    sheet = write_review_sheet(folder, tmp_path / "review.xlsx", n=8)
+    sheet = tmp_path / "review.xlsx"
+    assert main(["review", str(folder), "--n", "8", "--out", str(sheet)]) == 0
     wb = load_workbook(sheet)
     ws = wb["Review"]
     assert [c.value for c in ws[1]][:3] == ["unit_id", "text", "context"]
