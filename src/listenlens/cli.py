@@ -135,9 +135,45 @@ def _cmd_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .themes.review import agreement_sentence
+    from .themes.review_sheet import apply_review_sheet, write_review_sheet
+
+    if args.apply:
+        themes, n = apply_review_sheet(args.apply, who=args.who, target=args.target)
+        print(f"took {n} decisions; themes re-coded and saved")
+        print(agreement_sentence(themes.agreement))
+        return 0
+    if not args.target:
+        raise InputError("name a project or saved themes folder, or --apply SHEET")
+    out = args.out or str(Path(args.target) / "review.xlsx")
+    path = write_review_sheet(args.target, out, n=args.n, check=not args.no_check)
+    print(f"review sheet: {path}\nfill in the decision column, then run: "
+          f"listenlens review --apply {path}")
+    return 0
+
+
+def _review_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("review", help="write a review sheet (XLSX) or apply a filled one",
+                       description="Assisted coding: write the units listenlens is least sure "
+                                   "of to an XLSX sheet with a drop-down of themes; --apply "
+                                   "takes the decisions, re-codes the rest and reports "
+                                   "agreement.")
+    p.add_argument("target", nargs="?", help="a project folder or a saved themes folder")
+    p.add_argument("--n", type=int, default=25, help="units to review (default: 25)")
+    p.add_argument("--out", metavar="XLSX", help="the sheet to write (default: TARGET/review.xlsx)")
+    p.add_argument("--no-check", action="store_true",
+                   help="leave out the check-sample units (agreement is then not measured)")
+    p.add_argument("--apply", metavar="SHEET", help="take the decisions of a filled sheet")
+    p.add_argument("--who", help="the reviewer's name, recorded in the curation log")
+    p.set_defaults(func=_cmd_review)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (subcommands: load, analyse, verify, init, add, update,
-    export-qdpx)."""
+    export-qdpx, review)."""
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -194,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _project_commands(sub)
     _export_qdpx_command(sub)
+    _review_command(sub)
     for register in _EXTRA_COMMANDS:
         register(sub)
     return parser

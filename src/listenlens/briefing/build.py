@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import AnalysisError
+from ..themes.review import agreement_sentence
 from .changes import changes_section, iso_date
 from .charts import shifts_chart, themes_chart
 from .content import (
@@ -353,6 +354,7 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         "of each community's participants who raised a subject." + (f" {mdc}" if mdc else ""),
         "Quotes are exact words, chosen only from people who agreed to be quoted, with personal "
         "details such as names, phone numbers and addresses replaced before printing.",
+        agreement_sentence((getattr(themes, "params", None) or {}).get("review")),
     )
     limitations = [
         "The people who came to these events are not a random sample of the population; "

@@ -290,6 +290,10 @@ def replay(themes: Themes, log: Sequence[dict[str, Any]]) -> tuple[Themes, list[
                 if target is None or not units:
                     raise KeyError("target theme or units not in this fit")
                 themes = move(themes, units, target, **meta)
+            elif op == "review":
+                from .review import replay_review
+
+                themes = replay_review(themes, entry)
             elif op in OPERATIONS:
                 tid = _find(themes, args.pop("theme_id"), members)
                 if tid is None:

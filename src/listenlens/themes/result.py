@@ -98,6 +98,8 @@ class Themes:
         self.timings: dict[str, float] = {}
         self.table = build_table(corpus, self.assignments, self._labels, self._keywords,
                                  self.origin, order if order is not None else list(self._labels))
+        if params.get("review"):
+            self.table.attrs["agreement"] = dict(params["review"])
 
     # --- lookups ------------------------------------------------------------------------------
     @property
@@ -389,3 +391,31 @@ class Themes:
         out, skipped = replay(self, log)
         out.params = {**out.params, "replay_skipped": skipped}
         return out
+
+    # --- review (assisted coding; see listenlens.themes.review) --------------------------------
+    def review_queue(self, n: int = 25, **options: Any) -> pd.DataFrame:
+        """The ``n`` units to review next: least sure first, every unreviewed theme covered."""
+        from .review import review_queue
+
+        return review_queue(self, n, **options)
+
+    def review(self, decisions: dict[str, str], **meta: Any) -> Themes:
+        """A copy with the decisions ``{unit_id: theme id, label or new name}`` taken and every
+        undecided unit re-coded by a model trained on all decisions (logged, replayable)."""
+        from .review import review
+
+        return review(self, decisions, **meta)
+
+    def check_sample(self, size: int = 60) -> pd.DataFrame:
+        """The agreement check sample for the reviewer to code (never trained on)."""
+        from .review import check_sample
+
+        return check_sample(self, size)
+
+    @property
+    def agreement(self) -> dict[str, Any] | None:
+        """Agreement of the machine coding with the reviewers on the check sample (percent,
+        Cohen's kappa, Krippendorff's alpha, sizes); ``None`` when no review was done."""
+        from .review import agreement
+
+        return agreement(self)
