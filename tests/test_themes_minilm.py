@@ -76,9 +76,9 @@ def test_minilm_themes_on_a_generated_corpus(minilm, tmp_path):
 
     from listenlens.synthetic import make_corpus
 
-    # utterances drawn independently (the threshold predates conversation structure, which the
-    # default "runs" corpus has); seed 0 of the new design lands on 11 themes, ARI 0.53
-    make_corpus(tmp_path / "c", n_units=1000, seed=1, structure="independent")
+    # the generator's default design: runs of talk under facilitator prompts, so the default
+    # fit uses conversation context (structure-free corpora: tests/test_themes_context.py)
+    make_corpus(tmp_path / "c", n_units=1000, seed=0)
     corpus = ll.load(tmp_path / "c", progress=False)
     themes = find_themes(corpus, seed=0, embedder=minilm, cache_dir=tmp_path / "cache")
     key = pd.read_csv(tmp_path / "c" / "_key" / "themes.csv")
@@ -92,6 +92,7 @@ def test_minilm_themes_on_a_generated_corpus(minilm, tmp_path):
     assert abs(len(themes.table) - n_true) <= 0.5 * n_true
     assert themes.summary()["share_unassigned"] <= 0.1
     assert themes.params["embedder"] == minilm.name
+    assert themes.params["context_used"]["w_prev"] == 0.5
     # a cached re-run gives the same themes, and embeds nothing again
     again = find_themes(corpus, seed=0, embedder=minilm, cache_dir=tmp_path / "cache")
     pd.testing.assert_frame_equal(themes.table, again.table)

@@ -88,7 +88,7 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
 
     >>> result = analyse("corpora/examples/riverside", out="out/example")
     >>> sorted(p.name for p in result.files if p.parent.name == "example")[:3]
-    ['briefing.docx', 'briefing.html', 'briefing.md']
+    ['briefing.docx', 'briefing.evidence.json', 'briefing.html']
     """
     bad = [f for f in formats if f not in FORMATS]
     if bad:

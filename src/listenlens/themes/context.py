@@ -11,8 +11,8 @@ into vectors the clustering can use, through one documented function,
 
 * ``prev(i)`` is the previous substantive participant turn of the same source file (facilitator
   talk and housekeeping are skipped; the first turn of a file has none);
-* ``prompt(i)`` is what the unit answers: the most recent substantive facilitator turn of the same
-  source, or, where the reader recorded one, the unit's own ``context`` (a note's heading path, a
+* ``prompt(i)`` is what the unit answers: the most recent facilitator turn of the same source that
+  is not meeting logistics (judged with the housekeeping detector's facilitator rule), or, where the reader recorded one, the unit's own ``context`` (a note's heading path, a
   survey's question, a sticky-note wall's table). Units with neither get no prompt term.
 
 **Used only where the data shows it.** Context helps only when a corpus *has* conversational
@@ -31,7 +31,7 @@ parameters (``params["context_used"]``) and so in the run manifest.
 >>> x = np.eye(4, dtype=np.float32)[[0, 0, 1, 1]]
 >>> z = contextual_embeddings(x, np.array([-1, 0, 1, 2]), np.array([-1, -1, -1, -1]),
 ...                           None, w_prev=0.5, w_prompt=0.0)
->>> np.round(z[2], 3).tolist()   # the third unit leans towards the turn before it
+>>> [round(float(v), 3) for v in z[2]]   # the third unit leans towards the turn before it
 [0.447, 0.894, 0.0, 0.0]
 """
 
@@ -80,11 +80,15 @@ class ContextDecision:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self).items()}
 
 
-def conversation_links(units: Sequence[Any], substantive: np.ndarray) -> ContextLinks:
+def conversation_links(units: Sequence[Any], substantive: np.ndarray,
+                       prompts: np.ndarray | None = None) -> ContextLinks:
     """Previous-turn and prompt links of every unit, from the units' own order and roles.
 
     ``units`` are records with ``source``, ``role`` and ``context`` in corpus order;
-    ``substantive`` marks the units that are not housekeeping.
+    ``substantive`` marks the units that are not housekeeping; ``prompts`` (default:
+    ``substantive``) marks the facilitator turns that are prompts rather than meeting
+    logistics. Facilitator talk is set aside from themes by default, but a facilitator's
+    question still says what the talk after it is about.
 
     >>> from types import SimpleNamespace as U
     >>> us = [U(source="a", role="facilitator", context="", text="What about buses?"),
@@ -108,12 +112,14 @@ def conversation_links(units: Sequence[Any], substantive: np.ndarray) -> Context
             texts.append(text)
         return index[text]
 
+    is_prompt = substantive if prompts is None else prompts
     for i, u in enumerate(units):
-        if not substantive[i]:
-            continue
         src = u.source
         if u.role == "facilitator":
-            last_prompt[src] = prompt_id(u.text)
+            if is_prompt[i]:
+                last_prompt[src] = prompt_id(u.text)
+            continue
+        if not substantive[i]:
             continue
         prev[i] = last_turn.get(src, -1)
         last_turn[src] = i

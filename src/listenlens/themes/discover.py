@@ -12,9 +12,12 @@ fixes those failures:
    seed) when a cache folder is given, so a re-run skips it.
 3. **Merging clusters that are parts of one theme.** Cluster centroids (in the original
    embedding space) are clustered again with average linkage; clusters whose centroids have
-   cosine similarity above ``merge_threshold`` become one theme. ``granularity`` sets the
-   defaults: ``"broad"`` (listening events: a handful to a few dozen themes a briefing can
-   carry) or ``"fine"`` (intent-like data with many narrow classes, e.g. BANKING77).
+   cosine similarity above ``merge_threshold`` become one cluster.
+4a. **A hierarchy chosen by the data** (``granularity="auto"``, the default): the fine clusters
+   are grouped into at most ``max_themes`` themes by Louvain modularity on the graph of their
+   units' nearest-neighbour links (:func:`group_leaves`) and kept as sub-themes (``leaves``).
+   ``"broad"`` (fewer, larger density clusters merged at 0.7) and ``"fine"`` (the fine clusters
+   as themes) are the earlier flat presets.
 4. **Honest outlier reassignment.** An outlier joins its nearest theme only when it is at least as
    similar to that theme's centroid as nearly all of the theme's own members are (a quantile of
    the members' similarities, so the rule adapts to the embedder); the rest stay unassigned.
@@ -91,16 +94,17 @@ GRANULARITY: dict[str, dict[str, Any]] = {
 def resolve_sizes(n: int, params: dict[str, Any]) -> dict[str, Any]:
     """Parameters with the size-dependent ones filled in for ``n`` units.
 
-    ``granularity="broad"`` (default): ``min_cluster_size`` is 2.5% of the units (at least 10,
-    at most 400) and clusters merge above centroid similarity 0.7; ``"fine"``:
-    ``min_cluster_size`` is ``sqrt(n) / 4`` (at least 5) and the merge threshold 0.85.
+    ``granularity="auto"`` (default) and ``"fine"``: ``min_cluster_size`` is ``sqrt(n) / 4``
+    (at least 5) and the merge threshold 0.85 (``"auto"`` then groups these fine clusters into
+    themes, see :func:`group_leaves`); ``"broad"``: ``min_cluster_size`` is 2.5% of the units
+    (at least 10, at most 400) and clusters merge above centroid similarity 0.7.
     ``n_neighbors`` is 15, fewer for tiny corpora; ``min_samples`` defaults to half of
     ``min_cluster_size`` (so fewer units are called noise than with HDBSCAN's default).
 
-    >>> r = resolve_sizes(3000, DEFAULTS)
+    >>> r = resolve_sizes(3000, {**DEFAULTS, "granularity": "broad"})
     >>> r["min_cluster_size"], r["merge_threshold"], r["n_neighbors"], r["min_samples"]
     (75, 0.7, 15, 37)
-    >>> resolve_sizes(3000, {**DEFAULTS, "granularity": "fine"})["min_cluster_size"]
+    >>> resolve_sizes(3000, DEFAULTS)["min_cluster_size"]
     14
     """
     out = {**DEFAULTS, **params}

@@ -330,7 +330,10 @@ class ThemeModel:
                  embedder: Embedder) -> tuple[np.ndarray, ContextDecision]:
         """The vectors clustering sees: ``x`` with conversation context where the corpus shows
         structure (see :mod:`listenlens.themes.context`), and the decision taken."""
-        links = conversation_links(units, ~flags)
+        texts, roles = [u.text for u in units], [u.role for u in units]
+        logistics, _ = detect_housekeeping(texts, roles, embeddings=x, embedder=embedder,
+                                           facilitator="detect")
+        links = conversation_links(units, ~flags, prompts=~logistics)
         prompt_x = None
         if links.prompt_texts and self.context != "none":
             cache = None if self.cache_dir is None else Path(self.cache_dir) / "embeddings"
