@@ -391,9 +391,11 @@ def _check_repeats(figures: list[Any], body: tuple[str, ...]) -> list[str]:
     """Figures that print the same text (two themes both "raised at 3 events, in 2
     communities") need that text as many times: editing one copy must not hide behind the
     other."""
-    wanted = Counter(f["text"] for f in figures
-                     if isinstance(f, Mapping) and isinstance(f.get("text"), str) and f["text"]
-                     and f.get("kind") != "communities")  # (the same sentence as "events")
+    # one theme's figures may share one sentence ("raised by 5 people at 2 events" states
+    # two figures): count each text once per theme that states it
+    said = {(f.get("theme_id"), f["text"]) for f in figures
+            if isinstance(f, Mapping) and isinstance(f.get("text"), str) and f["text"]}
+    wanted = Counter(text for _, text in said)
     out = []
     for text, n in wanted.items():
         if n < 2:
