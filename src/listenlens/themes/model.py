@@ -198,21 +198,14 @@ class ThemeModel:
         timings["embed"] = time.perf_counter() - t0
 
         t = time.perf_counter()
-        if self.housekeeping:
-            flags, _ = detect_housekeeping([u.text for u in units], [u.role for u in units],
-                                           embeddings=x, embedder=embedder,
-                                           facilitator=self.facilitator)
-        else:
-            flags = np.zeros(len(units), dtype=bool)
+        flags = self._housekeeping(units, x, embedder)
         sub = np.where(~flags)[0]
         z, context = self._context(units, x, flags, embedder)
         code_of = np.full(len(units), -1, dtype=np.int64)
         codebook = None
         if self.codebook is not None:
             codebook = load_codebook(self.codebook)
-            threshold = (self.codebook_threshold if self.codebook_threshold is not None
-                         else CODEBOOK_THRESHOLD)
-            code_of[sub], _ = codebook.assign(x[sub], embedder, threshold)
+            code_of[sub], _ = codebook.assign(x[sub], embedder, self._codebook_threshold())
         emergent = sub[code_of[sub] < 0]
         # cluster in unit-id order, so the result does not depend on the corpus's row order
         emergent = emergent[np.argsort([unit_ids[i] for i in emergent], kind="stable")]
@@ -227,7 +220,69 @@ class ThemeModel:
         timings["cluster"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        labels = np.full(len(units), -1, dtype=np.int64)
+        labels, tid_of, origin, names_fixed, ids, cent = self._theme_ids(
+            unit_ids, x, emergent, result, code_of, codebook, embedder)
+        theme_ids = [tid_of[int(k)] for k in ids.tolist()]
+        centre = dict(zip(theme_ids, cent))
+        assignments = self._assign(unit_ids, x, labels, flags, theme_ids, cent, ids, result)
+        timings["assign"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        names, kw = self._names(corpus, x, labels, tid_of, centre, names_fixed, embedder)
+        timings["label"] = time.perf_counter() - t
+        timings["total"] = time.perf_counter() - t0
+
+        notes = self._notes(result, codebook, code_of, len(emergent), flags)
+        params = {
+            **{k: getattr(self, k) for k in self._PARAMS},
+            "resolved": {k: v for k, v in result.params.items()},
+            "method": result.method, "notes": notes,
+            "details": {k: v for k, v in result.details.items() if k != "reduction_cached"},
+            "embedder": embedder.name, "embedding_dim": int(x.shape[1]),
+            "cache_dir": None if self.cache_dir is None else str(self.cache_dir),
+            "context_used": context.as_dict(),
+            "hierarchy": self._subthemes(units, emergent, result, tid_of),
+            "input_hash": corpus.input_hash, "n_units": len(units),
+            "versions": package_versions(),
+            "codebook": None if codebook is None else {
+                "source": codebook.source, "codes": codebook.names,
+                "threshold": self._codebook_threshold()},
+        }
+        params = json.loads(json.dumps(params, default=str))  # plain JSON, as saved
+        self.embeddings_ = x
+        self.clusters_ = result
+        self.timings_ = timings
+        self.themes_ = Themes(corpus, unit_ids=unit_ids, embeddings=x, assignments=assignments,
+                              labels=names, keywords=kw, centroids=centre, params=params,
+                              origin=origin, pinned=dict(names_fixed))
+        self.themes_.timings = {k: round(v, 3) for k, v in timings.items()}
+        self.themes_.timings["reduction_cached"] = float(bool(
+            result.details.get("reduction_cached")))
+        self.assignments_ = self.themes_.assignments
+        self.table_ = self.themes_.table
+        return self
+
+    def _housekeeping(self, units: Sequence[Any], x: np.ndarray, embedder: Embedder
+                      ) -> np.ndarray:
+        """Which units are housekeeping (all ``False`` with ``housekeeping=False``)."""
+        if not self.housekeeping:
+            return np.zeros(len(units), dtype=bool)
+        flags, _ = detect_housekeeping([u.text for u in units], [u.role for u in units],
+                                       embeddings=x, embedder=embedder,
+                                       facilitator=self.facilitator)
+        return flags
+
+    def _codebook_threshold(self) -> float:
+        return (self.codebook_threshold if self.codebook_threshold is not None
+                else CODEBOOK_THRESHOLD)
+
+    def _theme_ids(self, unit_ids: list[str], x: np.ndarray, emergent: np.ndarray,
+                   result: ClusterResult, code_of: np.ndarray, codebook: Any,
+                   embedder: Embedder) -> tuple[np.ndarray, dict[int, str], dict[str, str],
+                                                 dict[str, str], np.ndarray, np.ndarray]:
+        """Cluster labels of every unit (emergent themes first, then codebook codes), their
+        theme ids, origins, fixed (codebook) names, and the centroid of each label in order."""
+        labels = np.full(len(unit_ids), -1, dtype=np.int64)
         labels[emergent] = result.labels
         n_emergent = int(result.labels.max() + 1) if len(result.labels) else 0
         coded = code_of >= 0
@@ -248,13 +303,14 @@ class ThemeModel:
         cent = np.stack([by_label[k] if k in by_label else protos[k - n_emergent]
                          for k in ids.tolist()]) if len(ids) else np.zeros((0, x.shape[1]),
                                                                            dtype=np.float32)
-        theme_ids = [tid_of[int(k)] for k in ids.tolist()]
-        centre = dict(zip(theme_ids, cent))
-        assignments = self._assign(unit_ids, x, labels, flags, theme_ids, cent, ids, result)
-        timings["assign"] = time.perf_counter() - t
+        return labels, tid_of, origin, names_fixed, ids, cent
 
-        t = time.perf_counter()
-        docs_all, docs_central = self._theme_docs(units, x, labels, tid_of, centre)
+    def _names(self, corpus: Corpus, x: np.ndarray, labels: np.ndarray,
+               tid_of: dict[int, str], centre: dict[str, np.ndarray],
+               names_fixed: dict[str, str], embedder: Embedder
+               ) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """Labels and keywords of every theme (codebook themes keep their code's name)."""
+        docs_all, docs_central = self._theme_docs(corpus.unit_records, x, labels, tid_of, centre)
         weights = term_weights(docs_all)
         label_ctx = label_context(corpus)  # corpus names and who said what, for labels
         kw = top_keywords(docs_all, self.n_keywords, weights, context=label_ctx)
@@ -262,46 +318,22 @@ class ThemeModel:
         names = (phrase_labels(emergent_docs, weights=weights, fallback=kw, embedder=embedder,
                                centroids=centre, context=label_ctx) if emergent_docs else {})
         names.update(names_fixed)
-        timings["label"] = time.perf_counter() - t
-        timings["total"] = time.perf_counter() - t0
+        return names, kw
 
+    def _notes(self, result: ClusterResult, codebook: Any, code_of: np.ndarray,
+               n_emergent_units: int, flags: np.ndarray) -> list[str]:
+        """Sentences for the reader about how the themes were made."""
         notes = list(result.notes)
         if codebook is not None:
-            notes.insert(0, f"{int(coded.sum())} units coded to {len(codebook.codes)} codebook "
-                         f"themes (similarity to the code's prototype >= {threshold}); the "
-                         f"other {len(emergent)} went to emergent discovery.")
+            notes.insert(0, f"{int((code_of >= 0).sum())} units coded to "
+                         f"{len(codebook.codes)} codebook themes (similarity to the code's "
+                         f"prototype >= {self._codebook_threshold()}); the other "
+                         f"{n_emergent_units} went to emergent discovery.")
         if flags.any():
             notes.append(f"{int(flags.sum())} housekeeping units (facilitator talk, greetings, "
                          "breaks, microphone checks, notes about the record) set aside and "
                          "counted, not themed.")
-        params = {
-            **{k: getattr(self, k) for k in self._PARAMS},
-            "resolved": {k: v for k, v in result.params.items()},
-            "method": result.method, "notes": notes,
-            "details": {k: v for k, v in result.details.items() if k != "reduction_cached"},
-            "embedder": embedder.name, "embedding_dim": int(x.shape[1]),
-            "cache_dir": None if self.cache_dir is None else str(self.cache_dir),
-            "context_used": context.as_dict(),
-            "hierarchy": self._subthemes(units, emergent, result, tid_of),
-            "input_hash": corpus.input_hash, "n_units": len(units),
-            "versions": package_versions(),
-            "codebook": None if codebook is None else {
-                "source": codebook.source, "codes": codebook.names,
-                "threshold": threshold},
-        }
-        params = json.loads(json.dumps(params, default=str))  # plain JSON, as saved
-        self.embeddings_ = x
-        self.clusters_ = result
-        self.timings_ = timings
-        self.themes_ = Themes(corpus, unit_ids=unit_ids, embeddings=x, assignments=assignments,
-                              labels=names, keywords=kw, centroids=centre, params=params,
-                              origin=origin, pinned=dict(names_fixed))
-        self.themes_.timings = {k: round(v, 3) for k, v in timings.items()}
-        self.themes_.timings["reduction_cached"] = float(bool(
-            result.details.get("reduction_cached")))
-        self.assignments_ = self.themes_.assignments
-        self.table_ = self.themes_.table
-        return self
+        return notes
 
     def _subthemes(self, units: Sequence[Any], emergent: np.ndarray, result: ClusterResult,
                    tid_of: dict[int, str]) -> list[dict[str, Any]]:
@@ -330,9 +362,12 @@ class ThemeModel:
                  embedder: Embedder) -> tuple[np.ndarray, ContextDecision]:
         """The vectors clustering sees: ``x`` with conversation context where the corpus shows
         structure (see :mod:`listenlens.themes.context`), and the decision taken."""
-        texts, roles = [u.text for u in units], [u.role for u in units]
-        logistics, _ = detect_housekeeping(texts, roles, embeddings=x, embedder=embedder,
-                                           facilitator="detect")
+        if self.housekeeping and self.facilitator == "detect":
+            logistics = flags  # the same rule already judged the facilitator's turns
+        else:
+            logistics, _ = detect_housekeeping([u.text for u in units], [u.role for u in units],
+                                               embeddings=x, embedder=embedder,
+                                               facilitator="detect")
         links = conversation_links(units, ~flags, prompts=~logistics)
         prompt_x = None
         if links.prompt_texts and self.context != "none":
