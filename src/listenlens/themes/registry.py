@@ -195,9 +195,9 @@ class ThemeRegistry:
                 self._retire(p, "merged")
             label = self.themes.label(new)
             self.status[new] = "active"
-            self.born[new] = {"update": u, "date": _first_date(self.themes, new)}
+            self.born[new] = {"update": u, "date": first_date(self.themes, new)}
             self.lineage.append(LineageEvent(
-                u, "merged", new, _first_date(self.themes, new), len(self.themes.member_ids(new)),
+                u, "merged", new, first_date(self.themes, new), len(self.themes.member_ids(new)),
                 label, tuple(parents),
                 f"Merged {' and '.join(repr(self.label(p)) for p in parents)} into "
                 f"'{label}'{why_s}."))
@@ -206,7 +206,7 @@ class ThemeRegistry:
             self._retire(old, "split")
             for p in parts:
                 self.status[p] = "active"
-                self.born[p] = {"update": u, "date": _first_date(self.themes, p)}
+                self.born[p] = {"update": u, "date": first_date(self.themes, p)}
             self.lineage.append(LineageEvent(
                 u, "split", old, "", 0, self.label(old), tuple(parts),
                 f"Split '{self.label(old)}' into "
@@ -294,7 +294,7 @@ def open_registry(directory: str | Path) -> ThemeRegistry:
 
 
 
-def _first_date(themes: Themes, tid: str) -> str:
+def first_date(themes: Themes, tid: str) -> str:
     """The date a theme was first raised (``YYYY-MM-DD``; empty when unknown)."""
     row = themes.table[themes.table["theme_id"] == tid]
     if not len(row) or pd.isna(row["first_seen"].iloc[0]):

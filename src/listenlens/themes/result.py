@@ -19,11 +19,16 @@ import pandas as pd
 from ..corpus import Corpus
 from .quotes import mmr
 
-__all__ = ["Themes", "UNASSIGNED", "HOUSEKEEPING", "SPECIAL_LABELS", "build_table",
-           "TABLE_COLUMNS", "ASSIGNMENT_COLUMNS", "QUOTE_COLUMNS"]
+__all__ = ["Themes", "UNASSIGNED", "HOUSEKEEPING", "SPECIAL_LABELS", "POS_UNASSIGNED",
+           "POS_HOUSEKEEPING", "build_table", "TABLE_COLUMNS", "ASSIGNMENT_COLUMNS",
+           "QUOTE_COLUMNS"]
 
 UNASSIGNED = "t-unassigned"
 HOUSEKEEPING = "t-housekeeping"
+#: Codes for the two special themes in an array of theme positions (``column[i]`` is the
+#: position of unit ``i``'s theme in a list of theme ids; see ``model.assignment_rows``).
+POS_UNASSIGNED = -1
+POS_HOUSEKEEPING = -2
 SPECIAL_LABELS = {UNASSIGNED: "Unassigned", HOUSEKEEPING: "Facilitator housekeeping"}
 TABLE_COLUMNS = ["theme_id", "label", "keywords", "n_units", "n_speakers", "n_events",
                  "n_communities", "share", "first_seen", "last_seen", "origin"]
@@ -73,7 +78,14 @@ class Themes:
     >>> themes = ll.find_themes(corpus, seed=0)                 # doctest: +SKIP
     >>> themes.table[["theme_id", "label", "n_units", "share"]]  # doctest: +SKIP
     >>> themes.quotes(themes.table.theme_id[0], n=3)             # doctest: +SKIP
+
+    A ``Themes`` is not changed in place: curation, review and updates derive a changed copy
+    with :meth:`replace` (the constructor's arguments, :meth:`fields`, with some replaced).
     """
+
+    #: The constructor's keyword arguments (besides ``corpus``), which :meth:`replace` takes.
+    FIELDS = ("unit_ids", "embeddings", "assignments", "labels", "keywords", "centroids",
+              "params", "origin", "log", "aliases", "pinned")
 
     def __init__(self, corpus: Corpus, *, unit_ids: list[str], embeddings: np.ndarray,
                  assignments: pd.DataFrame, labels: dict[str, str],
@@ -101,6 +113,54 @@ class Themes:
         if params.get("review"):
             self.table.attrs["agreement"] = dict(params["review"])
 
+    # --- deriving a changed copy ---------------------------------------------------------------
+    def fields(self) -> dict[str, Any]:
+        """The constructor's arguments as a dict: ``corpus`` and every name in :attr:`FIELDS`
+        (dicts and lists are copies; the corpus, arrays and the assignments frame are shared:
+        read them, build new ones to change them).
+
+        >>> sorted(themes.fields()["labels"]) == sorted(themes.theme_ids)
+        True
+        """
+        return {"corpus": self.corpus, "unit_ids": list(self.unit_ids),
+                "embeddings": self.embeddings, "assignments": self.assignments,
+                "labels": dict(self._labels),
+                "keywords": {k: list(v) for k, v in self._keywords.items()},
+                "centroids": dict(self._centroids), "params": dict(self.params),
+                "origin": dict(self.origin), "log": list(self.log),
+                "aliases": {k: list(v) for k, v in self.aliases.items()},
+                "pinned": dict(self.pinned)}
+
+    def replace(self, **changes: Any) -> Themes:
+        """A new ``Themes`` equal to this one except for ``changes`` (any of ``corpus`` and
+        :attr:`FIELDS`), like :func:`dataclasses.replace`; this one is unchanged. The table is
+        rebuilt from the new fields (its rows are the themes in ``labels``).
+
+        >>> quiet = themes.replace(params={**themes.params, "notes": []})
+        >>> quiet.notes, quiet is themes, quiet.table.equals(themes.table)
+        ([], False, True)
+        >>> themes.replace(colour="red")
+        Traceback (most recent call last):
+        TypeError: Themes has no field 'colour' (fields: corpus, unit_ids, ...)
+        """
+        now = self.fields()
+        unknown = sorted(set(changes) - set(now))
+        if unknown:
+            raise TypeError(f"Themes has no field {unknown[0]!r} (fields: "
+                            f"{', '.join(now)})")
+        now.update(changes)
+        return Themes(now.pop("corpus"), **now)
+
+    def has_unit(self, unit_id: str) -> bool:
+        """Whether ``unit_id`` is one of the units these themes were found in."""
+        return unit_id in self._row
+
+    def vectors(self, unit_ids: Iterable[str]) -> np.ndarray:
+        """The embeddings of ``unit_ids`` (rows in the order given; unknown ids raise
+        ``KeyError``)."""
+        rows = [self._row[u] for u in unit_ids]
+        return self.embeddings[rows]
+
     # --- lookups ------------------------------------------------------------------------------
     @property
     def theme_ids(self) -> list[str]:
@@ -124,29 +184,33 @@ class Themes:
             return out
         raise KeyError(f"unknown theme id {theme_id!r}")
 
-    def _one(self, theme_id: str) -> str:
+    def resolve_one(self, theme_id: str) -> str:
+        """The one current theme id for ``theme_id`` (:meth:`resolve`); ``KeyError`` when it is
+        unknown or was split into several themes."""
         ids = self.resolve(theme_id)
         if len(ids) != 1:
             raise KeyError(f"theme {theme_id!r} was split into {ids}; name one of them")
         return ids[0]
 
+    _one = resolve_one  # the name review.py and review_sheet.py use
+
     def label(self, theme_id: str) -> str:
         """The label of a theme (``"Unassigned"``, ``"Facilitator housekeeping"`` for the
         special ids)."""
-        tid = self._one(theme_id)
+        tid = self.resolve_one(theme_id)
         return SPECIAL_LABELS.get(tid) or self._labels[tid]
 
     def keywords(self, theme_id: str) -> list[str]:
         """Top c-TF-IDF keywords of a theme."""
-        return list(self._keywords.get(self._one(theme_id), []))
+        return list(self._keywords.get(self.resolve_one(theme_id), []))
 
     def centroid(self, theme_id: str) -> np.ndarray:
         """Unit-length mean embedding of a theme's primary members."""
-        return self._centroids[self._one(theme_id)]
+        return self._centroids[self.resolve_one(theme_id)]
 
     def member_ids(self, theme_id: str, *, secondary: bool = False) -> list[str]:
         """Unit ids assigned to a theme (primary only unless ``secondary``), in corpus order."""
-        tid = self._one(theme_id)
+        tid = self.resolve_one(theme_id)
         a = self.assignments
         mask = (a["theme_id"] == tid) & (a["primary"] | secondary)
         members = set(a.loc[mask, "unit_id"])
@@ -154,7 +218,7 @@ class Themes:
 
     def units(self, theme_id: str, *, secondary: bool = False) -> pd.DataFrame:
         """The corpus rows of a theme's units with their ``probability`` and ``primary`` flag."""
-        tid = self._one(theme_id)
+        tid = self.resolve_one(theme_id)
         a = self.assignments[(self.assignments["theme_id"] == tid)
                              & (self.assignments["primary"] | secondary)]
         rows = self.corpus.units.merge(a[["unit_id", "probability", "primary"]], on="unit_id")
@@ -168,7 +232,7 @@ class Themes:
         Consent is a column, not a filter here: briefings drop or paraphrase units whose
         consent is not ``quote``.
         """
-        tid = self._one(theme_id)
+        tid = self.resolve_one(theme_id)
         members = self.member_ids(tid)
         if not members:
             return pd.DataFrame(columns=QUOTE_COLUMNS)

@@ -43,6 +43,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +54,23 @@ import pandas as pd
 from ..corpus import Corpus
 from ..embeddings import Embedder, MiniLMEmbedder, embed
 from ..errors import AnalysisError
+from .central import LABEL_DOCS, central_texts
 from .discover import DEFAULTS, GRANULARITY, cluster_embeddings, resolve_sizes
 from .housekeeping import detect_housekeeping
 from .labels import keywords as top_keywords
 from .labels import phrase_labels, term_weights
 from .lineage import LineageEvent
 from .model import ThemeModel, assignment_rows, theme_id_for
-from .registry import ThemeRegistry, UpdateReport, _first_date, match_themes
-from .result import ASSIGNMENT_COLUMNS, HOUSEKEEPING, SPECIAL_LABELS, UNASSIGNED, Themes
+from .registry import ThemeRegistry, UpdateReport, first_date, match_themes
+from .result import (
+    ASSIGNMENT_COLUMNS,
+    HOUSEKEEPING,
+    POS_HOUSEKEEPING,
+    POS_UNASSIGNED,
+    SPECIAL_LABELS,
+    UNASSIGNED,
+    Themes,
+)
 
 __all__ = ["ThemeUpdater"]
 
@@ -76,26 +87,114 @@ def _unit_centroid(x: np.ndarray) -> np.ndarray:
     return (c / (np.linalg.norm(c) or 1.0)).astype(np.float32)
 
 
+def _stack(vectors: Sequence[np.ndarray], dim: int) -> np.ndarray:
+    """Rows stacked into a matrix (``0 x dim`` when there are none)."""
+    return np.stack(list(vectors)) if len(vectors) else np.zeros((0, dim), dtype=np.float32)
+
+
 def _with_ids(themes: Themes, mapping: dict[str, str], labels: dict[str, str],
               params: dict[str, Any]) -> Themes:
     """``themes`` with theme ids renamed by ``mapping`` and the given labels."""
-    def m(t: str) -> str:
-        return mapping.get(t, t)
+    def renamed(tid: str) -> str:
+        return mapping.get(tid, tid)
 
-    a = themes.assignments.copy()
-    a["theme_id"] = a["theme_id"].map(m)
-    lab = {m(k): v for k, v in themes._labels.items()}
-    lab.update(labels)
-    pins = {m(k): v for k, v in themes.pinned.items()}
-    for tid, label in pins.items():
-        lab[tid] = label
-    return Themes(themes.corpus, unit_ids=themes.unit_ids, embeddings=themes.embeddings,
-                  assignments=a, labels=lab,
-                  keywords={m(k): v for k, v in themes._keywords.items()},
-                  centroids={m(k): v for k, v in themes._centroids.items()}, params=params,
-                  origin={m(k): v for k, v in themes.origin.items()}, log=themes.log,
-                  aliases={k: [m(v) for v in vs] for k, vs in themes.aliases.items()},
-                  pinned=pins)
+    now = themes.fields()
+    assignments = now["assignments"].copy()
+    assignments["theme_id"] = assignments["theme_id"].map(renamed)
+    pinned = {renamed(k): v for k, v in now["pinned"].items()}
+    new_labels = {renamed(k): v for k, v in now["labels"].items()} | labels | pinned
+    return themes.replace(
+        assignments=assignments, labels=new_labels, params=params, pinned=pinned,
+        keywords={renamed(k): v for k, v in now["keywords"].items()},
+        centroids={renamed(k): v for k, v in now["centroids"].items()},
+        origin={renamed(k): v for k, v in now["origin"].items()},
+        aliases={k: [renamed(v) for v in vs] for k, vs in now["aliases"].items()})
+
+
+def _birth(reg: ThemeRegistry, update: int, theme_id: str, date: str, size: int, label: str,
+           sentence: str, *, split_from: str | None = None) -> LineageEvent:
+    """Register a new theme in ``reg`` (active, born at ``update``) and return its lineage row:
+    ``born``, or ``split`` (listed under the parent) when it split from ``split_from``."""
+    reg.status[theme_id] = "active"
+    reg.born[theme_id] = {"update": update, "date": date}
+    if split_from is not None:
+        return LineageEvent(update, "split", split_from, date, size, label, (theme_id,),
+                            sentence)
+    return LineageEvent(update, "born", theme_id, date, size, label, (), sentence)
+
+
+class _Clock:
+    """Seconds spent in each phase, under the phase's name."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._start = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.timings[phase] = round(now - self._start, 3)
+        self._start = now
+
+
+# --- the records passed between the phases of an incremental update ---------------------------
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The corpus now, against the registry's themes (rows are corpus order)."""
+
+    units: list[Any]
+    unit_ids: list[str]
+    new_rows: list[int]
+    kept_rows: list[int]
+    removed: list[str]
+    dates: dict[str, str]
+    since: str
+    #: embeddings of every unit (what centroids, similarities and probabilities use)
+    vectors: np.ndarray
+    #: the vectors neighbour votes and pool clustering see (the fit's clustering vectors)
+    placement: np.ndarray
+
+    def texts(self, rows: Sequence[int] | np.ndarray) -> list[str]:
+        return [self.units[i].text for i in rows]
+
+
+@dataclass
+class _Placement:
+    """Where every unit stands: ``column[i]`` is a position in ``theme_ids`` or
+    ``POS_UNASSIGNED``/``POS_HOUSEKEEPING``. Phases after the first write ``column``."""
+
+    theme_ids: list[str]
+    centroids: np.ndarray
+    column: np.ndarray
+    floor: float
+    new_housekeeping: np.ndarray
+    previous: pd.Series  # each analysed unit's primary theme before the update
+
+    def rows_of(self, position: int) -> np.ndarray:
+        return np.where(self.column == position)[0]
+
+
+@dataclass
+class _Pool:
+    """The pool of unplaced units and what clustering it gave."""
+
+    rows: np.ndarray
+    waiting: set[str]
+    clustered: bool
+    born: dict[str, np.ndarray] = field(default_factory=dict)
+    grown: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _State:
+    """The themes after the update and what changed."""
+
+    themes: Themes
+    final_ids: list[str]
+    column: np.ndarray
+    redo: list[int]
+    gone: list[str]
 
 
 # --- the updater ------------------------------------------------------------------------------
@@ -188,11 +287,9 @@ class ThemeUpdater:
                             **(self.model_params or {})).fit(corpus).themes_
         reg = ThemeRegistry(themes, updates=0)
         for r in themes.table.itertuples():
-            date = _first_date(themes, r.theme_id)
-            reg.status[r.theme_id] = "active"
-            reg.born[r.theme_id] = {"update": 0, "date": date}
-            reg.lineage.append(LineageEvent(0, "born", r.theme_id, date, int(r.n_units), r.label,
-                                            (), f"'{r.label}': {r.n_units} units."))
+            reg.lineage.append(_birth(reg, 0, r.theme_id, first_date(themes, r.theme_id),
+                                      int(r.n_units), r.label,
+                                      f"'{r.label}': {r.n_units} units."))
         reg._mark_faded(self.fade_after_days, _dates(corpus))
         s = themes.summary()
         report = UpdateReport(0, "build", len(corpus), n_new=len(corpus),
@@ -204,273 +301,384 @@ class ThemeUpdater:
     # --- incremental ----------------------------------------------------------------------------
     def _incremental(self, registry: ThemeRegistry, corpus: Corpus, embedder: Embedder
                      ) -> tuple[ThemeRegistry, UpdateReport]:
-        timings: dict[str, float] = {}
-        t = time.perf_counter()
+        """The five phases, timed under their names: embed, assign, pool, rebuild_state,
+        lineage."""
+        clock = _Clock()
         prev = registry.themes
         units = corpus.unit_records
-        now_ids = [u.unit_id for u in units]
-        now_set = set(now_ids)
-        new_idx = [i for i, uid in enumerate(now_ids) if uid not in prev._row]
-        removed = [uid for uid in prev.unit_ids if uid not in now_set]
-        update = registry.updates + 1
+        unit_ids = [u.unit_id for u in units]
+        now = set(unit_ids)
         dates = _dates(corpus)
-        since = max((d for uid, d in dates.items() if uid in prev._row and d), default="")
-        if not new_idx and not removed:
+        new_rows = [i for i, uid in enumerate(unit_ids) if not prev.has_unit(uid)]
+        removed = [uid for uid in prev.unit_ids if uid not in now]
+        since = max((d for uid, d in dates.items() if prev.has_unit(uid) and d), default="")
+        if not new_rows and not removed:
             return registry, UpdateReport(registry.updates, "unchanged", len(units),
                                           since=since)
-        dim = prev.embeddings.shape[1]
-        x = np.zeros((len(units), dim), dtype=np.float32)
-        kept_idx = [i for i, uid in enumerate(now_ids) if uid in prev._row]
-        if kept_idx:
-            x[kept_idx] = prev.embeddings[[prev._row[now_ids[i]] for i in kept_idx]]
-        if new_idx:
-            texts = [units[i].text for i in new_idx]
-            x[new_idx] = embed(texts, embedder, cache_dir=None if self.cache_dir is None
-                               else Path(self.cache_dir) / "embeddings")
-        timings["embed"] = round(time.perf_counter() - t, 3)
+        kept_rows = [i for i, uid in enumerate(unit_ids) if prev.has_unit(uid)]
+        vectors = self._vectors(prev, units, kept_rows, new_rows, embedder)
+        snap = _Snapshot(units, unit_ids, new_rows, kept_rows, removed, dates, since, vectors,
+                         vectors)
+        clock.lap("embed")
+        placed = self._place(prev, snap, embedder)
+        self._join_neighbours(snap, placed)
+        clock.lap("assign")
+        pool = self._pool(registry, snap, placed)
+        clock.lap("pool")
+        update = registry.updates + 1
+        state = self._new_state(prev, corpus, snap, placed, pool, embedder, update)
+        clock.lap("rebuild_state")
+        reg, events = self._lineage(registry, snap, pool, state, update)
+        clock.lap("lineage")
+        return reg, self._report(update, snap, placed, pool, state, events, clock.timings)
 
-        t = time.perf_counter()
-        p = prev.params
-        new_flags = np.zeros(len(new_idx), dtype=bool)
-        if p.get("housekeeping", True) and new_idx:
-            new_flags, _ = detect_housekeeping([units[i].text for i in new_idx],
-                                               [units[i].role for i in new_idx],
-                                               embeddings=x[new_idx], embedder=embedder,
-                                               facilitator=p.get("facilitator", "housekeeping"))
-        # where every unit stands now: position in theme_ids, -1 unassigned, -2 housekeeping
-        prim_prev = prev.primary()
-        theme_ids = [tid for tid in prev._labels if tid in prev._centroids]
-        pos = {tid: j for j, tid in enumerate(theme_ids)}
-        column = np.full(len(units), -1, dtype=np.int64)
-        for i in kept_idx:
-            tid = prim_prev.get(now_ids[i])
-            column[i] = -2 if tid == HOUSEKEEPING else pos.get(tid, -1)
-        for k, i in enumerate(new_idx):
-            if new_flags[k]:
-                column[i] = -2
-        cent = np.stack([prev._centroids[tid] for tid in theme_ids]) if theme_ids else np.zeros(
-            (0, dim), dtype=np.float32)
+    def _vectors(self, prev: Themes, units: list[Any], kept_rows: list[int],
+                 new_rows: list[int], embedder: Embedder) -> np.ndarray:
+        """Embeddings of every unit: the stored ones for analysed units, new ones embedded."""
+        x = np.zeros((len(units), prev.embeddings.shape[1]), dtype=np.float32)
+        if kept_rows:
+            x[kept_rows] = prev.vectors(units[i].unit_id for i in kept_rows)
+        if new_rows:
+            cache = None if self.cache_dir is None else Path(self.cache_dir) / "embeddings"
+            x[new_rows] = embed([units[i].text for i in new_rows], embedder, cache_dir=cache)
+        return x
+
+    def _place(self, prev: Themes, snap: _Snapshot, embedder: Embedder) -> _Placement:
+        """Analysed units where they were; new housekeeping set aside (as in a full fit); the
+        join floor from the members' similarities to their own centroids."""
+        params = prev.params
+        new_housekeeping = np.zeros(len(snap.new_rows), dtype=bool)
+        if params.get("housekeeping", True) and snap.new_rows:
+            new_housekeeping, _ = detect_housekeeping(
+                snap.texts(snap.new_rows), [snap.units[i].role for i in snap.new_rows],
+                embeddings=snap.vectors[snap.new_rows], embedder=embedder,
+                facilitator=params.get("facilitator", "housekeeping"))
+        previous = prev.primary()
+        centroid_of = prev.fields()["centroids"]
+        theme_ids = [tid for tid in prev.fields()["labels"] if tid in centroid_of]
+        position = {tid: j for j, tid in enumerate(theme_ids)}
+        column = np.full(len(snap.units), POS_UNASSIGNED, dtype=np.int64)
+        for i in snap.kept_rows:
+            tid = previous.get(snap.unit_ids[i])
+            column[i] = (POS_HOUSEKEEPING if tid == HOUSEKEEPING
+                         else position.get(tid, POS_UNASSIGNED))
+        column[np.asarray(snap.new_rows, dtype=np.int64)[new_housekeeping]] = POS_HOUSEKEEPING
+        centroids = _stack([centroid_of[tid] for tid in theme_ids], snap.vectors.shape[1])
         members = column >= 0
-        own = np.einsum("ij,ij->i", x[members], cent[column[members]]) if members.any() else []
-        q = float(p.get("resolved", {}).get("reassign_quantile", DEFAULTS["reassign_quantile"]))
-        floor = float(np.quantile(own, q)) if len(own) else 1.0
-        # a new unit joins a theme directly when most of its nearest analysed neighbours are
-        # in that theme (and it is not an outlier to it); others wait in the pool, where a
-        # new concern can gather before it is judged
-        loose_new = np.array([i for k, i in enumerate(new_idx) if not new_flags[k]],
-                             dtype=np.int64)
-        placed = np.where(members)[0]
-        if len(loose_new) and theme_ids and len(placed):
-            k = min(self.join_neighbours, len(placed))
-            near = x[loose_new] @ x[placed].T
-            top = np.argpartition(-near, k - 1, axis=1)[:, :k]
-            votes = column[placed][top]
-            best = np.array([np.bincount(v, minlength=len(theme_ids)).argmax() for v in votes])
-            share = (votes == best[:, None]).mean(axis=1)
-            to_centre = np.einsum("ij,ij->i", x[loose_new], cent[best])
-            ok = (share >= self.join_agreement) & (to_centre >= floor)
-            column[loose_new[ok]] = best[ok]
-        timings["assign"] = round(time.perf_counter() - t, 3)
+        own = (np.einsum("ij,ij->i", snap.vectors[members], centroids[column[members]])
+               if members.any() else [])
+        quantile = float(params.get("resolved", {}).get("reassign_quantile",
+                                                        DEFAULTS["reassign_quantile"]))
+        floor = float(np.quantile(own, quantile)) if len(own) else 1.0
+        return _Placement(theme_ids, centroids, column, floor, new_housekeeping, previous)
 
-        # the pool: new units that fit nowhere yet, with the units still unassigned; it is
-        # clustered once enough of them have waited (``pool_trigger`` of the smallest theme)
-        t = time.perf_counter()
-        new_set = set(new_idx)
-        pool = np.array(sorted((i for i in range(len(units)) if column[i] == -1),
-                               key=lambda i: now_ids[i]), dtype=np.int64)
-        waiting = set(registry.pending) & now_set | {now_ids[i] for i in pool.tolist()
-                                                      if i in new_set}
-        n_sub = int((column != -2).sum())
-        given = (self.model_params or {}).get("min_theme_size", p.get("min_theme_size"))
-        sizes = resolve_sizes(n_sub, {**{k: v for k, v in p.get("resolved", {}).items()
-                                         if k in DEFAULTS},
-                                      "min_cluster_size": given, "min_samples": None,
-                                      "n_neighbors": None})
+    def _join_neighbours(self, snap: _Snapshot, placed: _Placement) -> None:
+        """A new unit joins a theme directly when ``join_agreement`` of its ``join_neighbours``
+        nearest analysed units are in that theme and it is not an outlier to it (below the
+        floor); the others wait in the pool, where a new concern can gather."""
+        column = placed.column
+        loose = np.array([i for k, i in enumerate(snap.new_rows)
+                          if not placed.new_housekeeping[k]], dtype=np.int64)
+        themed = np.where(column >= 0)[0]
+        if not (len(loose) and placed.theme_ids and len(themed)):
+            return
+        k = min(self.join_neighbours, len(themed))
+        similarity = snap.placement[loose] @ snap.placement[themed].T
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        votes = column[themed][nearest]
+        best = np.array([np.bincount(v, minlength=len(placed.theme_ids)).argmax()
+                         for v in votes])
+        agreement = (votes == best[:, None]).mean(axis=1)
+        to_centre = np.einsum("ij,ij->i", snap.vectors[loose], placed.centroids[best])
+        joins = (agreement >= self.join_agreement) & (to_centre >= placed.floor)
+        column[loose[joins]] = best[joins]
+
+    def _pool(self, registry: ThemeRegistry, snap: _Snapshot, placed: _Placement) -> _Pool:
+        """New units that fit nowhere yet, with the units still unassigned; clustered for new
+        themes once enough of them have waited (``pool_trigger`` of the smallest theme)."""
+        column = placed.column
+        new = set(snap.new_rows)
+        rows = np.array(sorted(np.where(column == POS_UNASSIGNED)[0].tolist(),
+                               key=lambda i: snap.unit_ids[i]), dtype=np.int64)
+        waiting = (set(registry.pending) & set(snap.unit_ids)
+                   | {snap.unit_ids[i] for i in rows.tolist() if i in new})
+        sizes = self._pool_sizes(registry.themes.params,
+                                 int((column != POS_HOUSEKEEPING).sum()))
         min_size = int(sizes["min_cluster_size"])
-        born: dict[str, np.ndarray] = {}
-        grown_by_pool: dict[str, int] = Counter()
-        notes: list[str] = []
-        clustered = (len(pool) >= min_size
-                     and len(waiting) >= max(1, int(np.ceil(self.pool_trigger * min_size))))
-        if clustered:
-            cp = {k: sizes[k] for k in DEFAULTS}
-            cp.update({"min_cluster_size": min_size, "min_samples": None, "n_neighbors": None})
-            res = cluster_embeddings(x[pool], seed=int(p.get("seed", 0)),
-                                     cache_dir=self.cache_dir, **cp)
-            groups = [pool[res.labels == k] for k in range(int(res.labels.max()) + 1)
-                      if (res.labels == k).sum() >= min_size] if len(res.labels) else []
+        trigger = max(1, int(np.ceil(self.pool_trigger * min_size)))
+        if len(rows) >= min_size and len(waiting) >= trigger:
+            pool = _Pool(rows, set(), clustered=True)
+            groups = self._pool_groups(registry.themes, snap, rows, sizes)
             if groups:
-                gcent = np.stack([_unit_centroid(x[g]) for g in groups])
-                docs = {tid: [units[i].text for i in np.where(column == j)[0]]
-                        for j, tid in enumerate(theme_ids)}
-                docs.update({f"~{k}": [units[i].text for i in g] for k, g in enumerate(groups)})
-                kw_all = top_keywords(docs, 10, term_weights(docs))
-                threshold = self._threshold(prev)
-                pairs, sim = match_themes(cent, [kw_all.get(t, []) for t in theme_ids], gcent,
-                                          [kw_all.get(f"~{k}", []) for k in range(len(groups))],
-                                          threshold=threshold,
-                                          keyword_weight=self.keyword_weight)
-                matched = {n: o for o, n, _ in pairs}
-                for k, g in enumerate(groups):
-                    # a second group as close to an already matched theme joins it too
-                    if k not in matched and theme_ids and sim[:, k].max() >= threshold:
-                        matched[k] = int(sim[:, k].argmax())
-                    if k in matched:
-                        column[g] = matched[k]
-                        grown_by_pool[theme_ids[matched[k]]] += len(g)
-                    else:
-                        born[theme_id_for([now_ids[i] for i in g])] = g
-            waiting = set()
-        elif len(pool):
-            notes.append(f"{len(waiting)} new units wait in a pool of {len(pool)} unplaced units; "
-                         f"it is clustered for new themes once it holds {min_size} units (the "
-                         f"smallest theme) and {int(np.ceil(self.pool_trigger * min_size))} new "
-                         "ones have waited.")
-        timings["pool"] = round(time.perf_counter() - t, 3)
+                self._match_groups(registry.themes, snap, placed, pool, groups)
+            return pool
+        pool = _Pool(rows, waiting, clustered=False)
+        if len(rows):
+            pool.notes.append(
+                f"{len(waiting)} new units wait in a pool of {len(rows)} unplaced units; it is "
+                f"clustered for new themes once it holds {min_size} units (the smallest theme) "
+                f"and {int(np.ceil(self.pool_trigger * min_size))} new ones have waited.")
+        return pool
 
-        # the new state
-        t = time.perf_counter()
-        all_ids = theme_ids + sorted(born)
-        for j, tid in enumerate(sorted(born), start=len(theme_ids)):
-            column[born[tid]] = j
-        if clustered and all_ids:
-            # what the pool left over is placed as a fit places its outliers (lenient floor)
-            left = np.array([i for i in pool.tolist() if column[i] == -1], dtype=np.int64)
-            if len(left):
-                cents = np.stack([cent[j] for j in range(len(theme_ids))]
-                                 + [_unit_centroid(x[born[t]]) for t in sorted(born)])
-                sims = x[left] @ cents.T
-                best = sims.argmax(axis=1)
-                ok = sims[np.arange(len(left)), best] >= floor
-                column[left[ok]] = best[ok]
-        counts = np.bincount(column[column >= 0], minlength=len(all_ids))
+    def _pool_sizes(self, params: dict[str, Any], n_substantive: int) -> dict[str, Any]:
+        """Clustering sizes a full fit of ``n_substantive`` units would use."""
+        given = (self.model_params or {}).get("min_theme_size", params.get("min_theme_size"))
+        resolved = {k: v for k, v in params.get("resolved", {}).items() if k in DEFAULTS}
+        return resolve_sizes(n_substantive, {**resolved, "min_cluster_size": given,
+                                             "min_samples": None, "n_neighbors": None})
+
+    def _pool_groups(self, prev: Themes, snap: _Snapshot, rows: np.ndarray,
+                     sizes: dict[str, Any]) -> list[np.ndarray]:
+        """The pool clustered with the fit's method; groups of at least the smallest theme
+        size, as arrays of rows."""
+        min_size = int(sizes["min_cluster_size"])
+        cluster_params = {**{k: sizes[k] for k in DEFAULTS}, "min_cluster_size": min_size,
+                          "min_samples": None, "n_neighbors": None}
+        found = cluster_embeddings(snap.placement[rows], seed=int(prev.params.get("seed", 0)),
+                                   cache_dir=self.cache_dir, **cluster_params).labels
+        if not len(found):
+            return []
+        return [rows[found == k] for k in range(int(found.max()) + 1)
+                if (found == k).sum() >= min_size]
+
+    def _match_groups(self, prev: Themes, snap: _Snapshot, placed: _Placement, pool: _Pool,
+                      groups: list[np.ndarray]) -> None:
+        """Each group grows the existing theme it matches (one-to-one, or as close to a matched
+        theme as the threshold) or is born as a new theme."""
+        theme_ids = placed.theme_ids
+        group_centroids = np.stack([_unit_centroid(snap.vectors[g]) for g in groups])
+        docs = {tid: snap.texts(placed.rows_of(j)) for j, tid in enumerate(theme_ids)}
+        docs.update({f"~{k}": snap.texts(g) for k, g in enumerate(groups)})
+        words = top_keywords(docs, 10, term_weights(docs))
+        threshold = self._threshold(prev)
+        pairs, similarity = match_themes(
+            placed.centroids, [words.get(t, []) for t in theme_ids], group_centroids,
+            [words.get(f"~{k}", []) for k in range(len(groups))], threshold=threshold,
+            keyword_weight=self.keyword_weight)
+        matched = {group: theme for theme, group, _ in pairs}
+        for k, rows in enumerate(groups):
+            # a second group as close to an already matched theme joins it too
+            if k not in matched and theme_ids and similarity[:, k].max() >= threshold:
+                matched[k] = int(similarity[:, k].argmax())
+            if k in matched:
+                placed.column[rows] = matched[k]
+                pool.grown[theme_ids[matched[k]]] += len(rows)
+            else:
+                pool.born[theme_id_for([snap.unit_ids[i] for i in rows])] = rows
+
+    def _place_leftovers(self, snap: _Snapshot, placed: _Placement, pool: _Pool) -> None:
+        """Born themes get positions after the existing ones; what the pool left over is
+        placed as a fit places its outliers (nearest theme at or above the floor)."""
+        n_old = len(placed.theme_ids)
+        for j, tid in enumerate(sorted(pool.born), start=n_old):
+            placed.column[pool.born[tid]] = j
+        if not pool.clustered or not (n_old or pool.born):
+            return
+        left = np.array([i for i in pool.rows.tolist() if placed.column[i] == POS_UNASSIGNED],
+                        dtype=np.int64)
+        if not len(left):
+            return
+        centroids = np.stack([*placed.centroids]
+                             + [_unit_centroid(snap.vectors[pool.born[t]])
+                                for t in sorted(pool.born)])
+        similarity = snap.vectors[left] @ centroids.T
+        best = similarity.argmax(axis=1)
+        ok = similarity[np.arange(len(left)), best] >= placed.floor
+        placed.column[left[ok]] = best[ok]
+
+    def _new_state(self, prev: Themes, corpus: Corpus, snap: _Snapshot, placed: _Placement,
+                   pool: _Pool, embedder: Embedder, update: int) -> _State:
+        """The updated themes: empty themes dropped, centroids and keywords of changed themes
+        recomputed, fresh assignment rows for the units placed now, new themes labelled."""
+        self._place_leftovers(snap, placed, pool)
+        all_ids = placed.theme_ids + sorted(pool.born)
+        counts = np.bincount(placed.column[placed.column >= 0], minlength=len(all_ids))
         live = [j for j in range(len(all_ids)) if counts[j] > 0]
         remap = {j: k for k, j in enumerate(live)}
-        column = np.array([remap.get(c, -1) if c >= 0 else c for c in column.tolist()],
-                          dtype=np.int64)
+        column = np.array([remap.get(c, POS_UNASSIGNED) if c >= 0 else c
+                           for c in placed.column.tolist()], dtype=np.int64)
         final_ids = [all_ids[j] for j in live]
-        changed = {all_ids[j] for j in live if j >= len(theme_ids)}
-        for i in list(new_set) + [i for i in pool.tolist()]:
+        redo = sorted(set(snap.new_rows) | {i for i in pool.rows.tolist() if column[i] >= 0})
+        changed = self._changed(snap, placed, pool, column, final_ids)
+        centroids = self._centroids(prev, snap, column, final_ids, changed)
+        assignments = self._assignments(prev, snap, placed, column, final_ids, centroids, redo)
+        docs = {tid: snap.texts(np.where(column == j)[0]) for j, tid in enumerate(final_ids)}
+        weights = term_weights(docs) if changed else None
+        n_keywords = int(prev.params.get("n_keywords", 10) or 10)
+        keywords = (top_keywords(docs, n_keywords, weights) if changed
+                    else {t: prev.keywords(t) for t in final_ids})
+        known = prev.fields()["labels"]
+        labels = {t: known[t] for t in final_ids if t in known}
+        if pool.born:
+            labels.update(self._born_labels(prev, snap, pool, column, final_ids, centroids,
+                                            keywords, weights, labels, embedder))
+        n_placed = sum(1 for i in snap.new_rows if column[i] >= 0)
+        note = (f"Update {update}: {len(snap.new_rows)} new units, {len(snap.removed)} removed; "
+                f"{n_placed} placed in themes, {len(pool.born)} new themes.")
+        params = {**prev.params, "n_units": len(snap.units), "input_hash": corpus.input_hash,
+                  "update": update, "notes": [*prev.params.get("notes", []), note]}
+        themes = prev.replace(
+            corpus=corpus, unit_ids=snap.unit_ids, embeddings=snap.vectors,
+            assignments=assignments, labels=labels, keywords=keywords, centroids=centroids,
+            params=params, origin={t: prev.origin.get(t, "emergent") for t in final_ids},
+            pinned={k: v for k, v in prev.pinned.items() if k in labels})
+        gone = sorted(set(placed.theme_ids) - set(final_ids))
+        return _State(themes, final_ids, column, redo, gone)
+
+    @staticmethod
+    def _changed(snap: _Snapshot, placed: _Placement, pool: _Pool, column: np.ndarray,
+                 final_ids: list[str]) -> set[str]:
+        """Themes whose members changed: born, joined by a new or pooled unit, or that lost a
+        removed unit."""
+        changed = {tid for tid in final_ids if tid in pool.born}
+        for i in [*snap.new_rows, *pool.rows.tolist()]:
             if column[i] >= 0:
                 changed.add(final_ids[column[i]])
-        removed_set = set(removed)
-        for uid in removed:
-            tid = prim_prev.get(uid)
-            if tid in pos:
-                changed.add(tid)
-        cent_map = {tid: prev._centroids[tid] for tid in final_ids if tid in prev._centroids}
-        for j, tid in enumerate(final_ids):
-            if tid in changed or tid not in cent_map:
-                cent_map[tid] = _unit_centroid(x[column == j])
-        cent_final = np.stack([cent_map[t] for t in final_ids]) if final_ids else np.zeros(
-            (0, dim), dtype=np.float32)
-        redo = sorted(new_set | {i for i in pool.tolist() if column[i] >= 0})
-        redo_ids = {now_ids[i] for i in redo}
-        a = prev.assignments
-        # rows of units that stay where they were (a theme that lost every unit has none)
-        keep_rows = a[~a["unit_id"].isin(redo_ids) & ~a["unit_id"].isin(removed_set)
-                      & a["theme_id"].isin(set(final_ids) | set(SPECIAL_LABELS))]
-        fresh_rows = assignment_rows([now_ids[i] for i in redo], x[redo], column[redo],
-                                     final_ids, cent_final,
-                                     temperature=float(p.get("temperature", 0.05)),
-                                     secondary_margin=float(p.get("secondary_margin", 0.03)),
-                                     floor=floor)
-        gone = set(theme_ids) - set(final_ids)
-        assignments = pd.concat([keep_rows, fresh_rows], ignore_index=True)
-        order = {uid: i for i, uid in enumerate(now_ids)}
-        assignments = assignments.assign(_o=assignments["unit_id"].map(order)).sort_values(
+        old = set(placed.theme_ids)
+        changed |= {tid for tid in (placed.previous.get(uid) for uid in snap.removed)
+                    if tid in old}
+        return changed
+
+    @staticmethod
+    def _centroids(prev: Themes, snap: _Snapshot, column: np.ndarray, final_ids: list[str],
+                   changed: set[str]) -> dict[str, np.ndarray]:
+        """Stored centroids of unchanged themes; the others from their members now."""
+        stored = prev.fields()["centroids"]
+        return {tid: (stored[tid] if tid in stored and tid not in changed
+                      else _unit_centroid(snap.vectors[column == j]))
+                for j, tid in enumerate(final_ids)}
+
+    @staticmethod
+    def _assignments(prev: Themes, snap: _Snapshot, placed: _Placement, column: np.ndarray,
+                     final_ids: list[str], centroids: dict[str, np.ndarray], redo: list[int]
+                     ) -> pd.DataFrame:
+        """Rows of units that stay where they were, fresh rows for the units placed now, in
+        corpus order (primary row first)."""
+        redo_ids = {snap.unit_ids[i] for i in redo}
+        old = prev.assignments
+        keep = old[~old["unit_id"].isin(redo_ids) & ~old["unit_id"].isin(set(snap.removed))
+                   & old["theme_id"].isin(set(final_ids) | set(SPECIAL_LABELS))]
+        fresh = assignment_rows(
+            [snap.unit_ids[i] for i in redo], snap.vectors[redo], column[redo], final_ids,
+            _stack([centroids[t] for t in final_ids], snap.vectors.shape[1]),
+            temperature=float(prev.params.get("temperature", 0.05)),
+            secondary_margin=float(prev.params.get("secondary_margin", 0.03)),
+            floor=placed.floor)
+        rows = pd.concat([keep, fresh], ignore_index=True)
+        order = {uid: i for i, uid in enumerate(snap.unit_ids)}
+        return rows.assign(_o=rows["unit_id"].map(order)).sort_values(
             ["_o", "primary"], ascending=[True, False], kind="mergesort").drop(
             columns="_o")[ASSIGNMENT_COLUMNS]
-        docs_all = {tid: [units[i].text for i in np.where(column == j)[0]]
-                    for j, tid in enumerate(final_ids)}
-        weights = term_weights(docs_all) if changed else None
-        kw = (top_keywords(docs_all, int(p.get("n_keywords", 10) or 10), weights) if changed
-              else {t: prev._keywords.get(t, []) for t in final_ids})
-        labels = {t: prev._labels[t] for t in final_ids if t in prev._labels}
-        if born:
-            n_docs = int(p.get("label_docs", 25) or 25)
-            central = {}
-            for tid in born:
-                j = final_ids.index(tid)
-                rows = np.where(column == j)[0]
-                order_r = sorted(rows.tolist(), key=lambda i: (-round(float(x[i] @ cent_map[tid]),
-                                                                     6), now_ids[i]))
-                central[tid] = list(dict.fromkeys(units[i].text for i in order_r))[:n_docs]
-            labels.update(phrase_labels(central, weights=weights, fallback=kw, embedder=embedder,
-                                        centroids={t: cent_map[t] for t in born}))
-            taken = {v.casefold() for k, v in labels.items() if k not in born}
-            for tid in born:
-                if labels[tid].casefold() in taken:
-                    labels[tid] = f"{labels[tid]} ({next(iter(kw.get(tid, [])), tid[-4:])})"
-        note = (f"Update {update}: {len(new_idx)} new units, {len(removed)} removed; "
-                f"{sum(1 for i in new_idx if column[i] >= 0)} placed in themes, "
-                f"{len(born)} new themes.")
-        params = {**p, "n_units": len(units), "input_hash": corpus.input_hash, "update": update,
-                  "notes": [*p.get("notes", []), note]}
-        themes = Themes(corpus, unit_ids=now_ids, embeddings=x, assignments=assignments,
-                        labels=labels, keywords=kw, centroids=cent_map, params=params,
-                        origin={**{t: prev.origin.get(t, "emergent") for t in final_ids}},
-                        log=prev.log, aliases=prev.aliases,
-                        pinned={k: v for k, v in prev.pinned.items() if k in labels})
-        timings["rebuild_state"] = round(time.perf_counter() - t, 3)
 
-        # lineage
-        t = time.perf_counter()
-        reg = registry._copy(themes)
+    @staticmethod
+    def _born_labels(prev: Themes, snap: _Snapshot, pool: _Pool, column: np.ndarray,
+                     final_ids: list[str], centroids: dict[str, np.ndarray],
+                     keywords: dict[str, list[str]], weights: Any, labels: dict[str, str],
+                     embedder: Embedder) -> dict[str, str]:
+        """Labels of the new themes, as a fit labels them; one that repeats an existing label
+        gets its first keyword added."""
+        n_docs = int(prev.params.get("label_docs", LABEL_DOCS) or LABEL_DOCS)
+        central = {}
+        for tid in pool.born:
+            rows = np.where(column == final_ids.index(tid))[0]
+            central[tid] = central_texts(snap.texts(rows), [snap.unit_ids[i] for i in rows],
+                                          snap.vectors[rows], centroids[tid], n_docs)
+        named = phrase_labels(central, weights=weights, fallback=keywords, embedder=embedder,
+                              centroids={t: centroids[t] for t in pool.born})
+        taken = {v.casefold() for k, v in labels.items() if k not in pool.born}
+        for tid in pool.born:
+            if named[tid].casefold() in taken:
+                named[tid] = f"{named[tid]} ({next(iter(keywords.get(tid, [])), tid[-4:])})"
+        return {tid: named[tid] for tid in pool.born}
+
+    def _lineage(self, registry: ThemeRegistry, snap: _Snapshot, pool: _Pool, state: _State,
+                 update: int) -> tuple[ThemeRegistry, list[LineageEvent]]:
+        """The new registry and this update's lineage rows: born, revived, grew, retired,
+        faded."""
+        reg = registry._copy(state.themes)
         reg.updates = update
-        reg.pending = sorted(waiting)
-        new_dates = {tid: [] for tid in final_ids}
-        for i in redo:
-            if column[i] >= 0:
-                new_dates[final_ids[column[i]]].append(dates.get(now_ids[i], ""))
+        reg.pending = sorted(pool.waiting)
+        new_dates: dict[str, list[str]] = {tid: [] for tid in state.final_ids}
+        for i in state.redo:
+            if state.column[i] >= 0:
+                new_dates[state.final_ids[state.column[i]]].append(
+                    snap.dates.get(snap.unit_ids[i], ""))
+        size = dict(zip(state.final_ids, np.bincount(state.column[state.column >= 0],
+                                                     minlength=len(state.final_ids)).tolist()))
+        label = {tid: state.themes.label(tid) for tid in state.final_ids}
         events: list[LineageEvent] = []
-        size = dict(zip(final_ids, np.bincount(column[column >= 0], minlength=len(final_ids))
-                        .tolist()))
-        for tid in sorted(born, key=lambda t: (-size[t], t)):
-            date = min(d for d in new_dates[tid] if d) if any(new_dates[tid]) else ""
-            reg.status[tid] = "active"
-            reg.born[tid] = {"update": update, "date": date}
-            events.append(LineageEvent(update, "born", tid, date, size[tid], labels[tid], (),
-                                       f"New theme '{labels[tid]}': {size[tid]} units, first "
-                                       f"raised {date or 'on an unknown date'}."))
-        for tid in final_ids:
-            if tid in born or not new_dates[tid]:
-                continue
-            n_add = len(new_dates[tid])
-            last = max((d for d in new_dates[tid] if d), default="")
-            if reg.status.get(tid) == "faded":
-                reg.status[tid] = "active"
-                events.append(LineageEvent(update, "revived", tid, last, n_add, labels[tid], (),
-                                           f"'{labels[tid]}' raised again ({n_add} new units)."))
-            events.append(LineageEvent(update, "grew", tid, last, n_add, labels[tid], (),
-                                       f"'{labels[tid]}' grew by {n_add} units"
-                                       + (f" ({grown_by_pool[tid]} as a group that matched it)"
-                                          if grown_by_pool.get(tid) else "") + "."))
-        for tid in gone:
+        for tid in sorted(pool.born, key=lambda t: (-size[t], t)):
+            date = min((d for d in new_dates[tid] if d), default="")
+            events.append(_birth(reg, update, tid, date, size[tid], label[tid],
+                                 f"New theme '{label[tid]}': {size[tid]} units, first raised "
+                                 f"{date or 'on an unknown date'}."))
+        for tid in state.final_ids:
+            if tid not in pool.born and new_dates[tid]:
+                events += self._grew(reg, update, tid, label[tid], new_dates[tid],
+                                     pool.grown.get(tid, 0))
+        for tid in state.gone:
             reg._retire(tid, "retired")
             events.append(LineageEvent(update, "retired", tid, "", 0, reg.former[tid], (),
                                        f"'{reg.former[tid]}' has no units left (its units "
                                        "were removed from the corpus); retired."))
         reg.lineage.extend(events)
-        events += reg._mark_faded(self.fade_after_days, dates)
-        timings["lineage"] = round(time.perf_counter() - t, 3)
-        n_new_flags = int(new_flags.sum())
-        in_born = sum(1 for i in new_idx if column[i] >= 0 and final_ids[column[i]] in born)
-        joined = sum(1 for i in new_idx if column[i] >= 0 and final_ids[column[i]] not in born)
-        unassigned = sum(1 for i in new_idx if column[i] == -1)
-        report = UpdateReport(update, "incremental", len(units), n_new=len(new_idx),
-                              n_removed=len(removed), n_joined=joined, n_in_new_themes=in_born,
-                              n_unassigned=unassigned, n_housekeeping=n_new_flags, since=since,
-                              lineage=tuple(events), timings=timings, notes=tuple(notes))
-        return reg, report
+        events += reg._mark_faded(self.fade_after_days, snap.dates)
+        return reg, events
+
+    @staticmethod
+    def _grew(reg: ThemeRegistry, update: int, tid: str, label: str, dates: list[str],
+              by_pool: int) -> list[LineageEvent]:
+        """A theme that gained units: ``grew`` (and ``revived`` first when it had faded)."""
+        n_added = len(dates)
+        last = max((d for d in dates if d), default="")
+        events = []
+        if reg.status.get(tid) == "faded":
+            reg.status[tid] = "active"
+            events.append(LineageEvent(update, "revived", tid, last, n_added, label, (),
+                                       f"'{label}' raised again ({n_added} new units)."))
+        as_group = f" ({by_pool} as a group that matched it)" if by_pool else ""
+        events.append(LineageEvent(update, "grew", tid, last, n_added, label, (),
+                                   f"'{label}' grew by {n_added} units{as_group}."))
+        return events
+
+    @staticmethod
+    def _report(update: int, snap: _Snapshot, placed: _Placement, pool: _Pool, state: _State,
+                events: list[LineageEvent], timings: dict[str, float]) -> UpdateReport:
+        """Where this update's new units went."""
+        where = [state.column[i] for i in snap.new_rows]
+        in_born = sum(1 for c in where if c >= 0 and state.final_ids[c] in pool.born)
+        joined = sum(1 for c in where if c >= 0) - in_born
+        return UpdateReport(update, "incremental", len(snap.units), n_new=len(snap.new_rows),
+                            n_removed=len(snap.removed), n_joined=joined, n_in_new_themes=in_born,
+                            n_unassigned=sum(1 for c in where if c == POS_UNASSIGNED),
+                            n_housekeeping=int(placed.new_housekeeping.sum()), since=snap.since,
+                            lineage=tuple(events), timings=timings, notes=tuple(pool.notes))
 
     # --- rebuild ----------------------------------------------------------------------------------
     def _rebuild(self, registry: ThemeRegistry, corpus: Corpus, embedder: Embedder
                  ) -> tuple[ThemeRegistry, UpdateReport]:
-        from .curation import replay
-
+        """Re-fit, replay the curation log, match the fresh themes to the registry's."""
         t = time.perf_counter()
         prev = registry.themes
+        update = registry.updates + 1
+        out, matched_old, skipped = self._refit(prev, corpus, embedder, update)
+        reg = registry._copy(out)
+        reg.updates = update
+        reg.log_seen = len(out.log)
+        events = self._rebuild_new_themes(reg, prev, out, matched_old, update)
+        events += self._rebuild_old_themes(reg, prev, out, matched_old, update)
+        reg.lineage.extend(events)
+        dates = _dates(corpus)
+        events += reg._mark_faded(self.fade_after_days, dates)
+        return reg, self._rebuild_report(prev, out, update, dates, events, skipped,
+                                         round(time.perf_counter() - t, 3))
+
+    def _refit(self, prev: Themes, corpus: Corpus, embedder: Embedder, update: int
+               ) -> tuple[Themes, set[str], list[str]]:
+        """The fresh fit with the log replayed and matched themes renamed to their registry ids
+        (with their labels); also the matched registry ids and the replay's skips."""
+        from .curation import replay
+
         params = {k: prev.params[k] for k in ThemeModel._PARAMS if k in prev.params
                   and k != "progress"}
         params.update(self.model_params or {})
@@ -479,80 +687,92 @@ class ThemeUpdater:
         fresh, skipped = replay(fresh, prev.log)
         old_ids, new_ids = prev.theme_ids, fresh.theme_ids
         pairs, _ = match_themes(
-            np.stack([prev.centroid(t) for t in old_ids]) if old_ids else np.zeros((0, 1)),
-            [prev.keywords(t) for t in old_ids],
-            np.stack([fresh.centroid(t) for t in new_ids]) if new_ids else np.zeros((0, 1)),
+            _stack([prev.centroid(t) for t in old_ids], 1), [prev.keywords(t) for t in old_ids],
+            _stack([fresh.centroid(t) for t in new_ids], 1),
             [fresh.keywords(t) for t in new_ids], threshold=self._threshold(prev),
             keyword_weight=self.keyword_weight)
         mapping = {new_ids[n]: old_ids[o] for o, n, _ in pairs}
         labels = {old_ids[o]: prev.label(old_ids[o]) for o, _, _ in pairs}
-        out = _with_ids(fresh, mapping, labels,
-                        {**fresh.params, "update": registry.updates + 1,
-                         "replay_skipped": skipped})
-        update = registry.updates + 1
-        reg = registry._copy(out)
-        reg.updates = update
-        reg.log_seen = len(out.log)
-        prev_prim, out_prim = prev.primary(), out.primary()
+        out = _with_ids(fresh, mapping, labels, {**fresh.params, "update": update,
+                                                 "replay_skipped": skipped})
+        return out, set(mapping.values()), skipped
+
+    @staticmethod
+    def _rebuild_new_themes(reg: ThemeRegistry, prev: Themes, out: Themes,
+                            matched_old: set[str], update: int) -> list[LineageEvent]:
+        """Matched themes that gained units grew; the others were born, or split from the
+        registry theme at least half of their units came from."""
+        previous = prev.primary()
         events: list[LineageEvent] = []
-        matched_old = set(mapping.values())
         for tid in out.theme_ids:
+            label, members = out.label(tid), out.member_ids(tid)
             if tid in matched_old:
                 before = set(prev.member_ids(tid))
-                added = [u for u in out.member_ids(tid) if u not in before]
+                added = [u for u in members if u not in before]
                 if added:
-                    events.append(LineageEvent(update, "grew", tid, "", len(added), out.label(tid),
-                                               (), f"'{out.label(tid)}' grew by {len(added)} "
-                                               "units (rebuild)."))
+                    events.append(LineageEvent(update, "grew", tid, "", len(added), label, (),
+                                               f"'{label}' grew by {len(added)} units "
+                                               "(rebuild)."))
                 continue
-            came = Counter(prev_prim.get(u) for u in out.member_ids(tid) if u in prev._row)
-            src, n_src = came.most_common(1)[0] if came else (None, 0)
-            date = _first_date(out, tid)
-            reg.status[tid] = "active"
-            reg.born[tid] = {"update": update, "date": date}
-            size = len(out.member_ids(tid))
-            if src in matched_old and n_src >= 0.5 * size:
-                events.append(LineageEvent(update, "split", src, date, size, out.label(tid),
-                                           (tid,), f"'{out.label(tid)}' split from "
-                                           f"'{out.label(src)}' ({size} units)."))
+            came = Counter(previous.get(u) for u in members if prev.has_unit(u))
+            source, n_source = came.most_common(1)[0] if came else (None, 0)
+            date, size = first_date(out, tid), len(members)
+            if source in matched_old and n_source >= 0.5 * size:
+                events.append(_birth(reg, update, tid, date, size, label,
+                                     f"'{label}' split from '{out.label(source)}' ({size} "
+                                     "units).", split_from=source))
             else:
-                events.append(LineageEvent(update, "born", tid, date, size, out.label(tid), (),
-                                           f"New theme '{out.label(tid)}': {size} units."))
-        for tid in old_ids:
+                events.append(_birth(reg, update, tid, date, size, label,
+                                     f"New theme '{label}': {size} units."))
+        return events
+
+    @staticmethod
+    def _rebuild_old_themes(reg: ThemeRegistry, prev: Themes, out: Themes,
+                            matched_old: set[str], update: int) -> list[LineageEvent]:
+        """Unmatched registry themes merged into the fresh theme at least half of their units
+        went to, or retired."""
+        now, fresh_labels = out.primary(), out.fields()["labels"]
+        events: list[LineageEvent] = []
+        for tid in prev.theme_ids:
             if tid in matched_old:
                 continue
-            went = Counter(out_prim.get(u) for u in prev.member_ids(tid) if u in out._row)
-            dst, n_dst = went.most_common(1)[0] if went else (None, 0)
+            members = prev.member_ids(tid)
+            went = Counter(now.get(u) for u in members if out.has_unit(u))
+            target, n_target = went.most_common(1)[0] if went else (None, 0)
             label = prev.label(tid)
-            if dst in out._labels and n_dst >= 0.5 * len(prev.member_ids(tid)):
+            if target in fresh_labels and n_target >= 0.5 * len(members):
                 reg._retire(tid, "merged")
                 reg.former[tid] = label
-                events.append(LineageEvent(update, "merged", dst, "", n_dst, out.label(dst),
-                                           (tid,), f"'{label}' merged into '{out.label(dst)}' "
+                events.append(LineageEvent(update, "merged", target, "", n_target,
+                                           out.label(target), (tid,),
+                                           f"'{label}' merged into '{out.label(target)}' "
                                            "(rebuild)."))
             else:
                 reg._retire(tid, "retired")
                 reg.former[tid] = label
                 events.append(LineageEvent(update, "retired", tid, "", 0, label, (),
                                            f"'{label}' matches no theme of the rebuild; retired."))
-        reg.lineage.extend(events)
-        dates = _dates(corpus)
-        events += reg._mark_faded(self.fade_after_days, dates)
-        s = out.summary()
-        n_new = sum(1 for u in out.unit_ids if u not in prev._row)
-        new_prim = [out_prim[u] for u in out.unit_ids if u not in prev._row]
-        n_house = sum(1 for t in new_prim if t == HOUSEKEEPING)
-        n_un = sum(1 for t in new_prim if t == UNASSIGNED)
+        return events
+
+    @staticmethod
+    def _rebuild_report(prev: Themes, out: Themes, update: int, dates: dict[str, str],
+                        events: list[LineageEvent], skipped: list[str], seconds: float
+                        ) -> UpdateReport:
+        """Where the rebuild's new units went."""
+        now = out.primary()
+        new_primary = [now[u] for u in out.unit_ids if not prev.has_unit(u)]
+        n_new = len(new_primary)
+        n_house = sum(1 for t in new_primary if t == HOUSEKEEPING)
+        n_unassigned = sum(1 for t in new_primary if t == UNASSIGNED)
         born_ids = {e.related[0] if e.kind == "split" else e.theme_id for e in events
                     if e.kind in ("born", "split")}
-        in_born = sum(1 for t in new_prim if t in born_ids)
-        report = UpdateReport(update, "rebuild", s["n_units"], n_new=n_new,
-                              n_removed=sum(1 for u in prev.unit_ids if u not in out._row),
-                              n_joined=n_new - n_house - n_un - in_born, n_in_new_themes=in_born,
-                              n_unassigned=n_un, n_housekeeping=n_house,
-                              since=max((d for u, d in dates.items() if u in prev._row and d),
-                                        default=""),
-                              lineage=tuple(events),
-                              timings={"fit": round(time.perf_counter() - t, 3)},
-                              notes=tuple(f"curation not replayed: {s_}" for s_ in skipped))
-        return reg, report
+        in_born = sum(1 for t in new_primary if t in born_ids)
+        return UpdateReport(update, "rebuild", out.summary()["n_units"], n_new=n_new,
+                            n_removed=sum(1 for u in prev.unit_ids if not out.has_unit(u)),
+                            n_joined=n_new - n_house - n_unassigned - in_born,
+                            n_in_new_themes=in_born, n_unassigned=n_unassigned,
+                            n_housekeeping=n_house,
+                            since=max((d for u, d in dates.items() if prev.has_unit(u) and d),
+                                      default=""),
+                            lineage=tuple(events), timings={"fit": seconds},
+                            notes=tuple(f"curation not replayed: {s}" for s in skipped))
