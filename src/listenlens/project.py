@@ -263,7 +263,7 @@ class Project:
 
     def _add_rows(self, rows: list[tuple[dict[str, str], list[Path]]],
                   consent_rows: list[dict[str, str]]) -> AddReport:
-        from .ingest.folder import _parse_date
+        from .ingest.folder import parse_date as _parse_date
 
         columns, existing = _read_table(self.root / "events.csv")
         have_ids = {r["event_id"] for r in existing}

@@ -18,7 +18,8 @@ import pyarrow.parquet as pq
 
 from .errors import CorpusError
 from .ids import sha256_bytes
-from .records import Event, Skip, Source, Unit, _field_names, record_dict
+from .records import Event, Skip, Source, Unit, record_dict
+from .records import field_names as _field_names
 
 __all__ = ["save_corpus", "open_saved_corpus", "write_records", "read_records", "FORMAT_VERSION"]
 

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .central import LABEL_DOCS, central_texts
 from .result import HOUSEKEEPING, SPECIAL_LABELS, UNASSIGNED, Themes
 
 __all__ = ["rename", "pin_label", "merge", "split", "move", "mark_noise", "replay", "OPERATIONS"]
@@ -45,6 +46,12 @@ def _new_id(unit_ids: Iterable[str]) -> str:
     return theme_id_for(sorted(unit_ids))
 
 
+def _centroid(themes: Themes, members: Sequence[str]) -> np.ndarray:
+    """Unit-length mean embedding of ``members``."""
+    c = themes.vectors(members).mean(axis=0)
+    return c / (np.linalg.norm(c) or 1.0)
+
+
 def _describe(themes: Themes, assignments: pd.DataFrame, new: dict[str, list[str]],
               labels: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Keywords and labels for the new themes (c-TF-IDF against every current theme)."""
@@ -57,21 +64,10 @@ def _describe(themes: Themes, assignments: pd.DataFrame, new: dict[str, list[str
     weights = term_weights(docs)
     n_kw = int(themes.params.get("n_keywords", 10) or 10)
     kw = keywords(docs, n_kw, weights)
-    central: dict[str, list[str]] = {}
-    for tid, members in new.items():
-        rows = [themes._row[u] for u in members]
-        x = themes.embeddings[rows]
-        c = x.mean(axis=0)
-        c = c / (np.linalg.norm(c) or 1.0)
-        order = sorted(range(len(members)), key=lambda i: (-round(float(x[i] @ c), 6),
-                                                            members[i]))
-        seen: list[str] = []
-        for i in order:
-            if text[members[i]] not in seen:
-                seen.append(text[members[i]])
-            if len(seen) >= int(themes.params.get("label_docs", 40) or 40):
-                break
-        central[tid] = seen
+    n_docs = int(themes.params.get("label_docs", LABEL_DOCS) or LABEL_DOCS)
+    central = {tid: central_texts([text[u] for u in members], members, themes.vectors(members),
+                                  _centroid(themes, members), n_docs)
+               for tid, members in new.items()}
     names = phrase_labels(central, weights=weights, fallback=kw) if central else {}
     return names, {tid: kw.get(tid, []) for tid in new}
 
@@ -81,30 +77,28 @@ def _rebuild(themes: Themes, *, assignments: pd.DataFrame, removed: Sequence[str
              aliases: dict[str, list[str]] | None = None, pinned: dict[str, str] | None = None,
              origin: dict[str, str] | None = None, entry: dict[str, Any]) -> Themes:
     new = new or {}
-    lab = {k: v for k, v in themes._labels.items() if k not in removed}
-    kw = {k: v for k, v in themes._keywords.items() if k not in removed}
-    cent = {k: v for k, v in themes._centroids.items() if k not in removed}
-    org = {k: v for k, v in themes.origin.items() if k not in removed}
+    now = themes.fields()
+    lab = {k: v for k, v in now["labels"].items() if k not in removed}
+    kw = {k: v for k, v in now["keywords"].items() if k not in removed}
+    cent = {k: v for k, v in now["centroids"].items() if k not in removed}
+    org = {k: v for k, v in now["origin"].items() if k not in removed}
     if labels:
         lab.update(labels)
     for tid, members in new.items():
-        x = themes.embeddings[[themes._row[u] for u in members]]
-        c = x.mean(axis=0)
-        cent[tid] = c / (np.linalg.norm(c) or 1.0)
+        cent[tid] = _centroid(themes, members)
     if new:
         named, words = _describe(themes, assignments, new, lab)
         for tid in new:
             lab.setdefault(tid, named.get(tid, "Unlabelled theme"))
             kw[tid] = words.get(tid, [])
             org[tid] = (origin or {}).get(tid, "emergent")
-    pins = {**themes.pinned, **(pinned or {})}
+    pins = {**now["pinned"], **(pinned or {})}
     for tid, label in pins.items():
         if tid in lab:
             lab[tid] = label
-    return Themes(themes.corpus, unit_ids=themes.unit_ids, embeddings=themes.embeddings,
-                  assignments=assignments, labels=lab, keywords=kw, centroids=cent,
-                  params=themes.params, origin=org, log=[*themes.log, entry],
-                  aliases={**themes.aliases, **(aliases or {})}, pinned=pins)
+    return themes.replace(assignments=assignments, labels=lab, keywords=kw, centroids=cent,
+                          origin=org, log=[*now["log"], entry],
+                          aliases={**now["aliases"], **(aliases or {})}, pinned=pins)
 
 
 def _entry(op: str, args: dict[str, Any], who: str | None, why: str | None,
@@ -137,7 +131,7 @@ def _reassign(assignments: pd.DataFrame, mapping: dict[str, str], units: set[str
 def rename(themes: Themes, theme_id: str, label: str, *, who: str | None = None,
            why: str | None = None, when: str | None = None) -> Themes:
     """Give a theme a new label (pinned: it survives replay on a fresh fit)."""
-    tid = themes._one(theme_id)
+    tid = themes.resolve_one(theme_id)
     if tid in SPECIAL_LABELS:
         raise ValueError(f"{tid} cannot be renamed")
     entry = _entry("rename", {"theme_id": tid, "label": label,
@@ -150,7 +144,7 @@ def pin_label(themes: Themes, theme_id: str, label: str | None = None, *,
               ) -> Themes:
     """Keep a theme's label (the current one unless given) through later operations and
     replays."""
-    tid = themes._one(theme_id)
+    tid = themes.resolve_one(theme_id)
     label = label if label is not None else themes.label(tid)
     entry = _entry("pin_label", {"theme_id": tid, "label": label,
                                  "members": _members(themes, tid)}, who, why, when)
@@ -162,7 +156,7 @@ def merge(themes: Themes, theme_ids: Sequence[str], label: str | None = None, *,
     """Merge themes into one new theme (id from its members; the parents resolve to it)."""
     parents = []
     for t in theme_ids:
-        tid = themes._one(t)
+        tid = themes.resolve_one(t)
         if tid in SPECIAL_LABELS:
             raise ValueError(f"{tid} cannot be merged")
         if tid not in parents:
@@ -189,11 +183,11 @@ def split(themes: Themes, theme_id: str, n: int = 2, *, who: str | None = None,
     """Re-cluster one theme into ``n`` parts (Ward linkage on its members' embeddings)."""
     from sklearn.cluster import AgglomerativeClustering
 
-    tid = themes._one(theme_id)
+    tid = themes.resolve_one(theme_id)
     members = _members(themes, tid)
     if tid in SPECIAL_LABELS or len(members) < max(2, n):
         raise ValueError(f"theme {tid} has {len(members)} units; cannot split into {n}")
-    x = themes.embeddings[[themes._row[u] for u in members]]
+    x = themes.vectors(members)
     parts = AgglomerativeClustering(n_clusters=n, linkage="ward").fit(x).labels_
     groups = {int(k): sorted(u for u, p in zip(members, parts) if p == k)
               for k in sorted(set(parts.tolist()))}
@@ -214,9 +208,9 @@ def move(themes: Themes, unit_ids: Iterable[str], to_theme: str, *, who: str | N
          why: str | None = None, when: str | None = None) -> Themes:
     """Move units to another theme (or to ``t-unassigned`` / ``t-housekeeping``). Theme ids do
     not change; the moved units' probability becomes 1.0 (a person decided)."""
-    target = themes._one(to_theme)
+    target = themes.resolve_one(to_theme)
     units = list(dict.fromkeys(unit_ids))
-    unknown = [u for u in units if u not in themes._row]
+    unknown = [u for u in units if not themes.has_unit(u)]
     if unknown:
         raise KeyError(f"unknown unit ids: {unknown[:5]}")
     entry = _entry("move", {"unit_ids": units, "to_theme": target,
@@ -232,7 +226,7 @@ def move(themes: Themes, unit_ids: Iterable[str], to_theme: str, *, who: str | N
 def mark_noise(themes: Themes, theme_id: str, *, who: str | None = None,
                why: str | None = None, when: str | None = None) -> Themes:
     """Dissolve a theme: its units become unassigned; the id resolves to ``t-unassigned``."""
-    tid = themes._one(theme_id)
+    tid = themes.resolve_one(theme_id)
     if tid in SPECIAL_LABELS:
         raise ValueError(f"{tid} is not a theme")
     entry = _entry("mark_noise", {"theme_id": tid, "members": _members(themes, tid)},
@@ -286,7 +280,7 @@ def replay(themes: Themes, log: Sequence[dict[str, Any]]) -> tuple[Themes, list[
                 themes = merge(themes, found, args.get("label"), **meta)
             elif op == "move":
                 target = _find(themes, args["to_theme"], members)
-                units = [u for u in args["unit_ids"] if u in themes._row]
+                units = [u for u in args["unit_ids"] if themes.has_unit(u)]
                 if target is None or not units:
                     raise KeyError("target theme or units not in this fit")
                 themes = move(themes, units, target, **meta)

@@ -49,9 +49,10 @@ def save_themes(themes: Themes, directory: str | Path) -> Path:
     themes.corpus.save(out / "corpus")
     a = themes.assignments[ASSIGNMENT_COLUMNS].copy()
     a.to_parquet(out / "assignments.parquet", index=False)
-    ids = sorted(themes._centroids)
+    fields = themes.fields()
+    ids = sorted(fields["centroids"])
     dim = themes.embeddings.shape[1] if themes.embeddings.ndim == 2 else 0
-    cent = (np.stack([themes._centroids[t] for t in ids]) if ids
+    cent = (np.stack([fields["centroids"][t] for t in ids]) if ids
             else np.zeros((0, dim), dtype=np.float32))
     save_file({"embeddings": np.ascontiguousarray(themes.embeddings, dtype=np.float32),
                "centroids": np.ascontiguousarray(cent, dtype=np.float32)},
@@ -59,7 +60,7 @@ def save_themes(themes: Themes, directory: str | Path) -> Path:
     meta = {
         "format": THEMES_FORMAT, "listenlens_version": listenlens.__version__,
         "unit_ids": themes.unit_ids, "centroid_ids": ids, "order": themes.theme_ids,
-        "labels": themes._labels, "keywords": themes._keywords, "origin": themes.origin,
+        "labels": fields["labels"], "keywords": fields["keywords"], "origin": themes.origin,
         "params": themes.params, "log": themes.log, "aliases": themes.aliases,
         "pinned": themes.pinned,
         "sha256": {name: _sha(out / name) for name in ("assignments.parquet",
