@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import AnalysisError
+from ..themes.result import HOUSEKEEPING, UNASSIGNED
 from ..themes.review import agreement_sentence
 from .changes import changes_section, iso_date
 from .charts import shifts_chart, themes_chart
@@ -335,9 +336,9 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
                                     if changes is not None else ((), ()))
     figures += change_figures
 
-    special = [tally.theme_of.get(u.unit_id, "t-unassigned") for u in tally.participant_units()]
-    n_house = sum(1 for t in special if t.startswith("t-housekeeping"))
-    n_unassigned = sum(1 for t in special if t.startswith("t-unassigned"))
+    special = [tally.theme_of.get(u.unit_id, UNASSIGNED) for u in tally.participant_units()]
+    n_house = sum(1 for t in special if t.startswith(HOUSEKEEPING))
+    n_unassigned = sum(1 for t in special if t.startswith(UNASSIGNED))
     consent = pd.Series([u.consent for u in corpus.unit_records]).value_counts().to_dict()
     withdrawn = sum(1 for s in corpus.skip_records if s.reason == "consent-withdrawn")
     params = _flat_params("themes.", getattr(themes, "params", None))

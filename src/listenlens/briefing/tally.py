@@ -14,10 +14,11 @@ from typing import Any
 import pandas as pd
 
 from ..errors import AnalysisError
+from ..themes.result import HOUSEKEEPING, UNASSIGNED
 
 __all__ = ["Tally", "is_special_theme", "people_phrase", "lower_first", "need", "columns"]
 
-_SPECIAL_PREFIXES = ("t-unassigned", "t-housekeeping")
+_SPECIAL_PREFIXES = (UNASSIGNED, HOUSEKEEPING)
 
 
 def need(obj: Any, attr: str, what: str) -> Any:

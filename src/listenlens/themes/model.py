@@ -28,6 +28,7 @@ from ..corpus import Corpus
 from ..embeddings import Embedder, EmbeddingCache, MiniLMEmbedder, embed, ensure_unit
 from ..errors import AnalysisError, NotFittedError
 from ..ids import stable_hash
+from .central import central_texts
 from .codebook import DEFAULT_THRESHOLD as CODEBOOK_THRESHOLD
 from .codebook import codebook_theme_id, load_codebook
 from .context import (
@@ -42,7 +43,14 @@ from .discover import DEFAULTS, ClusterResult, centroids, cluster_embeddings
 from .housekeeping import detect_housekeeping
 from .labels import keywords as top_keywords
 from .labels import label_context, phrase_labels, term_weights
-from .result import ASSIGNMENT_COLUMNS, HOUSEKEEPING, UNASSIGNED, Themes
+from .result import (
+    ASSIGNMENT_COLUMNS,
+    HOUSEKEEPING,
+    POS_HOUSEKEEPING,
+    POS_UNASSIGNED,
+    UNASSIGNED,
+    Themes,
+)
 
 __all__ = ["ThemeModel", "find_themes", "theme_id_for", "embed_corpus", "package_versions",
            "assignment_rows"]
@@ -387,9 +395,9 @@ class ThemeModel:
                 theme_ids: list[str], cent: np.ndarray, ids: np.ndarray, result: Any
                 ) -> pd.DataFrame:
         pos = {int(k): i for i, k in enumerate(ids.tolist())}
-        column = np.array([pos[int(k)] if k >= 0 else -1 for k in labels.tolist()],
+        column = np.array([pos[int(k)] if k >= 0 else POS_UNASSIGNED for k in labels.tolist()],
                           dtype=np.int64)
-        column[flags] = -2
+        column[flags] = POS_HOUSEKEEPING
         floor = float(result.details.get("reassign_similarity", float("nan")))
         return assignment_rows(unit_ids, x, column, theme_ids, cent,
                                temperature=self.temperature,
@@ -403,19 +411,8 @@ class ThemeModel:
         for k, tid in tid_of.items():
             rows = np.where(labels == k)[0]
             all_docs[tid] = [units[i].text for i in rows]
-            sims = x[rows] @ centre[tid]
-            order = sorted(range(len(rows)), key=lambda r: (-round(float(sims[r]), 6),
-                                                            units[rows[r]].unit_id))
-            seen: set[str] = set()
-            picked = []
-            for r in order:
-                text = units[rows[r]].text
-                if text.casefold() not in seen:
-                    seen.add(text.casefold())
-                    picked.append(text)
-                if len(picked) >= self.label_docs:
-                    break
-            central[tid] = picked
+            central[tid] = central_texts(all_docs[tid], [units[i].unit_id for i in rows],
+                                         x[rows], centre[tid], self.label_docs)
         return all_docs, central
 
     # --- after fitting ------------------------------------------------------------------------
@@ -439,7 +436,8 @@ def assignment_rows(unit_ids: list[str], x: np.ndarray, column: np.ndarray,
                     theme_ids: list[str], cent: np.ndarray, *, temperature: float,
                     secondary_margin: float, floor: float = float("nan")) -> pd.DataFrame:
     """Assignment rows for units: ``column[i]`` is the position in ``theme_ids`` of unit ``i``'s
-    primary theme, ``-1`` for unassigned, ``-2`` for housekeeping.
+    primary theme, ``POS_UNASSIGNED`` (-1) for unassigned, ``POS_HOUSEKEEPING`` (-2) for
+    housekeeping.
 
     A themed unit's probability is a softmax (``temperature``) over its cosine similarities to
     every centroid; up to two secondary themes are kept whose similarity is within
@@ -449,7 +447,7 @@ def assignment_rows(unit_ids: list[str], x: np.ndarray, column: np.ndarray,
     sims = x @ cent.T if len(theme_ids) else np.zeros((len(x), 0), dtype=np.float32)
     for i, uid in enumerate(unit_ids):
         j = int(column[i])
-        if j == -2:
+        if j == POS_HOUSEKEEPING:
             rows.append((uid, HOUSEKEEPING, 1.0, True))
             continue
         if j < 0 or not len(theme_ids):

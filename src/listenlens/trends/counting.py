@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
+from ..themes.result import HOUSEKEEPING, UNASSIGNED
 
 __all__ = [
     "UNASSIGNED",
@@ -38,8 +39,6 @@ __all__ = [
     "period_labels",
 ]
 
-UNASSIGNED = "t-unassigned"
-HOUSEKEEPING = "t-housekeeping"
 #: Theme ids that mark units as "no theme"; never counted as themes.
 SPECIAL_THEMES = frozenset({UNASSIGNED, HOUSEKEEPING})
 #: Accepted values of ``period``.
