@@ -44,7 +44,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ from ..corpus import Corpus
 from ..embeddings import Embedder, MiniLMEmbedder, embed
 from ..errors import AnalysisError
 from .central import LABEL_DOCS, central_texts
+from .context import contextual_embeddings, conversation_links
 from .discover import DEFAULTS, GRANULARITY, cluster_embeddings, resolve_sizes
 from .housekeeping import detect_housekeeping
 from .labels import keywords as top_keywords
@@ -151,7 +152,8 @@ class _Snapshot:
     since: str
     #: embeddings of every unit (what centroids, similarities and probabilities use)
     vectors: np.ndarray
-    #: the vectors neighbour votes and pool clustering see (the fit's clustering vectors)
+    #: the vectors placement sees: neighbour votes, the join floor, pool clustering and the
+    #: placing of leftovers (``vectors`` with conversation context when the fit used it)
     placement: np.ndarray
 
     def texts(self, rows: Sequence[int] | np.ndarray) -> list[str]:
@@ -164,11 +166,14 @@ class _Placement:
     ``POS_UNASSIGNED``/``POS_HOUSEKEEPING``. Phases after the first write ``column``."""
 
     theme_ids: list[str]
-    centroids: np.ndarray
+    centroids: np.ndarray  # the stored centroids (of ``vectors``)
     column: np.ndarray
-    floor: float
+    floor: float  # the reassign quantile of members' similarities to their own centroids
     new_housekeeping: np.ndarray
     previous: pd.Series  # each analysed unit's primary theme before the update
+    #: centroids and floor in the placement space (the same as above without context)
+    near_centroids: np.ndarray
+    near_floor: float
 
     def rows_of(self, position: int) -> np.ndarray:
         return np.where(self.column == position)[0]
@@ -321,6 +326,7 @@ class ThemeUpdater:
                          vectors)
         clock.lap("embed")
         placed = self._place(prev, snap, embedder)
+        snap, placed = self._with_context(prev, snap, placed, embedder)
         self._join_neighbours(snap, placed)
         clock.lap("assign")
         pool = self._pool(registry, snap, placed)
@@ -370,7 +376,53 @@ class ThemeUpdater:
         quantile = float(params.get("resolved", {}).get("reassign_quantile",
                                                         DEFAULTS["reassign_quantile"]))
         floor = float(np.quantile(own, quantile)) if len(own) else 1.0
-        return _Placement(theme_ids, centroids, column, floor, new_housekeeping, previous)
+        return _Placement(theme_ids, centroids, column, floor, new_housekeeping, previous,
+                          centroids, floor)
+
+    def _with_context(self, prev: Themes, snap: _Snapshot, placed: _Placement,
+                      embedder: Embedder) -> tuple[_Snapshot, _Placement]:
+        """When the fit clustered with conversation context (``params["context_used"]``),
+        placement uses the same context: each unit's vector with its previous turn and prompt
+        added, with the fit's weights (the fit's decision is kept, not tested again), and
+        centroids and the join floor measured in that space. Otherwise nothing changes."""
+        used = prev.params.get("context_used") or {}
+        w_prev, w_prompt = float(used.get("w_prev") or 0.0), float(used.get("w_prompt") or 0.0)
+        if not (w_prev or w_prompt):
+            return snap, placed
+        z = self._context_vectors(prev, snap, placed.column == POS_HOUSEKEEPING, embedder,
+                                  w_prev, w_prompt)
+        members = placed.column >= 0
+        near = _stack([_unit_centroid(z[placed.column == j])
+                       for j in range(len(placed.theme_ids))], z.shape[1])
+        own = np.einsum("ij,ij->i", z[members], near[placed.column[members]])
+        quantile = float(prev.params.get("resolved", {}).get("reassign_quantile",
+                                                             DEFAULTS["reassign_quantile"]))
+        near_floor = float(np.quantile(own, quantile)) if len(own) else 1.0
+        return replace(snap, placement=z), replace(placed, near_centroids=near,
+                                                   near_floor=near_floor)
+
+    def _context_vectors(self, prev: Themes, snap: _Snapshot, housekeeping: np.ndarray,
+                         embedder: Embedder, w_prev: float, w_prompt: float) -> np.ndarray:
+        """Every unit's vector with conversation context, links made as in the fit: previous
+        substantive participant turn; prompt = the unit's heading, or the latest facilitator
+        turn that is not meeting logistics (the housekeeping detector's facilitator rule)."""
+        params = prev.params
+        if params.get("housekeeping", True) and params.get("facilitator") == "detect":
+            logistics = housekeeping
+        else:
+            logistics = np.zeros(len(snap.units), dtype=bool)
+            rows = [i for i, u in enumerate(snap.units) if u.role == "facilitator"]
+            if rows:
+                logistics[rows], _ = detect_housekeeping(
+                    snap.texts(rows), ["facilitator"] * len(rows),
+                    embeddings=snap.vectors[rows], embedder=embedder, facilitator="detect")
+        links = conversation_links(snap.units, ~housekeeping, prompts=~logistics)
+        prompt_x = None
+        if links.prompt_texts and w_prompt:
+            cache = None if self.cache_dir is None else Path(self.cache_dir) / "embeddings"
+            prompt_x = embed(list(links.prompt_texts), embedder, cache_dir=cache)
+        return contextual_embeddings(snap.vectors, links.prev, links.prompt, prompt_x,
+                                     w_prev=w_prev, w_prompt=w_prompt)
 
     def _join_neighbours(self, snap: _Snapshot, placed: _Placement) -> None:
         """A new unit joins a theme directly when ``join_agreement`` of its ``join_neighbours``
@@ -389,8 +441,8 @@ class ThemeUpdater:
         best = np.array([np.bincount(v, minlength=len(placed.theme_ids)).argmax()
                          for v in votes])
         agreement = (votes == best[:, None]).mean(axis=1)
-        to_centre = np.einsum("ij,ij->i", snap.vectors[loose], placed.centroids[best])
-        joins = (agreement >= self.join_agreement) & (to_centre >= placed.floor)
+        to_centre = np.einsum("ij,ij->i", snap.placement[loose], placed.near_centroids[best])
+        joins = (agreement >= self.join_agreement) & (to_centre >= placed.near_floor)
         column[loose[joins]] = best[joins]
 
     def _pool(self, registry: ThemeRegistry, snap: _Snapshot, placed: _Placement) -> _Pool:
@@ -478,12 +530,12 @@ class ThemeUpdater:
                         dtype=np.int64)
         if not len(left):
             return
-        centroids = np.stack([*placed.centroids]
-                             + [_unit_centroid(snap.vectors[pool.born[t]])
+        centroids = np.stack([*placed.near_centroids]
+                             + [_unit_centroid(snap.placement[pool.born[t]])
                                 for t in sorted(pool.born)])
-        similarity = snap.vectors[left] @ centroids.T
+        similarity = snap.placement[left] @ centroids.T
         best = similarity.argmax(axis=1)
-        ok = similarity[np.arange(len(left)), best] >= placed.floor
+        ok = similarity[np.arange(len(left)), best] >= placed.near_floor
         placed.column[left[ok]] = best[ok]
 
     def _new_state(self, prev: Themes, corpus: Corpus, snap: _Snapshot, placed: _Placement,
