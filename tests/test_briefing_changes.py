@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 
 import listenlens as ll
+from briefing_pages import SECTIONS, check_heading_order, parse
 from listenlens.briefing import Briefing, brief, build_content, render_html, render_markdown
 from listenlens.errors import AnalysisError, VerificationError
 from listenlens.provenance import verify
 from listenlens.provenance.verify import document_text
-from test_briefing import SECTIONS, check_heading_order, parse
-from test_briefing_pipeline import synthetic_corpus
+from planted import synthetic_corpus
 
 pytestmark = pytest.mark.slow  # fits themes (BERTopic with the hashing embedder)
 

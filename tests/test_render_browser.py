@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from briefing_pages import KNOWN_QUOTE, SCRIPT_QUOTE, hand_made_content
 from listenlens.briefing import Briefing, render_html
-from test_briefing import KNOWN_QUOTE, SCRIPT_QUOTE, hand_made_content
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from listenlens.embeddings import HashingEmbedder
 from listenlens.errors import InputError
 from listenlens.themes import find_themes
 from listenlens.themes.codebook import Codebook, codebook_theme_id, load_codebook
-from test_themes import make_corpus_dir, truth
+from planted import make_corpus_dir, truth
 
 YAML = """\
 - name: Housing conditions

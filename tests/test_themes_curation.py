@@ -9,7 +9,7 @@ import listenlens as ll
 from listenlens.embeddings import HashingEmbedder
 from listenlens.themes import UNASSIGNED, find_themes
 from listenlens.themes.curation import replay
-from test_themes import make_corpus_dir
+from planted import make_corpus_dir
 
 
 @pytest.fixture(scope="module")

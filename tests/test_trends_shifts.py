@@ -14,7 +14,7 @@ import pytest
 
 from listenlens.trends import Trends, track, windows
 from listenlens.trends.shifts import SHIFT_COLUMNS, _classify
-from test_trends import event, make
+from trend_fakes import event, make
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "trends.py"
 
