@@ -88,6 +88,7 @@ def test_table_follows_the_contract(fitted):
 
 def test_labels_are_readable_phrases_not_keyword_bags(fitted):
     themes, _, _ = fitted
+    assert len(themes.table) > 0
     for label in themes.table["label"]:
         assert label and label[0].isupper()
         assert "," not in label  # a phrase, not the keyword fallback
@@ -106,6 +107,7 @@ def test_labels_never_name_a_place_person_time_or_the_corpus(fitted):
     names |= {u.speaker.lower() for u in corpus.unit_records if u.speaker}
     evidence = CaseEvidence.from_texts(u.text for u in corpus.unit_records)
     nlp = _pipeline(SPACY_MODEL)
+    assert len(themes.table) > 0
     for label in themes.table["label"]:
         # read in a sentence, its first word written as the transcripts write it (mid-sentence,
         # a capitalised "Landlord" or "Repairs" looks like a place to spaCy)
