@@ -19,6 +19,8 @@ from listenlens.project import AddReport, init_project, open_project
 from listenlens.themes import UNASSIGNED
 from planted import month
 
+pytestmark = pytest.mark.slow  # fits and updates themes in project folders
+
 
 @pytest.fixture(scope="module")
 def months(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], dict]:

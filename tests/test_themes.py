@@ -20,6 +20,8 @@ from listenlens.themes import HOUSEKEEPING, UNASSIGNED, ThemeModel, Themes, find
 from listenlens.themes.quotes import normalise_text
 from planted import CONCERNS, make_corpus_dir, truth
 
+pytestmark = pytest.mark.slow  # fits themes (UMAP + HDBSCAN with the hashing embedder; a few with MiniLM)
+
 
 @pytest.fixture(scope="module")
 def fitted(tmp_path_factory) -> tuple[Themes, ll.Corpus, Path]:

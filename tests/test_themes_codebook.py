@@ -11,6 +11,8 @@ from listenlens.themes import find_themes
 from listenlens.themes.codebook import Codebook, codebook_theme_id, load_codebook
 from planted import make_corpus_dir, truth
 
+pytestmark = pytest.mark.slow  # fits themes seeded by a codebook
+
 YAML = """\
 - name: Housing conditions
   description: damp mould condensation landlord repairs

@@ -11,6 +11,8 @@ from listenlens.themes import UNASSIGNED, find_themes
 from listenlens.themes.curation import replay
 from planted import make_corpus_dir
 
+pytestmark = pytest.mark.slow  # fits themes to curate them
+
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):

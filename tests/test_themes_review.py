@@ -21,6 +21,8 @@ from listenlens.themes.review import (
 from listenlens.themes.review_sheet import apply_review_sheet, write_review_sheet
 from planted import make_corpus_dir, month, truth
 
+pytestmark = pytest.mark.slow  # fits themes, then re-codes after review
+
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):

@@ -21,6 +21,8 @@ from listenlens.themes.discover import DEFAULTS, ClusterResult
 from planted import STABILITY_CONCERNS as CONCERNS
 from planted import planted_corpus
 
+pytestmark = pytest.mark.slow  # fits themes, then refits them to score stability
+
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory) -> tuple[Themes, pd.Series]:
