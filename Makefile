@@ -1,6 +1,7 @@
 # listenlens developer entry points. Two of them are the README's set-up commands:
 #   make example   builds .venv if needed, then analyses the bundled example corpus into out/example
-#   make test      builds .venv if needed, then runs the whole test suite
+#   make test      builds .venv if needed, installs headless Chromium if it can (make browser),
+#                  then runs the whole test suite
 # The virtual environment is rebuilt only when pyproject.toml or the constraints change.
 
 PYTHON ?= python3
@@ -12,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: example test venv lint docs bench clean
+.PHONY: example test quick browser venv lint docs bench clean
 
 venv: $(STAMP)
 
@@ -27,8 +28,28 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 example: $(STAMP)
 	$(BIN)/listenlens analyse corpora/examples/riverside --out $(OUT)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# the quick loop while working: everything but the tests marked slow (model loads, theme fits)
+quick: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow"
+
+# Headless Chromium for tests/test_render_browser.py, from the Debian package: installed when it is
+# missing and we are root with apt-get; otherwise a note. The tests only look for it (skip when
+# missing, fail when CI is set), so a machine without it still runs everything else.
+browser:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	    || [ -n "$$LISTENLENS_CHROMIUM" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing headless Chromium (apt-get install -y chromium)"; \
+	    { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	    || echo "note: could not install Chromium; the browser tests will skip (fail in CI)"; \
+	else \
+	    echo "note: headless Chromium is not installed; the browser tests will skip (fail in CI)."; \
+	    echo "      install it with: sudo apt-get install -y chromium"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

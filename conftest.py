@@ -1,7 +1,10 @@
-"""Shared test helpers: small corpus folders written on the fly, and offline model settings."""
+"""Shared test helpers: small corpus folders written on the fly, offline model settings, and
+what docstring examples may use without defining it."""
 
 from __future__ import annotations
 
+import ast
+import doctest
 import functools
 import os
 from pathlib import Path
@@ -97,6 +100,63 @@ def small_corpus_dir(tmp_path: Path) -> Path:
     )
 
 
+#: Names a docstring example may use without defining them, all about the bundled example
+#: corpus: the corpus, its themes (MiniLM, seed 0) and trends, a manifest, a theme id and a
+#: quotable unit id. An example gets them when its code *reads* one of these names before any
+#: of its lines assigns it (found from the parsed code, not from its text), and is then marked
+#: ``slow``: the first such example in a test process fits the example corpus.
+EXAMPLE_OBJECTS = ("corpus", "themes", "trends", "manifest", "tid", "uid")
+#: Cheap names every docstring example may use without importing them.
+EXAMPLE_MODULES = ("ll", "brief", "quote_text")
+#: ``# doctest: +SLOW`` on a line marks its example ``slow`` (it loads a model or fits themes).
+SLOW = doctest.register_optionflag("SLOW")
+
+
+def names_read_before_defined(sources: list[str]) -> set[str]:
+    """The names a sequence of doctest examples reads before any of them assigns it.
+
+    >>> sorted(names_read_before_defined(["x = corpus.units", "themes = f(x)", "themes, tid"]))
+    ['corpus', 'f', 'tid']
+    """
+    defined: set[str] = set()
+    read: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        names = [n for n in ast.walk(tree) if isinstance(n, ast.Name)]
+        read |= {n.id for n in names if isinstance(n.ctx, ast.Load)} - defined
+        defined |= {n.id for n in names if not isinstance(n.ctx, ast.Load)}
+        defined |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
+                    if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    return read
+
+
+def _example_objects_needed(item) -> set[str]:  # noqa: ANN001 - a DoctestItem
+    used = names_read_before_defined([ex.source for ex in item.dtest.examples
+                                      if not ex.options.get(doctest.SKIP)])
+    return (used & set(EXAMPLE_OBJECTS)) - set(item.dtest.globs)
+
+
+def pytest_collection_modifyitems(items) -> None:  # noqa: ANN001 - pytest's item list
+    """Docstring examples that fit the example corpus or say ``+SLOW`` are marked ``slow``."""
+    from _pytest.doctest import DoctestItem
+
+    for item in items:
+        if isinstance(item, DoctestItem) and (
+                _example_objects_needed(item)
+                or any(ex.options.get(SLOW) for ex in item.dtest.examples)):
+            item.add_marker(pytest.mark.slow)
+
+
+def _example_modules() -> dict:
+    import listenlens as ll
+    from listenlens.provenance import quote_text
+
+    return {"ll": ll, "brief": ll.brief, "quote_text": quote_text}
+
+
 @functools.lru_cache(maxsize=1)
 def _doctest_objects() -> dict:
     """The objects the docstring examples use: the example corpus, its themes and trends.
@@ -109,9 +169,7 @@ def _doctest_objects() -> dict:
     themes = ll.find_themes(corpus, seed=0, cache_dir=os.environ["LISTENLENS_CACHE"])
     trends = ll.track(themes, period="year", by="community")
     quotable_ids = [u.unit_id for u in corpus if u.consent == "quote" and u.role == "participant"]
-    from listenlens.provenance import quote_text
-
-    return {"ll": ll, "brief": ll.brief, "quote_text": quote_text, "corpus": corpus, "themes": themes, "trends": trends,
+    return {"corpus": corpus, "themes": themes, "trends": trends,
             "manifest": ll.build_manifest(corpus, themes=themes, trends=trends),
             "tid": themes.table.theme_id.iloc[0], "uid": quotable_ids[0]}
 
@@ -120,8 +178,8 @@ def _doctest_objects() -> dict:
 def _doctest_setting(request):
     """Docstring examples run in a fresh folder that holds ``corpora/`` (a link to the project's),
     so they read the example corpus by its documented path and write ``out/`` nowhere in the
-    repository; names they use without defining (``corpus``, ``themes``, ``trends``, ``tid``,
-    ``uid``, ``manifest``) are the example corpus's."""
+    repository. Names in ``EXAMPLE_MODULES`` are always there; names in ``EXAMPLE_OBJECTS`` are
+    the example corpus's, given to the examples that read them without defining them."""
     from _pytest.doctest import DoctestItem
 
     if not isinstance(request.node, DoctestItem):
@@ -129,10 +187,11 @@ def _doctest_setting(request):
         return
     tmp = request.getfixturevalue("tmp_path")
     (tmp / "corpora").symlink_to(PROJECT / "corpora", target_is_directory=True)
-    source = "\n".join(ex.source for ex in request.node.dtest.examples)
-    if any(name in source for name in ("corpus", "themes", "trends", "manifest", "tid", "uid")):
-        request.node.dtest.globs.update(
-            {k: v for k, v in _doctest_objects().items() if k not in request.node.dtest.globs})
+    globs = request.node.dtest.globs
+    globs.update({k: v for k, v in _example_modules().items() if k not in globs})
+    needed = _example_objects_needed(request.node)
+    if needed:
+        globs.update({k: v for k, v in _doctest_objects().items() if k not in globs})
     monkey = request.getfixturevalue("monkeypatch")
     monkey.chdir(tmp)
     yield

@@ -159,6 +159,7 @@ def test_quotes_are_redacted_and_rederivable(content, corpus: ll.Corpus) -> None
 
 
 def test_figures_recompute_from_their_units(content, corpus: ll.Corpus) -> None:  # noqa: ANN001
+    assert content.evidence["figures"]
     for f in content.evidence["figures"]:
         units = [corpus.unit(u) for u in f["unit_ids"]]
         assert f["value"] == len({u.speaker_id for u in units if u.speaker_id})
@@ -264,7 +265,9 @@ def test_community_summary_exports_pass_verify(tmp_path: Path, themes: StandInTh
                                                corpus: ll.Corpus) -> None:
     from listenlens.provenance import verify
 
-    for path in community_summaries(themes, None, tmp_path):
+    paths = community_summaries(themes, None, tmp_path)
+    assert paths, "no community summary was written"
+    for path in paths:
         report = verify(path, corpus, strict=False)
         assert report.ok, (path.name, report.mismatches)
 

@@ -17,12 +17,19 @@ import pandas as pd
 import pytest
 
 import listenlens as ll
-from listenlens.briefing import Briefing, brief, build_content, render_html, render_markdown
+from briefing_pages import SECTIONS, check_heading_order, parse
+from listenlens.briefing import (
+    Briefing,
+    BriefingContent,
+    brief,
+    build_content,
+    render_html,
+    render_markdown,
+)
 from listenlens.errors import AnalysisError, VerificationError
 from listenlens.provenance import verify
 from listenlens.provenance.verify import document_text
-from test_briefing import SECTIONS, check_heading_order, parse
-from test_briefing_pipeline import synthetic_corpus
+from planted import synthetic_corpus
 
 pytestmark = pytest.mark.slow  # fits themes (BERTopic with the hashing embedder)
 
@@ -272,12 +279,18 @@ def test_labels_with_markup_are_escaped(fitted, roles, tmp_path: Path) -> None: 
         assert report.ok, (fmt, report.mismatches)
 
 
+@pytest.fixture(scope="module")
+def plain(fitted) -> BriefingContent:  # noqa: ANN001
+    """The briefing content built with no changes at all (shared: it is the same every time)."""
+    return build_content(fitted[1], title="x", charts=False)
+
+
 @pytest.mark.parametrize("changes", [None, "empty frame", "no columns"])
-def test_no_changes_no_section(fitted, tmp_path: Path, changes: str | None) -> None:  # noqa: ANN001
+def test_no_changes_no_section(fitted, plain: BriefingContent, tmp_path: Path,  # noqa: ANN001
+                               changes: str | None) -> None:
     _, themes = fitted
     frame = {None: None, "empty frame": pd.DataFrame(columns=COLUMNS),
              "no columns": pd.DataFrame()}[changes]
-    plain = build_content(themes, title="x", charts=False)
     content = build_content(themes, title="x", charts=False, changes=frame, since=SINCE)
     assert content.changes == () and content.changes_since == ""
     assert content.figures == plain.figures

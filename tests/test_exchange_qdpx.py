@@ -643,6 +643,7 @@ def test_malformed_listenlens_lines_in_descriptions_are_ignored_safely(tmp_path)
     assert any("rot13" in n for n in project.notes)
 
 
+@pytest.mark.slow
 def test_imported_codebook_seeds_themes_that_line_up_with_the_codings(tmp_path):
     from listenlens.embeddings import HashingEmbedder
 

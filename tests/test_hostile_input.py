@@ -85,6 +85,7 @@ def test_symlink_that_stays_inside_is_allowed(tmp_path) -> None:
     assert len(ll.load(root)) == 2
 
 
+@pytest.mark.slow
 def test_project_add_refuses_a_folder_whose_files_lead_outside(tmp_path, secret) -> None:
     from listenlens.project import init_project
 
@@ -335,6 +336,7 @@ def test_paths_are_normalised(tmp_path) -> None:
 
 
 # --- 12. project lock ---------------------------------------------------------------------
+@pytest.mark.slow
 def test_add_during_update_is_not_lost(tmp_path) -> None:
     import threading
 
@@ -370,6 +372,7 @@ def test_add_during_update_is_not_lost(tmp_path) -> None:
     assert again.add(second, event_id="e3", community="Northfield", date="2024-05-02").events == ()
 
 
+@pytest.mark.slow
 def test_project_state_writes_leave_no_temporary_files(tmp_path) -> None:
     from listenlens.project import init_project
 

@@ -34,6 +34,8 @@ from listenlens.errors import ListenlensError
 from listenlens.pipeline import Analysis, analyse
 from listenlens.provenance import verify
 
+pytestmark = pytest.mark.slow  # analyses corpora end to end (find_themes, track, brief)
+
 FORMULA = '=HYPERLINK("http://evil","Eastgate")'
 LONG = ("Millbrook Youth Council of the Upper Valley and the Riverside Estates "
         * 5)[:334].strip() + "s"

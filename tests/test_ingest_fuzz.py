@@ -169,6 +169,7 @@ def test_every_expected_reader_is_registered() -> None:
     assert {"txt", "vtt", "srt"} <= set(READERS)
 
 
+@pytest.mark.slow  # 200 Hypothesis examples per reader
 @pytest.mark.parametrize("name", sorted(READERS))
 @FUZZ
 @given(data=st.data())
@@ -181,6 +182,7 @@ def test_arbitrary_text(name: str, data: st.DataObject) -> None:
         check(reader, text, path_for(reader))
 
 
+@pytest.mark.slow  # 200 Hypothesis examples per reader
 @pytest.mark.parametrize("name", sorted(READERS))
 @FUZZ
 @given(raw=st.one_of(BYTES, BYTES.map(lambda b: b"PK\x03\x04" + b), BYTES.map(zip_of)))

@@ -61,6 +61,7 @@ def test_meeting_speakers_styles_and_merging() -> None:
 def test_tags_outside_spans() -> None:
     corpus = load("meeting.srt")
     text = corpus.texts["meeting.srt"]
+    assert corpus.unit_records
     for u in corpus.unit_records:
         raw = "".join(text[s:e] for s, e in u.spans)
         for bit in ("{\\an8}", "<i>", "</i>", "<font", "</font>", "-->", ">>", "- Ben"):

@@ -53,6 +53,7 @@ def test_session_skips_and_provenance(session: ll.Corpus) -> None:
     assert session.check_spans() == []
     text = session.texts["session.txt"]
     assert "\r" not in text  # CRLF normalised before any offset is taken
+    assert session.unit_records
     for u in session.unit_records:
         assert span_text(text, u.spans) == u.text
         assert "[inaudible]" not in "".join(text[s:e] for s, e in u.spans)

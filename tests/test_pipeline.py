@@ -79,9 +79,9 @@ def test_withdrawn_and_non_quote_words_appear_in_no_output(outputs):
     assert withdrawn_lines
     not_quotable = [u.text for u in corpus if u.consent != "quote" and len(u.text) > 40]
     assert not_quotable
-    for path in outputs.rglob("*"):
-        if path.suffix not in {".html", ".md", ".docx", ".csv"}:
-            continue
+    checked = [path for path in outputs.rglob("*") if path.suffix in {".html", ".md", ".docx", ".csv"}]
+    assert checked, "no output to check"
+    for path in checked:
         body = document_text(path)
         for said in withdrawn_lines:
             assert said not in body, (path.name, said)

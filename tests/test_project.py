@@ -8,49 +8,18 @@ concern, written on the fly: month folders (each a small corpus folder) added on
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import write_corpus
 from listenlens.embeddings import HashingEmbedder
 from listenlens.errors import AnalysisError, InputError, ListenlensError
 from listenlens.project import AddReport, init_project, open_project
 from listenlens.themes import UNASSIGNED
-from test_themes import CONCERNS as OLD_CONCERNS
+from planted import month
 
-CONCERNS = {
-    **OLD_CONCERNS,
-    # appears only from the third month on: the planted new concern
-    "food": ["foodbank", "vouchers", "hungry", "meals", "pantry", "groceries", "breakfast"],
-}
-# only the concern's own words carry meaning (a shared phrase would make its own cluster)
-TEMPLATES = ["The {a}, the {b} and the {c}.", "{A} and {b} and {c}.", "Again the {a}, {b}, {c}.",
-             "It is the {a} and the {b}.", "{A}, {b}, {c}!"]
-PEOPLE = ["Amina", "Ben", "Cleo", "Dev", "Emre", "Farah", "Gus", "Hana", "Ira", "Jon"]
-
-
-def month(root: Path, name: str, events: list[tuple[str, str, str]], concerns: list[str],
-          n: int, seed: int) -> tuple[Path, dict[tuple[str, int], str]]:
-    """A corpus folder of events ``(event_id, community, date)``, each with ``n`` units on
-    ``concerns`` (plus a facilitator welcome); returns it and the key (file, line) -> concern."""
-    rng = random.Random(seed)
-    files, rows, key = {}, [], {}
-    for eid, community, date in events:
-        lines = [("Jo", "Thanks for coming, everyone. Can everyone hear me?", "housekeeping")]
-        for i in range(n):
-            theme = concerns[i % len(concerns)]
-            a, b, c = rng.sample(CONCERNS[theme], 3)
-            text = rng.choice(TEMPLATES).format(a=a, b=b, c=c, A=a.capitalize())
-            lines.append((PEOPLE[(i * 3 + len(eid)) % len(PEOPLE)], text, theme))
-        files[f"{eid}.txt"] = "".join(f"{who}: {text}\n" for who, text, _ in lines)
-        key.update({(f"{eid}.txt", j + 1): t for j, (_, _, t) in enumerate(lines)})
-        rows.append({"event_id": eid, "community": community, "date": date, "place": "Hall",
-                     "format": "drop-in", "file": f"{eid}.txt", "facilitator": "Jo"})
-    consent = [{"event_id": eid, "speaker": "*", "consent": "quote"} for eid, _, _ in events]
-    return write_corpus(root / name, rows, files, consent), key
+pytestmark = pytest.mark.slow  # fits and updates themes in project folders
 
 
 @pytest.fixture(scope="module")

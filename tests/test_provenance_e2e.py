@@ -67,6 +67,7 @@ def test_round_trip_with_withdrawal(corpus, nlp, tmp_path) -> None:
             assert u.text not in shown
     raw = first.read_text(encoding="utf-8")
     withdrawn = [s for s in corpus.skip_records if s.reason == "consent-withdrawn"]
+    assert withdrawn
     for skip in withdrawn:  # what withdrawn speakers said never reaches the export
         original = (Path(corpus.root) / skip.source).read_text(encoding="utf-8")
         line = original.splitlines()[skip.line - 1]

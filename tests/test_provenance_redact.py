@@ -68,6 +68,7 @@ def test_replacements_point_into_the_input() -> None:
     text = "Call 07700 900123 or write to 9 Canal Street, M1 1AE."
     r = redact(text, nlp=False)
     assert isinstance(r, Redacted)
+    assert r.replacements
     for rep in r.replacements:
         assert text[rep.start:rep.end] == rep.original
         assert rep.placeholder == PLACEHOLDERS[rep.kind]

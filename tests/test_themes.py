@@ -6,7 +6,6 @@ MiniLM model is loaded once per session for the tests marked ``slow``.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import numpy as np
@@ -19,58 +18,9 @@ from listenlens.embeddings import HashingEmbedder
 from listenlens.errors import AnalysisError
 from listenlens.themes import HOUSEKEEPING, UNASSIGNED, ThemeModel, Themes, find_themes
 from listenlens.themes.quotes import normalise_text
+from planted import CONCERNS, make_corpus_dir, truth
 
-CONCERNS = {
-    "damp": ["damp", "mould", "condensation", "landlord", "repairs", "bedroom", "walls"],
-    "bus": ["bus", "timetable", "fares", "route", "driver", "stop", "cancelled"],
-    "gp": ["GP", "appointment", "surgery", "doctor", "receptionist", "prescription", "phone"],
-    "youth": ["youth", "club", "teenagers", "skate", "park", "activities", "funding"],
-}
-TEMPLATES = ["The {a}, the {b} and the {c}.", "{A} and {b} and {c}.", "Again the {a}, {b}, {c}.",
-             "It is the {a} and the {b}.", "{A}, {b}: nothing changes."]
-HOUSEKEEPING_LINES = ["Can everyone hear me at the back?", "Thanks for coming, everyone.",
-                      "Let's take a short break.", "Could you pass the mic along please?"]
-SPEAKERS = ["Amina", "Ben", "Cleo", "Dev", "Emre", "Farah", "Gus", "Hana"]
-
-
-def make_corpus_dir(root: Path, n_per_event: int = 30, n_events: int = 4, seed: int = 0,
-                    concerns: dict | None = None, housekeeping: bool = True) -> Path:
-    """Write a corpus folder with known concerns, and beside it ``<name>-key.csv``
-    (source, line, theme)."""
-    rng = random.Random(seed)
-    concerns = concerns or CONCERNS
-    names = sorted(concerns)
-    events, files, key = [], {}, []
-    for e in range(n_events):
-        fname = f"e{e + 1}.txt"
-        lines = []
-        if housekeeping:
-            lines.append(("Jo", HOUSEKEEPING_LINES[e % len(HOUSEKEEPING_LINES)], "housekeeping"))
-        for i in range(n_per_event):
-            theme = names[(i + e) % len(names)]
-            a, b, c = rng.sample(concerns[theme], 3)
-            text = rng.choice(TEMPLATES).format(a=a, b=b, c=c, A=a.capitalize())
-            lines.append((SPEAKERS[(i * 3 + e) % len(SPEAKERS)], text, theme))
-        if housekeeping:
-            lines.append(("Jo", HOUSEKEEPING_LINES[(e + 1) % len(HOUSEKEEPING_LINES)],
-                          "housekeeping"))
-        files[fname] = "".join(f"{who}: {text}\n" for who, text, _ in lines)
-        key += [(fname, i + 1, theme) for i, (_, _, theme) in enumerate(lines)]
-        events.append({"event_id": f"e{e + 1}", "community": ["Riverside", "Northfield"][e % 2],
-                       "date": f"2024-0{e % 9 + 1}-15", "place": "Hall", "format": "focus group",
-                       "file": fname, "facilitator": "Jo"})
-    consent = [{"event_id": ev["event_id"], "speaker": "*", "consent": "quote"} for ev in events]
-    root = write_corpus(root, events, files, consent=consent)
-    pd.DataFrame(key, columns=["source", "line", "theme"]).to_csv(
-        root.parent / f"{root.name}-key.csv", index=False)
-    return root
-
-
-def truth(corpus: ll.Corpus, root: Path) -> pd.Series:
-    """The known theme of every unit, indexed by unit id."""
-    key = pd.read_csv(root.parent / f"{root.name}-key.csv")
-    merged = corpus.units.merge(key, on=["source", "line"], how="left")
-    return merged.set_index("unit_id")["theme"]
+pytestmark = pytest.mark.slow  # fits themes (UMAP + HDBSCAN with the hashing embedder; a few with MiniLM)
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +90,7 @@ def test_table_follows_the_contract(fitted):
 
 def test_labels_are_readable_phrases_not_keyword_bags(fitted):
     themes, _, _ = fitted
+    assert len(themes.table) > 0
     for label in themes.table["label"]:
         assert label and label[0].isupper()
         assert "," not in label  # a phrase, not the keyword fallback
@@ -158,6 +109,7 @@ def test_labels_never_name_a_place_person_time_or_the_corpus(fitted):
     names |= {u.speaker.lower() for u in corpus.unit_records if u.speaker}
     evidence = CaseEvidence.from_texts(u.text for u in corpus.unit_records)
     nlp = _pipeline(SPACY_MODEL)
+    assert len(themes.table) > 0
     for label in themes.table["label"]:
         # read in a sentence, its first word written as the transcripts write it (mid-sentence,
         # a capitalised "Landlord" or "Repairs" looks like a place to spaCy)

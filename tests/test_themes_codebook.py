@@ -9,7 +9,9 @@ from listenlens.embeddings import HashingEmbedder
 from listenlens.errors import InputError
 from listenlens.themes import find_themes
 from listenlens.themes.codebook import Codebook, codebook_theme_id, load_codebook
-from test_themes import make_corpus_dir, truth
+from planted import make_corpus_dir, truth
+
+pytestmark = pytest.mark.slow  # fits themes seeded by a codebook
 
 YAML = """\
 - name: Housing conditions

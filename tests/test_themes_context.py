@@ -41,6 +41,7 @@ def _fit(corpus: ll.Corpus, **params):
     return ThemeModel(seed=0, embedder=HashingEmbedder(dim=256), **params).fit(corpus).themes_
 
 
+@pytest.mark.slow
 def test_structure_free_corpus_gets_no_context_and_identical_themes(corpora):
     corpus = corpora["independent"]
     auto, none = _fit(corpus), _fit(corpus, context="none")
@@ -52,6 +53,7 @@ def test_structure_free_corpus_gets_no_context_and_identical_themes(corpora):
     assert auto.table.theme_id.tolist() == none.table.theme_id.tolist()
 
 
+@pytest.mark.slow
 def test_runs_under_prompts_are_detected_and_used(corpora):
     themes = _fit(corpora["runs"])
     ctx = themes.params["context_used"]
@@ -59,6 +61,7 @@ def test_runs_under_prompts_are_detected_and_used(corpora):
     assert "previous turn: used" in ctx["reason"]
 
 
+@pytest.mark.slow
 def test_forcing_context_on_a_structure_free_corpus_changes_the_fit(corpora):
     # the guard matters: with context forced on, the same corpus is clustered differently
     corpus = corpora["independent"]
@@ -127,6 +130,7 @@ def test_group_leaves_joins_facets_that_are_each_others_neighbours():
     assert resolution <= 1.0
 
 
+@pytest.mark.slow
 def test_hierarchy_ids_are_stable_across_equal_runs(corpora, tmp_path):
     corpus = corpora["runs"]
     a, b = _fit(corpus), _fit(corpus)
@@ -143,6 +147,7 @@ def test_hierarchy_ids_are_stable_across_equal_runs(corpora, tmp_path):
     pd.testing.assert_frame_equal(ll.open_themes(tmp_path / "themes").tree, tree_a)
 
 
+@pytest.mark.slow
 def test_top_level_is_at_most_max_themes(corpora):
     themes = find_themes(corpora["runs"], seed=0, embedder=HashingEmbedder(dim=256),
                          max_themes=4)
@@ -152,6 +157,7 @@ def test_top_level_is_at_most_max_themes(corpora):
         ThemeModel(max_themes=0).fit(corpora["runs"])
 
 
+@pytest.mark.slow
 def test_broad_granularity_has_no_sub_themes(corpora):
     themes = _fit(corpora["runs"], granularity="broad")
     assert (themes.tree.level == 2).sum() == 0

@@ -9,7 +9,9 @@ import listenlens as ll
 from listenlens.embeddings import HashingEmbedder
 from listenlens.themes import UNASSIGNED, find_themes
 from listenlens.themes.curation import replay
-from test_themes import make_corpus_dir
+from planted import make_corpus_dir
+
+pytestmark = pytest.mark.slow  # fits themes to curate them
 
 
 @pytest.fixture(scope="module")

@@ -2,73 +2,21 @@
 
 from __future__ import annotations
 
-import random
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 import listenlens as ll
-from conftest import write_corpus
 from listenlens.embeddings import MiniLMEmbedder
 from listenlens.themes import HOUSEKEEPING, find_themes
+from planted import minilm_corpus_dir
 
 pytestmark = pytest.mark.slow
-
-SAID = {
-    "damp": ["The damp in our flat keeps coming back every winter.",
-             "There is black mould on my son's bedroom wall.",
-             "The landlord says the mould is our fault for drying clothes inside.",
-             "Condensation runs down the windows and the walls are black.",
-             "We reported the damp five times and nobody came to fix it.",
-             "My daughter's asthma is worse because of the mould in her room.",
-             "The bathroom ceiling is covered in mould again.",
-             "Damp patches keep spreading behind the wardrobe."],
-    "bus": ["The 42 bus never turns up on time.", "They cut the evening bus service last year.",
-            "Bus fares have gone up again and I can't afford them.",
-            "There's no bus to the hospital after six o'clock.",
-            "I missed a job interview because the bus was cancelled.",
-            "The bus timetable changes and nobody tells us.",
-            "Older people are stuck at home since the bus route was cut.",
-            "The night bus stopped running so I walk home in the dark."],
-    "gp": ["You can't get a GP appointment for three weeks.",
-           "I wait on hold at eight in the morning and all the appointments are gone.",
-           "The doctor's surgery only offers phone calls now.",
-           "My mum couldn't get her prescription renewed at the surgery.",
-           "People end up in A&E because they can't see a GP.",
-           "The receptionist at the practice turned me away.",
-           "Booking a doctor's appointment online is impossible for my dad.",
-           "We never see the same doctor twice at the health centre."],
-}
-
 
 @pytest.fixture(scope="session")
 def minilm() -> MiniLMEmbedder:
     embedder = MiniLMEmbedder()
     embedder.encode(["warm up"])
     return embedder
-
-
-def _corpus_dir(root: Path, n_events: int, per_event: int, seed: int = 0) -> Path:
-    rng = random.Random(seed)
-    events, files, key = [], {}, []
-    themes = sorted(SAID)
-    for e in range(n_events):
-        lines = [("Facilitator", "Thanks for coming, everyone. Can everyone hear me?",
-                  "housekeeping")]
-        for i in range(per_event):
-            theme = themes[(i + e) % len(themes)]
-            lines.append((f"Resident {i % 6}", rng.choice(SAID[theme]), theme))
-        lines.append(("Facilitator", "Let's take a short break for tea.", "housekeeping"))
-        fname = f"e{e}.txt"
-        files[fname] = "".join(f"{who}: {text}\n" for who, text, _ in lines)
-        key += [(fname, i + 1, t) for i, (_, _, t) in enumerate(lines)]
-        events.append({"event_id": f"e{e}", "community": "Riverside", "date": f"2024-0{e + 1}-01",
-                       "file": fname, "facilitator": "Facilitator"})
-    write_corpus(root, events, files)
-    pd.DataFrame(key, columns=["source", "line", "theme"]).to_csv(
-        root.parent / "key.csv", index=False)
-    return root
 
 
 def test_minilm_themes_on_a_generated_corpus(minilm, tmp_path):
@@ -101,7 +49,7 @@ def test_minilm_themes_on_a_generated_corpus(minilm, tmp_path):
 
 
 def test_minilm_labels_name_the_concern(minilm, tmp_path):
-    root = _corpus_dir(tmp_path / "c", n_events=4, per_event=24)
+    root = minilm_corpus_dir(tmp_path / "c", n_events=4, per_event=24)
     themes = find_themes(ll.load(root), seed=0, embedder=minilm)
     labels = " ".join(themes.table["label"]).lower()
     assert any(w in labels for w in ("mould", "damp")) and "bus" in labels
@@ -109,7 +57,7 @@ def test_minilm_labels_name_the_concern(minilm, tmp_path):
 
 
 def test_minilm_tiny_corpus_falls_back_with_a_note(minilm, tmp_path):
-    root = _corpus_dir(tmp_path / "tiny", n_events=1, per_event=18)
+    root = minilm_corpus_dir(tmp_path / "tiny", n_events=1, per_event=18)
     themes = find_themes(ll.load(root), seed=0, embedder=minilm)
     assert themes.params["method"] == "agglomerative"
     assert any("too few for density clustering" in n for n in themes.notes)

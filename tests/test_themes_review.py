@@ -19,8 +19,9 @@ from listenlens.themes.review import (
     krippendorff_alpha,
 )
 from listenlens.themes.review_sheet import apply_review_sheet, write_review_sheet
-from test_project import month
-from test_themes import make_corpus_dir, truth
+from planted import make_corpus_dir, month, truth
+
+pytestmark = pytest.mark.slow  # fits themes, then re-codes after review
 
 
 @pytest.fixture(scope="module")

@@ -8,56 +8,20 @@ arithmetic of the score is checked separately against a stand-in clustering.
 from __future__ import annotations
 
 import copy
-import random
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import listenlens as ll
-from conftest import write_corpus
 from listenlens.embeddings import HashingEmbedder
 from listenlens.themes import HOUSEKEEPING, Themes, find_themes, theme_stability
 from listenlens.themes import stability as stability_module
 from listenlens.themes.discover import DEFAULTS, ClusterResult
+from planted import STABILITY_CONCERNS as CONCERNS
+from planted import planted_corpus
 
-CONCERNS = {
-    "bus": ["bus", "timetable", "fares", "route", "driver", "shelter", "cancelled", "depot"],
-    "damp": ["damp", "mould", "condensation", "landlord", "repairs", "bedroom", "walls",
-             "ceiling"],
-    "gp": ["GP", "appointment", "surgery", "doctor", "receptionist", "prescription", "nurse",
-           "clinic"],
-    "youth": ["youth", "club", "teenagers", "skatepark", "football", "activities", "coaches",
-              "holidays"],
-}
-TEMPLATES = ["{a}, {b} and {c}.", "{A} and {b}, also {c}.", "Again {a}, {b}, {c}.",
-             "{A}. {B}. {C}.", "About {a} and {b} and {c}."]
-SPEAKERS = ["Amina", "Ben", "Cleo", "Dev", "Emre", "Farah", "Gus", "Hana"]
-
-
-def planted_corpus(root: Path, n_events: int = 6, n_per_event: int = 40,
-                   seed: int = 0) -> tuple[Path, pd.DataFrame]:
-    """A corpus folder whose participants each raise one of ``CONCERNS``, with a facilitator
-    greeting per event; returns the folder and its key (source, line, concern)."""
-    rng = random.Random(seed)
-    names = sorted(CONCERNS)
-    events, files, key = [], {}, []
-    for e in range(n_events):
-        fname = f"e{e + 1}.txt"
-        lines = [("Jo", "Thanks for coming, everyone.", "housekeeping")]
-        for i in range(n_per_event):
-            concern = names[(i + e) % len(names)]
-            a, b, c = rng.sample(CONCERNS[concern], 3)
-            text = rng.choice(TEMPLATES).format(a=a, b=b, c=c, A=a.capitalize(),
-                                                B=b.capitalize(), C=c.capitalize())
-            lines.append((SPEAKERS[(i * 3 + e) % len(SPEAKERS)], text, concern))
-        files[fname] = "".join(f"{who}: {text}\n" for who, text, _ in lines)
-        key += [(fname, n + 1, concern) for n, (_, _, concern) in enumerate(lines)]
-        events.append({"event_id": f"e{e + 1}", "community": ["Riverside", "Northfield"][e % 2],
-                       "date": f"2024-0{e + 1}-15", "file": fname, "facilitator": "Jo"})
-    return write_corpus(root, events, files), pd.DataFrame(key, columns=["source", "line",
-                                                                         "concern"])
+pytestmark = pytest.mark.slow  # fits themes, then refits them to score stability
 
 
 @pytest.fixture(scope="module")

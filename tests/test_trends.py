@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,46 +14,7 @@ from listenlens.trends import TABLE_COLUMNS, ThemesLike, Trends, track
 from listenlens.trends.counting import period_labels
 from listenlens.trends.intervals import bh_adjust, cluster_weights
 from listenlens.trends.text import pct, points, span_name
-
-
-@dataclass(frozen=True)
-class FakeCorpus:
-    units: pd.DataFrame
-    events: pd.DataFrame | None = None
-
-
-@dataclass(frozen=True)
-class FakeThemes:
-    """Stands in for a fitted Themes: corpus units, assignments and theme table."""
-
-    corpus: FakeCorpus
-    assignments: pd.DataFrame
-    table: pd.DataFrame
-
-
-def make(spec: list[tuple[str, str, str, str, str, str]], *, events: pd.DataFrame | None = None,
-         labels: dict[str, str] | None = None, role: dict[str, str] | None = None) -> FakeThemes:
-    """Build themes from (event_id, community, date, speaker_id, theme_id, unit_id) rows."""
-    units = pd.DataFrame(
-        [(u, e, c, pd.Timestamp(d), s, (role or {}).get(s, "participant"))
-         for e, c, d, s, _, u in spec],
-        columns=["unit_id", "event_id", "community", "date", "speaker_id", "role"])
-    assignments = pd.DataFrame([(u, t, 1.0, True) for *_, t, u in spec],
-                               columns=["unit_id", "theme_id", "probability", "primary"])
-    themes = sorted({t for *_, t, _ in spec if not t.startswith("t-un") and
-                     t != "t-housekeeping"})
-    labels = labels or {}
-    table = pd.DataFrame({"theme_id": themes, "label": [labels.get(t, t.upper()) for t in themes]})
-    return FakeThemes(FakeCorpus(units, events), assignments, table)
-
-
-def event(eid: str, community: str, date: str, people: dict[str, list[str]]) -> list[tuple]:
-    """Rows for one event: speaker -> themes (one unit per listed theme, repeats allowed)."""
-    rows = []
-    for s, themes in people.items():
-        for i, t in enumerate(themes):
-            rows.append((eid, community, date, f"{eid}-{s}", t, f"{eid}-{s}-{i}"))
-    return rows
+from trend_fakes import FakeCorpus, FakeThemes, event, make
 
 
 def cell(trends: Trends, theme: str, period: str | None = None, group: str | None = None,

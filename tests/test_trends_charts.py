@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 from listenlens.trends import theme_colours, track  # noqa: E402
 from listenlens.trends.charts import PALETTE  # noqa: E402
-from test_trends import event, make  # noqa: E402
+from trend_fakes import event, make  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from listenlens.trends import track
 from listenlens.trends.ordered import n_relabellings, ordered_test, period_relabellings
 from listenlens.trends.power import minimum_detectable_change
 from listenlens.trends.text import mdc_points
-from test_trends import event, make
+from trend_fakes import event, make
 
 # Two communities (strata) heard once in each of three periods, ten people per event.
 X = np.array([0, 1, 2, 0, 1, 2])

@@ -292,8 +292,8 @@ class MiniLMEmbedder:
     of the process. ``name`` is ``"<folder name>@<hash of the model files>"``, with ``+onnx`` after
     it for the ONNX backend, so the two backends never share cached vectors.
 
-    >>> emb = MiniLMEmbedder()                          # doctest: +SKIP
-    >>> emb.encode(["The damp is back."]).shape         # doctest: +SKIP
+    >>> emb = MiniLMEmbedder()
+    >>> emb.encode(["The damp is back."]).shape         # doctest: +SLOW
     (1, 384)
     """
 

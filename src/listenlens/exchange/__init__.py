@@ -1,7 +1,8 @@
 """Standard formats other tools read and write: REFI-QDA projects (``.qdpx``) and codebooks
 (``.qdc``), both ways.
 
->>> themes.to_qdpx("out/analysis.qdpx")                   # doctest: +SKIP
+>>> themes.to_qdpx("out/analysis.qdpx").name
+'analysis.qdpx'
 >>> project = ll.load_qdpx("coded-in-nvivo.qdpx")          # doctest: +SKIP
 >>> project.corpus, project.codebook, project.human_codings # doctest: +SKIP
 

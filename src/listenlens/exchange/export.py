@@ -18,7 +18,8 @@ What goes in (see ``docs/guide/qda-tools.md``):
 Everything is derived from the analysis (GUIDs are UUID 5 of ids; entries sorted; fixed ZIP
 timestamps), so exporting the same analysis twice gives byte-identical archives.
 
->>> themes.to_qdpx("out/analysis.qdpx")          # doctest: +SKIP
+>>> themes.to_qdpx("out/analysis.qdpx").name
+'analysis.qdpx'
 """
 
 from __future__ import annotations
