@@ -13,7 +13,8 @@ others):
 - **without groups** (counts only): ``consensus`` when at least :data:`CONSENSUS_AGREEMENT` of
   the votes that took a side agreed; ``divisive`` when the smaller side has at least
   :data:`DIVIDED_MINORITY` of them;
-- otherwise ``rejected`` (at least :data:`CONSENSUS_AGREEMENT` disagreed) or ``mixed``.
+- otherwise ``rejected`` (at least :data:`CONSENSUS_AGREEMENT` disagreed) or ``mixed`` (only
+  with groups: e.g. one group agrees, another has too few votes to judge).
 
 Scores rank statements within a verdict. ``consensus_score`` is, as in Polis, the product over
 groups of ``(agrees + 1) / (votes seen + 2)`` (one group when there are none);
@@ -45,7 +46,9 @@ __all__ = ["MIN_VOTES_FOR_CONSENSUS", "CONSENSUS_AGREEMENT", "DIVIDED_MINORITY",
 #: being reported as what "most people" think.
 MIN_VOTES_FOR_CONSENSUS = 20
 #: Share of votes that took a side which must agree (in every group, when there are groups).
-CONSENSUS_AGREEMENT = 0.6
+#: With :data:`DIVIDED_MINORITY` it splits the range cleanly: without groups a statement is
+#: either agreed (>= 65% agree), divided (the smaller side >= 35%) or rejected.
+CONSENSUS_AGREEMENT = 0.65
 #: Share the smaller side must reach for a statement to count as dividing people.
 DIVIDED_MINORITY = 0.35
 #: Difference in agreement between the most and least agreeing group that separates groups.
