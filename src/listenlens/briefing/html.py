@@ -28,7 +28,6 @@ from .content import (
     CommunitySummary,
     format_date,
 )
-
 from .votes import votes_html
 
 __all__ = ["CSP", "render_html", "render_summary_html", "render_compact", "evidence_json"]

@@ -230,7 +230,7 @@ def votes_section(tally: Any, picker: Any, theme_ids: Sequence[str], *, seed: in
 
 def agreement_chart(themes: Sequence[VoteTheme]) -> Chart:
     """Agreement per theme with its likely range (points with interval bars)."""
-    from .charts import _png, _plt
+    from .charts import _plt, _png
 
     plt = _plt()
     rows = [t for t in themes if t.agreement.agreement is not None][::-1]
