@@ -67,13 +67,19 @@ def agreement_phrase(agreement: float | None, low: float | None, high: float | N
     return text
 
 
-def theme_sentence(a: ThemeAgreement) -> str:
-    """The sentence of numbers under a theme's heading."""
+def theme_sentence(a: ThemeAgreement, n_consensus: int, n_divisive: int) -> str:
+    """The sentences of numbers under a theme's heading.
+
+    >>> a = ThemeAgreement("t1", 3, 2, 90, 60, 30, None, 2 / 3, 0.6, 0.7, "statement-bootstrap")
+    >>> theme_sentence(a, 1, 2)
+    '3 statements written by 2 people drew 90 votes; 67% of the votes that took a side agreed (likely range 60% to 70%). Most voters agreed with 1 of them; 2 divided voters.'
+    """
     st = "1 statement" if a.n_statements == 1 else f"{a.n_statements:,} statements"
     who = "1 person" if a.n_authors == 1 else f"{a.n_authors:,} people"
     votes = "1 vote" if a.votes == 1 else f"{a.votes:,} votes"
     return (f"{st} written by {who} drew {votes}; "
-            f"{agreement_phrase(a.agreement, a.ci_low, a.ci_high)}.")
+            f"{agreement_phrase(a.agreement, a.ci_low, a.ci_high)}. "
+            f"Most voters agreed with {n_consensus:,} of them; {n_divisive:,} divided voters.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +128,7 @@ class VoteTheme:
 
     @property
     def sentence(self) -> str:
-        return theme_sentence(self.agreement)
+        return theme_sentence(self.agreement, self.n_consensus, self.n_divisive)
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,15 +357,22 @@ def votes_docx(doc: Any, section: VotesSection | None) -> None:
 
 
 def plain_votes_sentence(tally: Any, theme_ids: Sequence[str]) -> str:
-    """The community summary's words for the votes ('' without votes): which subjects most
-    voters agreed about and which split them, no numbers."""
+    """The community summary's words for the votes ('' without votes): the subjects with the
+    most agreed statements (for their size) and those with the most divisive ones, each subject
+    in one list only (where its share is larger), no numbers."""
     corpus = tally.corpus
     if not has_votes(corpus) or not theme_ids:
         return ""
     theme_of = {u: t for u, t in tally.theme_of.items() if t in set(theme_ids)}
     va = VoteAnalysis(n_boot=1).fit(corpus, theme_of, theme_ids)  # verdicts as the briefing
-    agreed = [tally.labels.get(t.theme_id, t.theme_id) for t in va.themes_ if t.n_consensus]
-    split = [tally.labels.get(t.theme_id, t.theme_id) for t in va.themes_ if t.n_divisive]
+    def share(t: Any, n: int) -> float:
+        return n / max(1, t.agreement.n_statements)
+
+    ranked = sorted(va.themes_, key=lambda t: -share(t, t.n_consensus - t.n_divisive))
+    agreed = [tally.labels.get(t.theme_id, t.theme_id) for t in ranked
+              if t.n_consensus and t.n_consensus >= t.n_divisive]
+    split = [tally.labels.get(t.theme_id, t.theme_id) for t in ranked[::-1]
+             if t.n_divisive and t.n_divisive > t.n_consensus]
 
     def words(labels: list[str]) -> str:
         labels = [lab[:1].lower() + lab[1:] for lab in labels[:3]]

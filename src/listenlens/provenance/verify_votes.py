@@ -55,7 +55,7 @@ def _check_theme(t: Mapping[str, Any], got: Any, body: tuple[str, ...]) -> list[
             and _close(ci[1], a.ci_high)):
         out.append(f"{label}: states agreement {t.get('agreement')!r} {ci}, the corpus gives "
                    f"{a.agreement!r} [{a.ci_low!r}, {a.ci_high!r}]")
-    expected = theme_sentence(a)
+    expected = theme_sentence(a, got.n_consensus, got.n_divisive)
     if t.get("text") != expected:
         out.append(f"{label}: states {t.get('text')!r}, the corpus gives {expected!r}")
     elif not _in(expected, body):
