@@ -131,7 +131,8 @@ def test_counts_only_export_says_so_and_verifies(tmp_path: Path) -> None:
 def test_no_votes_no_section_and_summary_says_it_plainly(tmp_path: Path) -> None:
     corpus, _ = build(tmp_path)
     summary = ll.community_summaries(fake_themes(corpus))[0]
-    assert "most people agreed with some ideas about" in summary.closing
+    assert ("In the online vote, people agreed with some ideas about parks and roads and were "
+            "split on others.") in summary.closing
     (tmp_path / "plain.csv").write_text("comment\nMore buses please\nFix the lights\n",
                                         encoding="utf-8")
     plain = ll.load(tmp_path / "plain.csv", community="X", date="2024-01-01", consent="quote")

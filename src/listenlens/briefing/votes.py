@@ -357,22 +357,21 @@ def votes_docx(doc: Any, section: VotesSection | None) -> None:
 
 
 def plain_votes_sentence(tally: Any, theme_ids: Sequence[str]) -> str:
-    """The community summary's words for the votes ('' without votes): the subjects with the
-    most agreed statements (for their size) and those with the most divisive ones, each subject
-    in one list only (where its share is larger), no numbers."""
+    """The community summary's words for the votes ('' without votes), no numbers: subjects
+    where most voters agreed with some ideas, where they were split, or both.
+
+    Subjects are named in the order given (the summary's own order), at most three per
+    sentence.
+    """
     corpus = tally.corpus
     if not has_votes(corpus) or not theme_ids:
         return ""
     theme_of = {u: t for u, t in tally.theme_of.items() if t in set(theme_ids)}
     va = VoteAnalysis(n_boot=1).fit(corpus, theme_of, theme_ids)  # verdicts as the briefing
-    def share(t: Any, n: int) -> float:
-        return n / max(1, t.agreement.n_statements)
-
-    ranked = sorted(va.themes_, key=lambda t: -share(t, t.n_consensus - t.n_divisive))
-    agreed = [tally.labels.get(t.theme_id, t.theme_id) for t in ranked
-              if t.n_consensus and t.n_consensus >= t.n_divisive]
-    split = [tally.labels.get(t.theme_id, t.theme_id) for t in ranked[::-1]
-             if t.n_divisive and t.n_divisive > t.n_consensus]
+    name = {t.theme_id: tally.labels.get(t.theme_id, t.theme_id) for t in va.themes_}
+    both = [name[t.theme_id] for t in va.themes_ if t.n_consensus and t.n_divisive]
+    agreed = [name[t.theme_id] for t in va.themes_ if t.n_consensus and not t.n_divisive]
+    split = [name[t.theme_id] for t in va.themes_ if t.n_divisive and not t.n_consensus]
 
     def words(labels: list[str]) -> str:
         labels = [lab[:1].lower() + lab[1:] for lab in labels[:3]]
@@ -380,8 +379,10 @@ def plain_votes_sentence(tally: Any, theme_ids: Sequence[str]) -> str:
 
     out = []
     if agreed:
-        out.append(f"In the online vote, most people agreed with some ideas about "
-                   f"{words(agreed)}.")
+        out.append(f"In the online vote, most people agreed with ideas about {words(agreed)}.")
+    if both:
+        out.append(f"{'In the online vote, p' if not agreed else 'P'}eople agreed with some "
+                   f"ideas about {words(both)} and were split on others.")
     if split:
-        out.append(f"People were split on some ideas about {words(split)}.")
+        out.append(f"People were split on ideas about {words(split)}.")
     return " ".join(out)
