@@ -9,7 +9,9 @@ briefing used one), with the seed and resample count the block records:
 - each statement shown: its counts and its verdict (a statement shown as agreed must still be
   ``consensus`` under :mod:`listenlens.votes.consensus`'s rules, including the minimum number of
   votes), its counts as printed, and, when it is not quoted, the id it is named by;
-- the vote files: the same files, byte for byte (SHA-256), as when the briefing was made.
+- the vote files: the same files, byte for byte (SHA-256), as when the briefing was made;
+- the opinion groups the methods text describes (number, sizes, silhouette, people not
+  grouped).
 
 The quotes of statements are ordinary quotes of the evidence block (checked by
 :func:`listenlens.provenance.verify`).
@@ -113,6 +115,10 @@ def check_votes(block: Mapping[str, Any], corpus: Any, body: tuple[str, ...]) ->
     if files != [list(f) for f in params.get("matrix", [])]:
         out.append(f"votes: the briefing used vote files {params.get('matrix')!r}, the corpus "
                    f"has {files!r} (changed or moved since?)")
+    groups = va.groups_.summary() if va.groups_ is not None else {}
+    if groups != dict(params.get("groups") or {}):
+        out.append(f"votes: the briefing states opinion groups {params.get('groups')!r}, the "
+                   f"corpus gives {groups!r}")
     got = {t.theme_id: t for t in va.themes_}
     for t in themes:
         out += _check_theme(t, got.get(str(t.get("theme_id"))), body)
