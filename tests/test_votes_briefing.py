@@ -100,9 +100,8 @@ def test_verify_catches_a_vote_file_changed_after_the_briefing(tmp_path: Path) -
     corpus, b = build(tmp_path)
     path = b.save(tmp_path / "briefing.html")
     pv = tmp_path / "conv" / "participants-votes.csv"
-    rows = pv.read_text(encoding="utf-8").splitlines()
-    rows[1] = rows[1].replace(",-1,", ",1,", 1) if ",-1," in rows[1] else rows[1] + ""
-    pv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pv.open("a", encoding="utf-8") as fh:  # one more voter, who agrees with everything
+        fh.write("999,,0,12,12,0," + ",".join(["1"] * 12) + "\n")
     report = ll.verify(path, corpus, strict=False)
     assert not report.ok and any("vote files" in m for m in report.mismatches)
 
