@@ -15,7 +15,8 @@ from listenlens.errors import ListenlensError, ParseError
 from listenlens.ingest import Piece, Skipped, get_reader, reader_for_path
 from listenlens.ingest._base import ParseFn
 from listenlens.ingest.encoding import decode_text
-from listenlens.ingest.table import parse_csv, parse_jsonl, parse_polis, tokenize_csv
+from listenlens.ingest.polis import parse_polis
+from listenlens.ingest.table import parse_csv, parse_jsonl, tokenize_csv
 from listenlens.spans import collapse_ws, span_text
 
 FIXTURES = Path(__file__).parent / "fixtures"

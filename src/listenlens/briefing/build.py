@@ -45,6 +45,7 @@ from .content import (
 )
 from .quotes import QuotePicker
 from .tally import Tally, columns, lower_first, people_phrase
+from .votes import votes_section
 
 __all__ = ["Briefing", "brief", "build_content", "REQUEST_PATTERN", "REQUEST_PROMPT",
            "is_request", "evidence_path"]
@@ -376,6 +377,7 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         limitations.append(mdc)
     if not picker.available:
         limitations.append("No quotes are shown: the redaction step was not available.")
+    votes = votes_section(tally, picker, ranked, charts=charts)  # None without Polis votes
     appendix = Appendix(
         input_hash=str(corpus.input_hash),
         sources=tuple((s.path, s.sha256) for s in corpus.source_records),
@@ -384,8 +386,9 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
         title=title, subtitle=subtitle, scope=scope, themes=tuple(summaries), shifts=shifts,
         differences=_differences(trends, tally, 6),
         asks=_asks(tally, picker, n_asks, 2, {q.unit_id for t in summaries for q in t.quotes}),
-        methods=methods,
-        limitations=tuple(limitations), appendix=appendix, credits=tuple(credits),
+        methods=methods + (votes.methods if votes else ()),
+        limitations=tuple(limitations) + (votes.limitations if votes else ()), votes=votes,
+        appendix=appendix, credits=tuple(credits),
         charts=tuple(chart_list), figures=tuple(figures), listenlens_version=__version__,
         redaction=picker.redaction, changes=change_lines,
         changes_since=since if change_lines else "", power=power,

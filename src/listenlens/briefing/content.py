@@ -325,6 +325,8 @@ class BriefingContent:
     #: other facts the text states, for ``verify``: each theme's "at N events, in M
     #: communities" sentence, its credit line and the words it is described with
     statements: tuple[Figure, ...] = ()
+    #: the vote sections (a :class:`listenlens.briefing.votes.VotesSection`), when votes exist
+    votes: Any = None
 
     @property
     def changes_heading(self) -> str:
@@ -361,7 +363,8 @@ class BriefingContent:
         """Every quote printed anywhere in the briefing (each unit once)."""
         seen: set[str] = set()
         for q in (*(q for t in self.themes for q in t.quotes),
-                  *(q for a in self.asks for q in a.examples)):
+                  *(q for a in self.asks for q in a.examples),
+                  *(self.votes.quotes() if self.votes is not None else ())):
             if q.unit_id not in seen:
                 seen.add(q.unit_id)
                 yield q
@@ -376,6 +379,7 @@ class BriefingContent:
                 "figures": [f.evidence() for f in self.figures],
                 **({"power": dict(self.power)} if self.power else {}),
                 "statements": [f.evidence() for f in self.statements],
+                **({"votes": self.votes.evidence()} if self.votes is not None else {}),
                 # theme names the "What's new" lines set in quotation marks (not quotes of
                 # anyone: verify accepts “…” around exactly these)
                 "quoted_labels": sorted({m for ch in self.changes

@@ -29,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
 from .content import BriefingContent, Chart, CommunitySummary
+from .votes import votes_docx
 
 __all__ = ["render_docx", "render_summary_docx", "EVIDENCE_PART"]
 
@@ -150,6 +151,7 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
     else:
         doc.add_paragraph("No themes were found in this material.")
 
+    votes_docx(doc, c.votes)
     doc.add_heading("How priorities changed", level=1)
     chart = c.chart("shifts")
     if chart:

@@ -28,6 +28,7 @@ from .content import (
     CommunitySummary,
     format_date,
 )
+from .votes import votes_html
 
 __all__ = ["CSP", "render_html", "render_summary_html", "render_compact", "evidence_json"]
 
@@ -78,7 +79,7 @@ def render_html(content: BriefingContent) -> str:
         c=content, csp=CSP, evidence=evidence_json(content.evidence),
         evidence_id=EVIDENCE_SCRIPT_ID, uncertainty_column=UNCERTAINTY_COLUMN,
         themes_chart=content.chart("themes"),
-        shifts_chart=content.chart("shifts"))
+        shifts_chart=content.chart("shifts"), votes_html=votes_html(content.votes))
 
 
 def render_summary_html(summary: CommunitySummary) -> str:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from .content import BriefingContent
+from .votes import votes_markdown
 
 __all__ = ["md_escape", "render_markdown"]
 
@@ -80,6 +81,7 @@ def render_markdown(content: BriefingContent, *, evidence_name: str = "") -> str
     else:
         out += ["No themes were found in this material.", ""]
 
+    out += votes_markdown(c.votes, e)
     out += ["## How priorities changed", ""]
     chart = c.chart("shifts")
     if chart:

@@ -20,6 +20,7 @@ from typing import Any
 from ..outputs import MAX_STEM, safe_stem
 from .content import CommunitySummary, CommunityTheme, Difference, Figure, format_date
 from .tally import Tally, lower_first, people_phrase
+from .votes import plain_votes_sentence
 
 __all__ = ["MIN_PEOPLE", "community_summaries", "save_summaries", "in_ten", "compare_rates",
            "summary_filename"]
@@ -169,6 +170,7 @@ def _summaries(themes: Any, *, n_themes: int, min_people: int) -> list[Community
         closing = ("What you told us is part of a report for the people who plan services. "
                    f"{community} is named in it as a group that took part. No one is named. "
                    "No one is quoted unless they said yes.")
+        closing = " ".join(x for x in (plain_votes_sentence(tally, ranked), closing) if x)
         out.append(CommunitySummary(community, f"You said, we heard: {community}", intro,
                                     tuple(raised), closing, n_people, n_events,
                                     tuple(figures), str(tally.corpus.input_hash), __version__,

@@ -14,7 +14,7 @@ from ._base import Reader
 
 __all__ = ["readers", "get_reader", "reader_for_path"]
 
-_MODULES = ("txt", "vtt", "srt", "docx", "table", "markdown")
+_MODULES = ("txt", "vtt", "srt", "docx", "table", "polis", "markdown")
 _CACHE: dict[str, Reader] = {}
 
 

@@ -1,6 +1,6 @@
-"""Tabular exports: CSV, JSON Lines, and the Polis ``comments.csv`` preset.
+"""Tabular exports: CSV and JSON Lines (the Polis preset is :mod:`listenlens.ingest.polis`).
 
-One row is one unit (kind ``response``; ``comment`` for Polis). Columns have roles, named by
+One row is one unit (kind ``response``). Columns have roles, named by
 reader options (all optional; from ``reader_options`` or the same-named columns of events.csv):
 
 - ``text_column``: the text. When not given, the first header (case-insensitive, ``_`` and spaces
@@ -18,10 +18,9 @@ so the escape never touches it. JSON Lines (``escape="json"``): the span is the 
 the JSON string value, escapes included. ``line`` is the physical line where a row starts.
 
 Accounting: every data row is a unit or a :class:`~listenlens.ingest.Skipped` (``no-text``:
-empty or missing text, or a non-string JSON value; ``moderated-hidden``: a Polis comment the
-moderator hid, excerpt not kept). Blank lines are not rows. Malformed input (an unterminated
-quote, text after a closing quote, a row with more cells than the header, a JSON line that is
-not an object) is a ``ParseError`` with file and line.
+empty or missing text, or a non-string JSON value). Blank lines are not rows. Malformed input
+(an unterminated quote, text after a closing quote, a row with more cells than the header, a
+JSON line that is not an object) is a ``ParseError`` with file and line.
 
 >>> rows = list(parse_csv('id,comment\\n1,"say ""hi"" now"\\n', "s.csv", {}))
 >>> rows[0].spans, rows[0].extra
@@ -31,7 +30,6 @@ not an object) is a ``ParseError`` with file and line.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -44,8 +42,8 @@ from ._base import Piece, Reader, Skipped
 from .encoding import decode_text
 from .txt import parse_clock
 
-__all__ = ["READERS", "CSV_READER", "JSONL_READER", "POLIS_READER", "TEXT_COLUMNS",
-           "parse_csv", "parse_jsonl", "parse_polis", "tokenize_csv", "Cell", "Row"]
+__all__ = ["READERS", "CSV_READER", "JSONL_READER", "TEXT_COLUMNS",
+           "parse_csv", "parse_jsonl", "tokenize_csv", "Cell", "Row"]
 
 #: Header names tried, in this order, when no ``text_column`` is given.
 TEXT_COLUMNS = ("text", "comment", "comments", "response", "answer", "note", "notes", "body",
@@ -371,75 +369,6 @@ def parse_jsonl(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Pi
                     **fields)
 
 
-POLIS_COLUMNS = {"text": "comment-body", "speaker": "author-id", "id": "comment-id"}
-
-
-def _iso_ms(value: str) -> str:
-    """Milliseconds since the epoch -> ISO 8601 UTC; anything else is returned unchanged.
-
-    >>> _iso_ms("1518501496471")
-    '2018-02-13T05:58:16.471Z'
-    """
-    try:
-        stamp = dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        return value
-    return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _as_int(value: Any) -> Any:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
-def parse_polis(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Piece | Skipped]:
-    """One ``comment`` piece per row of a Polis ``comments.csv`` export.
-
-    Speaker ``participant <author-id>``; ``comment-id`` -> ``extra["comment_id"]``; ``agrees``,
-    ``disagrees``, ``moderated`` as integers; ``timestamp`` (ms) -> ISO 8601 UTC; other columns
-    kept as written. Rows with ``moderated == -1`` are skipped as ``moderated-hidden``.
-    """
-    header: list[str] = []
-    idx: dict[str, int] = {}
-    for hdr, row in _csv_rows(text, path):
-        if not header:
-            header = hdr
-            norm = [_norm(h) for h in header]
-            for need in ("comment-body", "author-id", "comment-id", "moderated"):
-                if need not in norm:
-                    raise ParseError(f"not a Polis comments export: no {need!r} column; "
-                                     f"columns: {', '.join(header)}", file=path, line=row.line)
-            idx = {n: i for i, n in enumerate(norm)}
-            continue
-        cells = row.cells
-        values = {n: (_cell_value(text, cells[i]) if i < len(cells) else "")
-                  for n, i in idx.items()}
-        cid = values["comment-id"]
-        if _as_int(values["moderated"]) == -1:
-            yield Skipped(row.line, "moderated-hidden",
-                          f"comment {cid} was hidden by the conversation's moderator")
-            continue
-        text_i = idx["comment-body"]
-        if text_i >= len(cells) or not values["comment-body"]:
-            yield Skipped(row.line, "no-text", f"comment {cid} has no text")
-            continue
-        extra: dict[str, Any] = {"comment_id": _as_int(cid)}
-        for name, value in values.items():
-            if name in ("comment-body", "author-id", "comment-id"):
-                continue
-            if name in ("agrees", "disagrees", "moderated", "passes"):
-                extra[name] = _as_int(value)
-            elif name == "timestamp":
-                extra[name] = _iso_ms(value)
-            else:
-                extra[name] = value
-        author = values["author-id"]
-        yield Piece(spans=_cell_spans(text, cells[text_i]), line=row.line, kind="comment",
-                    speaker=f"participant {author}" if author else "", extra=extra)
-
-
 CSV_READER = Reader(
     name="csv", extensions=(".csv",), parse=parse_csv, decode=decode_text, escape="csv",
     option_names=OPTION_NAMES,
@@ -448,8 +377,4 @@ JSONL_READER = Reader(
     name="jsonl", extensions=(".jsonl", ".ndjson"), parse=parse_jsonl, decode=decode_text,
     escape="json", option_names=OPTION_NAMES,
     description="JSON Lines, one response per object; text key auto-detected or named")
-POLIS_READER = Reader(
-    name="polis", extensions=(), parse=parse_polis, decode=decode_text, escape="csv",
-    description="Polis comments.csv export; moderator-hidden comments skipped")
-
-READERS = (CSV_READER, JSONL_READER, POLIS_READER)
+READERS = (CSV_READER, JSONL_READER)

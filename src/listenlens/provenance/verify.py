@@ -20,6 +20,8 @@ Every export embeds an *evidence block* (see ``docs/design/contracts.md``):
   still in the corpus, and a figure with a ``text`` field appears in the document stating that
   value;
 - **consent**: no unit whose consent is not ``quote`` appears verbatim in the document;
+- **votes** (a briefing with Polis votes): every vote figure re-derives
+  (:mod:`listenlens.provenance.verify_votes`);
 - **freshness**: the block's ``input_hash`` equals ``corpus.input_hash`` (otherwise the export is
   *stale*: built before a withdrawal or from other inputs).
 
@@ -59,6 +61,7 @@ from .verify_tables import (
     expected_attribution,
     read_table,
 )
+from .verify_votes import check_votes
 from .wording import allowed_words
 
 __all__ = ["verify", "VerifyReport", "read_evidence_block", "document_text", "FIGURE_KINDS",
@@ -627,6 +630,7 @@ def verify(output_path: str | Path, corpus: Corpus | str | Path, *, strict: bool
     statement_problems, n_statements, _ = _check_figures(
         {"figures": block.get("statements") or []}, corpus, body)
     mismatches += [f"statement {m.removeprefix('figure ')}" for m in statement_problems]
+    mismatches += check_votes(block, corpus, body)  # Polis votes, when the briefing has them
     mismatches += _check_leaks(corpus, body, block)
     mismatches += _check_quote_marks(block, body[-1], quote_blocks(path))
     mismatches += _check_attributions(block, corpus, body[-1])
