@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -298,7 +299,9 @@ def _predict(themes: Themes, final: dict[str, str], check: set[str], seen: set[s
     f = _features(themes) if features is None else features
     model = LogisticRegression(C=C_VALUE, max_iter=500, random_state=0)
     # one BLAS thread: a small problem, and many threads on a busy machine are many times slower
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        # early rounds have few examples per theme: sklearn's "looks like regression" hint
+        warnings.filterwarnings("ignore", message="The number of unique classes")
         model.fit(f[rows], ys, sample_weight=np.asarray(ws))
         proba = model.predict_proba(f)
     classes = [str(c) for c in model.classes_]
@@ -307,13 +310,12 @@ def _predict(themes: Themes, final: dict[str, str], check: set[str], seen: set[s
 
 def _housekeeping_for_facilitators(themes: Themes, final: Mapping[str, str],
                                    classes: list[str], proba: np.ndarray) -> np.ndarray:
-    """While housekeeping is learnt only from facilitator talk (no participant's turn was
-    decided as housekeeping), it is not offered for participants' turns."""
+    """Once facilitator talk is coded, housekeeping is learnt mostly from the facilitator's
+    meeting logistics; it is then offered only for facilitator turns (a participant's turn is
+    housekeeping when discovery set it aside, or a reviewer said so)."""
     if HOUSEKEEPING not in classes or not _codes_facilitator(themes, final):
         return proba
     fac = _facilitator(themes)
-    if any(t == HOUSEKEEPING and not fac[themes._row[u]] for u, t in final.items()):
-        return proba
     out = proba.copy()
     out[~fac, classes.index(HOUSEKEEPING)] = 0.0
     total = out.sum(axis=1, keepdims=True)
