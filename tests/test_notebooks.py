@@ -26,7 +26,8 @@ nbclient = pytest.importorskip("nbclient")
 NOTEBOOK_DIR = PROJECT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 EXPECTED = {"01_quickstart.ipynb", "02_curating_themes.ipynb", "03_priority_shifts.ipynb",
-            "04_provenance_and_consent.ipynb", "05_living_analysis.ipynb"}
+            "04_provenance_and_consent.ipynb", "05_living_analysis.ipynb",
+            "06_assisted_coding.ipynb"}
 
 
 def _ids(paths: list[Path]) -> list[str]:

@@ -24,6 +24,17 @@ from planted import make_corpus_dir, month, truth
 pytestmark = pytest.mark.slow  # fits themes, then re-codes after review
 
 
+def answers(key, units) -> dict[str, str]:
+    """The key's theme of each unit, as a reviewer would name it."""
+    return {u: ("Facilitator housekeeping" if key[u] == "housekeeping" else key[u])
+            for u in units}
+
+
+def named(themes, tid) -> str:
+    label = themes.label(tid)
+    return "housekeeping" if label == "Facilitator housekeeping" else label
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     root = make_corpus_dir(tmp_path_factory.mktemp("rev") / "c", n_per_event=40)
@@ -36,10 +47,10 @@ def reviewed(base):
     """Two review rounds answered from the key, the second also coding the check sample."""
     themes, key = base
     q1 = themes.review_queue(10)
-    t1 = themes.review({u: key[u] for u in q1["unit_id"]}, who="amina")
+    t1 = themes.review(answers(key, q1["unit_id"]), who="amina")
     q2 = t1.review_queue(10)
     sample = t1.check_sample()["unit_id"].tolist()
-    t2 = t1.review({u: key[u] for u in [*q2["unit_id"], *sample]}, who="amina")
+    t2 = t1.review(answers(key, [*q2["unit_id"], *sample]), who="amina")
     return t1, t2, q1, q2
 
 
@@ -80,14 +91,14 @@ def test_decided_units_never_move(base, reviewed):
     themes, key = base
     t1, t2, q1, q2 = reviewed
     t3 = t2.review_queue(10)
-    t3 = t2.review({u: key[u] for u in t3["unit_id"]}, who="ben")
+    t3 = t2.review(answers(key, t3["unit_id"]), who="ben")
     for later in (t1, t2, t3):
         prim = later.primary()
         for u in q1["unit_id"]:
-            assert later.label(prim[u]) == key[u]
+            assert named(later, prim[u]) == key[u]
     prim = t3.primary()
     for u in q2["unit_id"]:
-        assert t3.label(prim[u]) == key[u]
+        assert named(t3, prim[u]) == key[u]
     d = decisions(t3)
     assert len(d) == 10 + 10 + 60 + 10 and set(d["who"]) == {"amina", "ben"}
     # undecided units were re-coded: most of them now agree with the key
@@ -248,3 +259,78 @@ def test_review_survives_a_living_project_update(tmp_path):
     fresh = find_themes(project.corpus(), seed=0, embedder=emb).replay(after.log)
     assert fresh.params["replay_skipped"] == []
     assert (fresh.primary().reindex(units).map(fresh.label) == expect).all()
+
+
+def _facilitated_corpus(root):
+    """Events where the facilitator asks about a concern before people talk about it, and also
+    says housekeeping things: key ``question`` lines carry the concern they raise."""
+    from conftest import write_corpus
+
+    topics = {"bus": ["bus", "timetable", "fares", "route", "driver"],
+              "gp": ["GP", "appointment", "surgery", "doctor", "receptionist"],
+              "youth": ["youth", "club", "teenagers", "skate", "activities"]}
+    events, files, key = [], {}, []
+    for e in range(4):
+        lines = [("Jo", "Thanks for coming, everyone, tea is at the back.", "housekeeping")]
+        for k, (name, words) in enumerate(sorted(topics.items())):
+            lines.append(("Jo", f"What about the {words[0]} and the {words[1 + e % 3]}?", name))
+            for i in range(8):
+                a, b, c = (words[(i + j + e) % len(words)] for j in range(3))
+                lines.append((SPEAKERS_[(i + k + e) % 5], f"The {a}, the {b} and the {c}.", name))
+        lines.append(("Jo", "Let's take a short break now please.", "housekeeping"))
+        fname = f"f{e + 1}.txt"
+        files[fname] = "".join(f"{who}: {text}\n" for who, text, _ in lines)
+        key += [(fname, i + 1, t) for i, (_, _, t) in enumerate(lines)]
+        events.append({"event_id": f"f{e + 1}", "community": "Riverside",
+                       "date": f"2024-0{e + 1}-15", "place": "Hall", "format": "focus group",
+                       "file": fname, "facilitator": "Jo"})
+    consent = [{"event_id": ev["event_id"], "speaker": "*", "consent": "quote"} for ev in events]
+    root = write_corpus(root, events, files, consent=consent)
+    corpus = ll.load(root)
+    merged = corpus.units.merge(
+        __import__("pandas").DataFrame(key, columns=["source", "line", "theme"]),
+        on=["source", "line"], how="left")
+    return corpus, merged.set_index("unit_id")["theme"]
+
+
+SPEAKERS_ = ["Amina", "Ben", "Cleo", "Dev", "Emre"]
+
+
+def test_facilitator_talk_is_coded_only_when_the_reviewer_codes_it(tmp_path):
+    corpus, key = _facilitated_corpus(tmp_path / "f")
+    themes = find_themes(corpus, seed=0, embedder=HashingEmbedder())
+    fac = {u.unit_id for u in corpus.unit_records if u.role == "facilitator"}
+    assert fac and (themes.primary().reindex(sorted(fac)) == HOUSEKEEPING).all()
+    q = themes.review_queue(10, check_size=0)
+    probes = q[q["why"].str.startswith("facilitator talk")]["unit_id"].tolist()
+    assert len(probes) == 2 and set(probes) <= fac
+    # the reviewer keeps facilitator talk aside: no more probes, nothing facilitated moves
+    kept = themes.review({u: "Facilitator housekeeping" for u in probes}, check_size=0)
+    assert not set(kept.review_queue(10)["unit_id"]) & fac
+    assert (kept.primary().reindex(sorted(fac)) == HOUSEKEEPING).all()
+    # the reviewer codes a facilitator question: facilitator talk is re-coded from then on
+    question = sorted(u for u in fac if key[u] != "housekeeping")[0]
+    first = [u for u in q["unit_id"] if u not in fac]
+    coded = themes.review({question: key[question], **answers(key, first)}, check_size=0)
+    prim = coded.primary()
+    assert coded.label(prim[question]) == key[question]
+    questions = sorted(u for u in fac if key[u] != "housekeeping" and u != question)
+    moved = [u for u in questions if prim[u] != HOUSEKEEPING]
+    assert len(moved) >= len(questions) // 2
+    assert coded.review_queue(10)["unit_id"].isin(sorted(fac)).any() or len(moved) == len(
+        questions)
+
+
+def test_agreement_history_and_chart(reviewed):
+    t1, t2, _, _ = reviewed
+    h = t2.agreement_history()
+    assert h["round"].tolist() == [1, 2]
+    assert h["kappa"].isna().tolist() == [True, False]
+    assert h["n_check_coded"].tolist() == [0, 60]
+    fig = t2.plot_agreement()
+    kappa = fig.data[0]
+    assert list(kappa.y) == [t2.agreement["kappa"]]
+    assert list(kappa.x) == [t2.agreement["n_trained"]]
+    assert "60-unit check sample" in fig.layout.title.text
+    empty = t1.plot_agreement()
+    assert len(empty.data[0].x) == 0 and "not measured" in empty.layout.title.text

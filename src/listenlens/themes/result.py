@@ -483,3 +483,15 @@ class Themes:
         from .review import agreement
 
         return agreement(self)
+
+    def agreement_history(self) -> pd.DataFrame:
+        """Check-sample agreement after each review round (see :func:`.review.agreement_history`)."""
+        from .review import agreement_history
+
+        return agreement_history(self)
+
+    def plot_agreement(self) -> Any:
+        """Plotly chart of agreement against units reviewed, one point per review round."""
+        from .review import plot_agreement
+
+        return plot_agreement(self)

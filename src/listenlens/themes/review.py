@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,7 +42,8 @@ from .result import HOUSEKEEPING, SPECIAL_LABELS, UNASSIGNED, Themes
 
 __all__ = ["review_queue", "review", "agreement", "agreement_sentence", "cohen_kappa",
            "krippendorff_alpha", "check_sample", "decisions", "replay_review", "ReviewQueue",
-           "DEFAULT_CHECK_SIZE", "PSEUDO_WEIGHT", "review_theme_id"]
+           "DEFAULT_CHECK_SIZE", "PSEUDO_WEIGHT", "review_theme_id", "agreement_history",
+           "plot_agreement", "GOOD_KAPPA"]
 
 DEFAULT_CHECK_SIZE = 60
 #: Sample weight of the current members of themes nobody has reviewed yet.
@@ -52,6 +54,8 @@ CONTEXT_WEIGHT = 0.5
 EXPLORE = 0.0
 #: Inverse regularisation of the logistic regression.
 C_VALUE = 10.0
+#: Set-aside facilitator turns put in the queue until the reviewer has decided one.
+FACILITATOR_PROBES = 2
 QUEUE_COLUMNS = ["unit_id", "text", "context", "theme_id", "label", "confidence",
                  "runner_up_id", "runner_up", "margin", "why"]
 
@@ -150,6 +154,36 @@ def _substantive(themes: Themes) -> np.ndarray:
     return (prim != HOUSEKEEPING).to_numpy()
 
 
+def _facilitator(themes: Themes) -> np.ndarray:
+    return np.array([u.role == "facilitator" for u in themes.corpus.unit_records])
+
+
+def _codes_facilitator(themes: Themes, final: Mapping[str, str]) -> bool:
+    """Whether the reviewer codes facilitator talk: some facilitator turn is decided into a
+    theme (not housekeeping or unassigned). Discovery sets facilitator talk aside; some teams
+    code a facilitator's question with the concern it raises, and the loop follows them."""
+    fac = _facilitator(themes)
+    return any(fac[themes._row[u]] and t not in SPECIAL_LABELS for u, t in final.items())
+
+
+def _facilitator_logistics(themes: Themes) -> np.ndarray:
+    """Facilitator turns that are meeting logistics by the housekeeping detector's phrase rules
+    (no embedder needed), the examples of housekeeping once facilitator talk is coded."""
+    from .housekeeping import detect_housekeeping
+
+    units = themes.corpus.unit_records
+    flags, _ = detect_housekeeping([u.text for u in units], [u.role for u in units],
+                                   facilitator="detect")
+    return flags & _facilitator(themes)
+
+
+def _recodable(themes: Themes, final: Mapping[str, str]) -> np.ndarray:
+    """The units the review re-codes: the substantive ones, and facilitator turns once the
+    reviewer codes facilitator talk."""
+    sub = _substantive(themes)
+    return sub | _facilitator(themes) if _codes_facilitator(themes, final) else sub
+
+
 def _draw_check(themes: Themes, size: int) -> list[str]:
     """A stratified random sample (by current primary theme, proportional allocation with the
     largest remainders, seeded by the fit's seed) of the substantive units; at most half of
@@ -208,6 +242,7 @@ def _features(themes: Themes) -> np.ndarray:
     prompt = np.zeros_like(x)
     has = links.prompt >= 0
     prompt[has] = prompt_x[links.prompt[has]]
+    prompt[roles] = x[roles]  # a facilitator's turn is the prompt of the talk after it
     return np.hstack([x, CONTEXT_WEIGHT * prev, CONTEXT_WEIGHT * prompt])
 
 
@@ -235,8 +270,13 @@ def _training(themes: Themes, final: dict[str, str], check: set[str], seen: set[
             ys.append(t)
             ws.append(1.0)
     prim = themes.primary()
+    logistics = _facilitator_logistics(themes) if _codes_facilitator(themes, final) else None
     for i, (u, t) in enumerate(prim.items()):
-        if u in final or u in check or t in SPECIAL_LABELS or t in seen:
+        if u in final or u in check:
+            continue
+        if logistics is not None and logistics[i]:
+            t = HOUSEKEEPING  # meeting logistics: an example of housekeeping
+        elif t in SPECIAL_LABELS or t in seen:
             continue
         rows.append(i)
         ys.append(t)
@@ -259,10 +299,27 @@ def _predict(themes: Themes, final: dict[str, str], check: set[str], seen: set[s
     f = _features(themes) if features is None else features
     model = LogisticRegression(C=C_VALUE, max_iter=500, random_state=0)
     # one BLAS thread: a small problem, and many threads on a busy machine are many times slower
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        # early rounds have few examples per theme: sklearn's "looks like regression" hint
+        warnings.filterwarnings("ignore", message="The number of unique classes")
         model.fit(f[rows], ys, sample_weight=np.asarray(ws))
         proba = model.predict_proba(f)
-    return [str(c) for c in model.classes_], proba
+    classes = [str(c) for c in model.classes_]
+    return classes, _housekeeping_for_facilitators(themes, final, classes, proba)
+
+
+def _housekeeping_for_facilitators(themes: Themes, final: Mapping[str, str],
+                                   classes: list[str], proba: np.ndarray) -> np.ndarray:
+    """Once facilitator talk is coded, housekeeping is learnt mostly from the facilitator's
+    meeting logistics; it is then offered only for facilitator turns (a participant's turn is
+    housekeeping when discovery set it aside, or a reviewer said so)."""
+    if HOUSEKEEPING not in classes or not _codes_facilitator(themes, final):
+        return proba
+    fac = _facilitator(themes)
+    out = proba.copy()
+    out[~fac, classes.index(HOUSEKEEPING)] = 0.0
+    total = out.sum(axis=1, keepdims=True)
+    return np.divide(out, total, out=np.zeros_like(out), where=total > 0)
 
 
 def _centroid_scores(themes: Themes) -> tuple[list[str], np.ndarray]:
@@ -381,7 +438,7 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
     final, check, seen = _state(themes)
     if check_sample_ids(themes) is None:
         check = set(_draw_check(themes, check_size))
-    sub = _substantive(themes)
+    sub = _recodable(themes, final)
     cand = [u for u, s in zip(themes.unit_ids, sub) if s and u not in final and u not in check]
     classes, p = _scores(themes)
     picked: list[str] = []
@@ -399,6 +456,9 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
                 best = max(members, key=lambda u: (p[themes._row[u], pos[tid]], u))
                 picked.append(best)
                 why.append("first look at this theme")
+        probes = _facilitator_probes(themes, final, classes, p, n - len(picked))
+        picked += probes
+        why += ["facilitator talk set aside: code it if it raises a concern"] * len(probes)
         top2 = -np.sort(-p, axis=1)[:, :2] if p.shape[1] > 1 else np.hstack(
             [p, np.zeros((len(p), 1))])
         margin = top2[:, 0] - top2[:, 1]
@@ -418,6 +478,24 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
         picked = cand[:n]
         why = ["no themes yet"] * len(picked)
     return _queue_rows(themes, picked, why, (classes, p))
+
+
+def _facilitator_probes(themes: Themes, final: Mapping[str, str], classes: list[str],
+                        p: np.ndarray, room: int) -> list[str]:
+    """Until the reviewer has decided a facilitator turn, the ``FACILITATOR_PROBES`` set-aside
+    facilitator turns that look most like a theme, so the reviewer can say whether facilitator
+    questions are coded (see :func:`_codes_facilitator`)."""
+    fac = _facilitator(themes)
+    if room <= 0 or any(fac[themes._row[u]] for u in final):
+        return []
+    aside = (themes.primary() == HOUSEKEEPING).to_numpy() & fac
+    rows = np.where(aside)[0]
+    themed = [j for j, c in enumerate(classes) if c not in SPECIAL_LABELS]
+    if not len(rows) or not themed:
+        return []
+    best = p[np.ix_(rows, themed)].max(axis=1)
+    order = np.lexsort((np.array([themes.unit_ids[r] for r in rows]), -best))
+    return [themes.unit_ids[rows[j]] for j in order[:min(room, FACILITATOR_PROBES)]]
 
 
 # --- decisions ----------------------------------------------------------------------------------
@@ -478,7 +556,7 @@ def _recode(themes: Themes, entry: dict[str, Any], new_labels: dict[str, str]) -
     final, check, seen = _state(themes, log)
     pred = _predict(themes, final, check, seen)
     prim = themes.primary()
-    sub = _substantive(themes)
+    sub = _recodable(themes, final)
     primary = prim.to_numpy().astype(object)
     prob = np.ones(len(primary))
     model_of_check: dict[str, str] = {}
@@ -584,6 +662,55 @@ def agreement_sentence(record: Mapping[str, Any] | None) -> str:
         s += (f" Krippendorff’s alpha between the {record.get('n_reviewers')} reviewers was "
               f"{record['krippendorff_alpha']:.2f}.")
     return s
+
+
+GOOD_KAPPA = 0.8
+"""The reference line of :func:`plot_agreement`: kappa above 0.8 is commonly read as strong
+agreement between coders (a convention, not a test)."""
+
+
+def agreement_history(themes: Themes) -> pd.DataFrame:
+    """One row per review round: units decided, units the model learnt from, check-sample units
+    coded, and the check-sample agreement (percent and Cohen's kappa; empty until the reviewer
+    has coded part of the check sample). Empty before any review.
+
+    >>> from types import SimpleNamespace
+    >>> rounds = [{"n_decided": 85, "n_trained": 25, "n_check_coded": 60,
+    ...            "percent_agreement": 0.7, "kappa": 0.66}]
+    >>> agreement_history(SimpleNamespace(params={"review": {"history": rounds}}))
+       round  n_decided  n_trained  n_check_coded  percent_agreement  kappa
+    0      1         85         25             60                0.7   0.66
+    """
+    rec = themes.params.get("review") or {}
+    rows = [{"round": i + 1, **h} for i, h in enumerate(rec.get("history", []))]
+    cols = ["round", "n_decided", "n_trained", "n_check_coded", "percent_agreement", "kappa"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def plot_agreement(themes: Themes) -> Any:
+    """Plotly chart of agreement with the researchers against units reviewed, one point per
+    review round (redraw it after each round to watch it grow; a dotted line marks kappa 0.8).
+    A round whose check sample nobody has coded yet has no point."""
+    import plotly.graph_objects as go
+
+    h = agreement_history(themes).dropna(subset=["kappa"])
+    fig = go.Figure()
+    hover = [f"round {r.round}: {r.n_trained} units reviewed, {r.n_check_coded} check units"
+             for r in h.itertuples()]
+    fig.add_scatter(x=h["n_trained"], y=h["kappa"], mode="lines+markers", name="Cohen's kappa",
+                    hovertext=hover, hoverinfo="text+y")
+    fig.add_scatter(x=h["n_trained"], y=h["percent_agreement"], mode="lines+markers",
+                    name="share agreeing", line={"dash": "dash"}, hovertext=hover,
+                    hoverinfo="text+y")
+    fig.add_hline(y=GOOD_KAPPA, line={"dash": "dot", "color": "grey"},
+                  annotation_text=f"kappa {GOOD_KAPPA}")
+    n = int(h["n_check_coded"].max()) if len(h) else 0
+    fig.update_layout(
+        title=(f"Machine coding against the researchers on a {n}-unit check sample" if n
+               else "No check-sample units coded yet: agreement not measured"),
+        xaxis_title="units reviewed (outside the check sample)",
+        yaxis={"title": "agreement", "range": [0, 1.02]}, template="plotly_white")
+    return fig
 
 
 def replay_review(themes: Themes, entry: Mapping[str, Any]) -> Themes:
