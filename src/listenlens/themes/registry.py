@@ -174,13 +174,14 @@ class ThemeRegistry:
         if themes.log[:len(old_log)] != old_log:
             raise AnalysisError("these themes were not curated from the registry's themes "
                                 "(their curation log does not extend the registry's)")
-        reg = self._copy(themes)
+        reg = self.with_themes(themes)
         for entry in themes.log[len(old_log):]:
             reg._lineage_from_curation(entry)
         reg.log_seen = len(themes.log)
         return reg
 
-    def _copy(self, themes: Themes) -> ThemeRegistry:
+    def with_themes(self, themes: Themes) -> ThemeRegistry:
+        """A registry like this one holding ``themes`` (the lineage and status are copied)."""
         return ThemeRegistry(themes, lineage=self.lineage, status=self.status, born=self.born,
                              stability=self.stability, updates=self.updates, former=self.former,
                              log_seen=self.log_seen, pending=self.pending)
@@ -192,7 +193,7 @@ class ThemeRegistry:
         if op == "merge":
             new, parents = res["theme_id"], list(res.get("parents", args.get("theme_ids", [])))
             for p in parents:
-                self._retire(p, "merged")
+                self.retire(p, "merged")
             label = self.themes.label(new)
             self.status[new] = "active"
             self.born[new] = {"update": u, "date": first_date(self.themes, new)}
@@ -203,7 +204,7 @@ class ThemeRegistry:
                 f"'{label}'{why_s}."))
         elif op == "split":
             old, parts = args["theme_id"], list(res.get("theme_ids", []))
-            self._retire(old, "split")
+            self.retire(old, "split")
             for p in parts:
                 self.status[p] = "active"
                 self.born[p] = {"update": u, "date": first_date(self.themes, p)}
@@ -213,7 +214,7 @@ class ThemeRegistry:
                 f"{', '.join(repr(self.themes.label(p)) for p in parts)}{why_s}."))
         elif op == "mark_noise":
             tid = args["theme_id"]
-            self._retire(tid, "retired")
+            self.retire(tid, "retired")
             self.lineage.append(LineageEvent(u, "retired", tid, "", 0, self.label(tid), (),
                                              f"Retired '{self.label(tid)}' as noise{why_s}."))
         elif op == "rename":
@@ -224,15 +225,16 @@ class ThemeRegistry:
                 u, "renamed", tid, "", 0, args["label"], (),
                 f"Renamed {repr(old) + ' ' if old else ''}to '{args['label']}'{why_s}."))
 
-    def _retire(self, tid: str, how: str) -> None:
+    def retire(self, tid: str, how: str) -> None:
+        """Mark a theme ``how`` (``retired``, ``merged``, ``split``), remembering its label."""
         label = next((e.label for e in reversed(self.lineage) if e.theme_id == tid and e.label),
                      "")
-        if tid in self.themes._labels:
+        if tid in self.themes.theme_ids:
             label = self.themes.label(tid)
         self.former[tid] = label or self.former.get(tid, tid)
         self.status[tid] = how
 
-    def _mark_faded(self, fade_after_days: int, dates: dict[str, str]) -> list[LineageEvent]:
+    def mark_faded(self, fade_after_days: int, dates: dict[str, str]) -> list[LineageEvent]:
         """Mark active themes nobody raised for ``fade_after_days`` before the newest event."""
         newest = max((d for d in dates.values() if d), default="")
         if not newest or fade_after_days <= 0:

@@ -11,7 +11,11 @@ with a corpus that has gained (or lost) events:
    (default 2%) quantile of the members' similarities to their own centroids, the rule a full
    fit uses to place outliers. New facilitator housekeeping is set aside first, as in a full
    fit. A unit whose neighbours disagree waits in the pool: a new concern has no home among
-   the old themes, so its units land there.
+   the old themes, so its units land there. When the fit clustered with conversation context
+   (``params["context_used"]``, see :mod:`listenlens.themes.context`), placement sees the same
+   context: neighbours, the join floor, pool clustering and leftover placement use each unit's
+   vector with its previous turn and prompt added with the fit's weights (centroids, keywords
+   and probabilities stay on the units' own text, as in a fit).
 3. **Candidate new themes.** The new units that fit nowhere, pooled with units still
    unassigned, are clustered with the fit's own method
    (:func:`~listenlens.themes.discover.cluster_embeddings`) once the pool holds at least the
@@ -295,7 +299,7 @@ class ThemeUpdater:
             reg.lineage.append(_birth(reg, 0, r.theme_id, first_date(themes, r.theme_id),
                                       int(r.n_units), r.label,
                                       f"'{r.label}': {r.n_units} units."))
-        reg._mark_faded(self.fade_after_days, _dates(corpus))
+        reg.mark_faded(self.fade_after_days, _dates(corpus))
         s = themes.summary()
         report = UpdateReport(0, "build", len(corpus), n_new=len(corpus),
                               n_in_new_themes=s["n_assigned"], n_unassigned=s["n_unassigned"],
@@ -647,7 +651,7 @@ class ThemeUpdater:
                  update: int) -> tuple[ThemeRegistry, list[LineageEvent]]:
         """The new registry and this update's lineage rows: born, revived, grew, retired,
         faded."""
-        reg = registry._copy(state.themes)
+        reg = registry.with_themes(state.themes)
         reg.updates = update
         reg.pending = sorted(pool.waiting)
         new_dates: dict[str, list[str]] = {tid: [] for tid in state.final_ids}
@@ -669,12 +673,12 @@ class ThemeUpdater:
                 events += self._grew(reg, update, tid, label[tid], new_dates[tid],
                                      pool.grown.get(tid, 0))
         for tid in state.gone:
-            reg._retire(tid, "retired")
+            reg.retire(tid, "retired")
             events.append(LineageEvent(update, "retired", tid, "", 0, reg.former[tid], (),
                                        f"'{reg.former[tid]}' has no units left (its units "
                                        "were removed from the corpus); retired."))
         reg.lineage.extend(events)
-        events += reg._mark_faded(self.fade_after_days, snap.dates)
+        events += reg.mark_faded(self.fade_after_days, snap.dates)
         return reg, events
 
     @staticmethod
@@ -714,14 +718,14 @@ class ThemeUpdater:
         prev = registry.themes
         update = registry.updates + 1
         out, matched_old, skipped = self._refit(prev, corpus, embedder, update)
-        reg = registry._copy(out)
+        reg = registry.with_themes(out)
         reg.updates = update
         reg.log_seen = len(out.log)
         events = self._rebuild_new_themes(reg, prev, out, matched_old, update)
         events += self._rebuild_old_themes(reg, prev, out, matched_old, update)
         reg.lineage.extend(events)
         dates = _dates(corpus)
-        events += reg._mark_faded(self.fade_after_days, dates)
+        events += reg.mark_faded(self.fade_after_days, dates)
         return reg, self._rebuild_report(prev, out, update, dates, events, skipped,
                                          round(time.perf_counter() - t, 3))
 
@@ -731,8 +735,8 @@ class ThemeUpdater:
         (with their labels); also the matched registry ids and the replay's skips."""
         from .curation import replay
 
-        params = {k: prev.params[k] for k in ThemeModel._PARAMS if k in prev.params
-                  and k != "progress"}
+        fitted = set(ThemeModel().get_params()) - {"embedder", "cache_dir", "progress"}
+        params = {k: v for k, v in prev.params.items() if k in fitted}
         params.update(self.model_params or {})
         fresh = ThemeModel(embedder=embedder, cache_dir=self.cache_dir, progress=self.progress,
                            **params).fit(corpus).themes_
@@ -793,14 +797,14 @@ class ThemeUpdater:
             target, n_target = went.most_common(1)[0] if went else (None, 0)
             label = prev.label(tid)
             if target in fresh_labels and n_target >= 0.5 * len(members):
-                reg._retire(tid, "merged")
+                reg.retire(tid, "merged")
                 reg.former[tid] = label
                 events.append(LineageEvent(update, "merged", target, "", n_target,
                                            out.label(target), (tid,),
                                            f"'{label}' merged into '{out.label(target)}' "
                                            "(rebuild)."))
             else:
-                reg._retire(tid, "retired")
+                reg.retire(tid, "retired")
                 reg.former[tid] = label
                 events.append(LineageEvent(update, "retired", tid, "", 0, label, (),
                                            f"'{label}' matches no theme of the rebuild; retired."))
