@@ -375,7 +375,8 @@ def plain_votes_sentence(tally: Any, theme_ids: Sequence[str]) -> str:
 
     def words(labels: list[str]) -> str:
         labels = [lab[:1].lower() + lab[1:] for lab in labels[:3]]
-        return ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+        sep = "; " if any("," in lab for lab in labels) else ", "  # labels may hold commas
+        return sep.join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
 
     out = []
     if agreed:
