@@ -26,6 +26,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from .ids import hash_tree
+from .outputs import write_atomic
 from .progress import progress_bar
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "embedding_backend",
     "embed",
     "text_key",
+    "unit_vector",
 ]
 
 
@@ -72,6 +75,15 @@ def l2_normalise(x: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return np.ascontiguousarray(x / norms, dtype=np.float32)
+
+
+def unit_vector(v: np.ndarray) -> np.ndarray:
+    """One vector scaled to unit length (a zero vector stays zero), in its own dtype.
+
+    >>> [round(float(a), 2) for a in unit_vector(np.array([3.0, 4.0]))]
+    [0.6, 0.8]
+    """
+    return v / (np.linalg.norm(v) or 1.0)
 
 
 def ensure_unit(x: np.ndarray) -> np.ndarray:
@@ -201,7 +213,6 @@ class CallableEmbedder:
 # --- sentence-transformers (MiniLM) -----------------------------------------------------------
 
 _MODELS: dict[str, Any] = {}
-_DIGESTS: dict[tuple[str, int, int], str] = {}
 _LOCK = threading.Lock()
 
 
@@ -213,25 +224,9 @@ def packaged_model_path() -> Path:
 
 
 def model_digest(path: str | Path) -> str:
-    """SHA-256 over every file of a model folder (relative path and content), 16 hex digits.
-
-    Memoised per process on the folder's path, total size and newest modification time.
-    """
-    root = Path(path)
-    files = sorted(p for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts)
-    stat_size = sum(p.stat().st_size for p in files)
-    stat_time = max((p.stat().st_mtime_ns for p in files), default=0)
-    memo = (str(root.resolve()), stat_size, stat_time)
-    if memo in _DIGESTS:
-        return _DIGESTS[memo]
-    h = hashlib.sha256()
-    for p in files:
-        h.update(p.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        with p.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    _DIGESTS[memo] = h.hexdigest()[:16]
-    return _DIGESTS[memo]
+    """The first 16 hex digits of :func:`listenlens.ids.hash_tree` over a model folder: how an
+    embedder's name pins the model it ran."""
+    return hash_tree(path)[:16]
 
 
 def _load_sentence_transformer(path: str, progress: bool | None = None) -> Any:
@@ -469,11 +464,11 @@ class EmbeddingCache:
         folder.mkdir(parents=True, exist_ok=True)
         meta = folder / "model.json"
         if not meta.is_file():
-            _atomic_write(meta, json.dumps({"name": name, "dim": dim}).encode("utf-8"))
+            write_atomic(meta, json.dumps({"name": name, "dim": dim}).encode("utf-8"))
         shard = "shard-" + hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
         buf = _npy_bytes(vectors)
-        _atomic_write(folder / f"{shard}.npy", buf)
-        _atomic_write(folder / f"{shard}.json", json.dumps(keys).encode("utf-8"))
+        write_atomic(folder / f"{shard}.npy", buf)
+        write_atomic(folder / f"{shard}.json", json.dumps(keys).encode("utf-8"))
         return shard
 
     def get(self, embedder: Embedder, texts: Sequence[str]) -> dict[str, np.ndarray]:
@@ -581,12 +576,6 @@ def _npy_bytes(vectors: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.save(buf, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
     return buf.getvalue()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def embed(texts: Sequence[str], embedder: Embedder | None = None, *,

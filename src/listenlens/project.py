@@ -27,7 +27,6 @@ The folder is an ordinary corpus folder (``listenlens.load`` reads it), plus a s
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -41,10 +40,12 @@ from typing import Any
 
 import pandas as pd
 
+from .clock import utc_now
 from .corpus import Corpus, load
 from .embeddings import Embedder
 from .errors import CorpusError, InputError
 from .ingest.folder import inside_root
+from .outputs import write_atomic
 from .records import CONSENT_LEVELS
 
 __all__ = ["Project", "AddReport", "init_project", "open_project", "PROJECT_STATE",
@@ -63,10 +64,6 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
 def _read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not path.is_file():
         return [], []
@@ -75,27 +72,13 @@ def _read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         return list(reader.fieldnames or []), [dict(r) for r in reader]
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it and a rename, so a reader
-    (or a crash) sees the old file or the new one, never half of one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _write_table(path: Path, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     for r in rows:
         w.writerow({c: r.get(c, "") or "" for c in columns})
-    _atomic_write(path, buf.getvalue())
+    write_atomic(path, buf.getvalue())
 
 
 @dataclass(frozen=True)
@@ -160,7 +143,7 @@ class Project:
         return dict(self.meta["settings"])
 
     def _save_meta(self) -> None:
-        _atomic_write(self.state / "project.json",
+        write_atomic(self.state / "project.json",
                       json.dumps(self.meta, indent=1, ensure_ascii=False))
 
     @contextmanager
@@ -332,7 +315,7 @@ class Project:
                 _write_table(self.root / "consent.csv", ccols or CONSENT_COLUMNS, [*crows, *mine])
             held.update(seen_now)
             self.meta.setdefault("added", []).append(
-                {"when": _now(), "events": sorted(new_ids), "files": added_files})
+                {"when": utc_now(), "events": sorted(new_ids), "files": added_files})
             self._save_meta()
         return AddReport(tuple(r["event_id"] for r in added_rows), tuple(added_files),
                          tuple(duplicates), tuple(skipped))
@@ -395,8 +378,8 @@ class Project:
             new_reg.save(self.state / "registry")
             reports = self.state / "reports"
             reports.mkdir(exist_ok=True)
-            entry = {**report.to_dict(), "when": _now(), "input_hash": corpus.input_hash}
-            _atomic_write(reports / f"update-{report.update:04d}.json",
+            entry = {**report.to_dict(), "when": utc_now(), "input_hash": corpus.input_hash}
+            write_atomic(reports / f"update-{report.update:04d}.json",
                           json.dumps(entry, indent=1, ensure_ascii=False))
             self.meta.setdefault("updates", []).append(
                 {k: entry[k] for k in ("update", "method", "when", "input_hash", "n_units",
@@ -513,12 +496,12 @@ def init_project(directory: str | Path, *, seed: int = 0, default_consent: str =
     _write_table(root / "events.csv", EVENT_COLUMNS, [])
     import listenlens
 
-    meta = {"format": PROJECT_FORMAT, "created": _now(),
+    meta = {"format": PROJECT_FORMAT, "created": utc_now(),
             "listenlens_version": listenlens.__version__,
             "settings": {"seed": seed, "default_consent": default_consent, "period": period,
                          "fade_after_days": fade_after_days, "model_params": model_params},
             "files": {}, "added": [], "updates": []}
-    _atomic_write(root / PROJECT_STATE / "project.json",
+    write_atomic(root / PROJECT_STATE / "project.json",
                   json.dumps(meta, indent=1, ensure_ascii=False))
     return Project(root, embedder=embedder, progress=progress)
 

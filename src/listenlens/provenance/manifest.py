@@ -9,19 +9,18 @@ saves it; :meth:`RunManifest.to_prov_json` exports it as W3C PROV-JSON
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..clock import utc_now
 from ..corpus import Corpus
 from ..embeddings import embedding_backend
-from ..ids import sha256_bytes
+from ..ids import hash_tree, sha256_bytes, tree_files
 from .consent import withdrawal_log
 from .redact import REDACTION_VERSION, SPACY_MODEL
 
@@ -40,10 +39,6 @@ _FORMAT = "listenlens.run-manifest/1"
 _NS = "https://listenlens.org/ns/prov#"
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
 def package_versions(names: Iterable[str] = KEY_PACKAGES) -> dict[str, str | None]:
     """Installed version of each package (``None`` when it is not installed)."""
     out: dict[str, str | None] = {}
@@ -53,31 +48,6 @@ def package_versions(names: Iterable[str] = KEY_PACKAGES) -> dict[str, str | Non
         except metadata.PackageNotFoundError:
             out[name] = None
     return out
-
-
-@lru_cache(maxsize=16)
-def _hash_tree_cached(path: str) -> tuple[str, int, int]:
-    root = Path(path)
-    h = hashlib.sha256()
-    n_files = n_bytes = 0
-    files = [root] if root.is_file() else sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".pyc", ".pyo"})
-    for p in files:
-        rel = p.name if p == root else p.relative_to(root).as_posix()
-        digest = sha256_bytes(p.read_bytes())
-        h.update(f"{rel}\0{digest}\n".encode())
-        n_files += 1
-        n_bytes += p.stat().st_size
-    return h.hexdigest(), n_files, n_bytes
-
-
-def hash_tree(path: str | Path) -> str:
-    """SHA-256 over every file under ``path`` (relative name + file hash, sorted).
-
-    Computed once per path per process.
-    """
-    return _hash_tree_cached(str(Path(path).resolve()))[0]
 
 
 def _model_path(name: str) -> tuple[Path, str | None]:
@@ -111,9 +81,9 @@ def model_info(name: str, path: str | Path | None = None) -> dict[str, Any]:
     ``name`` is :data:`MINILM_MODEL`, :data:`SPACY_MODEL` or any label with ``path`` given.
     """
     where, version = (Path(path), None) if path is not None else _model_path(name)
-    digest, n_files, n_bytes = _hash_tree_cached(str(where.resolve()))
-    return {"name": name, "version": version, "path": str(where), "sha256": digest,
-            "n_files": n_files, "n_bytes": n_bytes}
+    files = tree_files(where)
+    return {"name": name, "version": version, "path": str(where), "sha256": hash_tree(where),
+            "n_files": len(files), "n_bytes": sum(p.stat().st_size for p in files)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +119,7 @@ class RunManifest:
     # --- updating -------------------------------------------------------------------------
     def finish(self, when: str | None = None) -> RunManifest:
         """A copy with ``finished`` set (now, by default)."""
-        return replace(self, finished=when or _now())
+        return replace(self, finished=when or utc_now())
 
     def with_outputs(self, *paths: str | Path, stage: str = "brief",
                      root: str | Path | None = None,
@@ -298,7 +268,7 @@ def build_manifest(corpus: Corpus, *, params: Mapping[str, Any] | None = None,
     inputs += tuple({"path": name, "sha256": digest, "format": "metadata", "encoding": "",
                      "event_id": ""}
                     for name, digest in sorted(corpus.params.get("tables", {}).items()))
-    start = started or _now()
+    start = started or utc_now()
     manifest = RunManifest(
         run_id="run-" + hashlib.sha256(f"{corpus.input_hash}{start}".encode()).hexdigest()[:12],
         listenlens_version=__version__,

@@ -43,6 +43,8 @@ from typing import Any
 
 import numpy as np
 
+from ..embeddings import l2_normalise
+
 __all__ = ["ContextLinks", "ContextDecision", "conversation_links", "structure_evidence",
            "contextual_embeddings", "decide_context", "CONTEXT_MODES"]
 
@@ -228,6 +230,4 @@ def contextual_embeddings(x: np.ndarray, prev: np.ndarray, prompt: np.ndarray,
     if w_prompt and prompt_x is not None:
         has = prompt >= 0
         z[has] += w_prompt * prompt_x[prompt[has]]
-    norms = np.linalg.norm(z, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (z / norms).astype(np.float32)
+    return l2_normalise(z)

@@ -19,20 +19,16 @@ Jaccard overlap); operations whose theme cannot be found are skipped and reporte
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from ..clock import utc_now
+from ..embeddings import unit_vector
 from .result import HOUSEKEEPING, SPECIAL_LABELS, UNASSIGNED, Themes
 
 __all__ = ["rename", "pin_label", "merge", "split", "move", "mark_noise", "replay", "OPERATIONS"]
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _members(themes: Themes, tid: str) -> list[str]:
@@ -62,7 +58,7 @@ def _describe(themes: Themes, assignments: pd.DataFrame, new: dict[str, list[str
         rows = [themes._row[u] for u in members]
         x = themes.embeddings[rows]
         c = x.mean(axis=0)
-        c = c / (np.linalg.norm(c) or 1.0)
+        c = unit_vector(c)
         order = sorted(range(len(members)), key=lambda i: (-round(float(x[i] @ c), 6),
                                                             members[i]))
         seen: list[str] = []
@@ -90,7 +86,7 @@ def _rebuild(themes: Themes, *, assignments: pd.DataFrame, removed: Sequence[str
     for tid, members in new.items():
         x = themes.embeddings[[themes._row[u] for u in members]]
         c = x.mean(axis=0)
-        cent[tid] = c / (np.linalg.norm(c) or 1.0)
+        cent[tid] = unit_vector(c)
     if new:
         named, words = _describe(themes, assignments, new, lab)
         for tid in new:
@@ -109,7 +105,7 @@ def _rebuild(themes: Themes, *, assignments: pd.DataFrame, removed: Sequence[str
 
 def _entry(op: str, args: dict[str, Any], who: str | None, why: str | None,
            when: str | None = None) -> dict[str, Any]:
-    return {"op": op, "args": args, "when": when or _now(), "who": who or "", "why": why or "",
+    return {"op": op, "args": args, "when": when or utc_now(), "who": who or "", "why": why or "",
             "result": {}}
 
 

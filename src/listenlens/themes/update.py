@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus
-from ..embeddings import Embedder, MiniLMEmbedder, embed
+from ..embeddings import Embedder, MiniLMEmbedder, embed, unit_vector
 from ..errors import AnalysisError
 from .discover import DEFAULTS, GRANULARITY, cluster_embeddings, resolve_sizes
 from .housekeeping import detect_housekeeping
@@ -73,7 +73,7 @@ def _dates(corpus: Corpus) -> dict[str, str]:
 
 def _unit_centroid(x: np.ndarray) -> np.ndarray:
     c = x.mean(axis=0)
-    return (c / (np.linalg.norm(c) or 1.0)).astype(np.float32)
+    return unit_vector(c).astype(np.float32)
 
 
 def _with_ids(themes: Themes, mapping: dict[str, str], labels: dict[str, str],
