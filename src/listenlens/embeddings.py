@@ -29,6 +29,7 @@ import numpy as np
 from .ids import hash_tree
 from .outputs import write_atomic
 from .progress import progress_bar
+from .validation import check_number
 
 __all__ = [
     "Embedder",
@@ -132,8 +133,7 @@ class HashingEmbedder:
     """
 
     def __init__(self, dim: int = 256):
-        if dim < 8:
-            raise ValueError(f"dim must be at least 8, got {dim}")
+        check_number("dim", dim, low=8, whole=True)
         self._dim = int(dim)
         self.name = f"hashing-v1-dim{self._dim}"
 
@@ -420,8 +420,7 @@ class EmbeddingCache:
     """
 
     def __init__(self, directory: str | Path, max_shards: int = 64, block_size: int = 4096):
-        if block_size < 1:
-            raise ValueError(f"block_size must be at least 1, got {block_size}")
+        check_number("block_size", block_size, low=1, whole=True)
         self.directory = Path(directory)
         self.max_shards = max_shards
         self.block_size = block_size

@@ -30,8 +30,9 @@ import threading
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Any
 
-from .errors import OutputError
+from .errors import NotFittedError, OutputError
 
 __all__ = ["OutputFolder", "safe_stem", "normalise_zip", "write_atomic", "MAX_STEM",
            "is_run_folder", "FIXED_ZIP_TIME"]
@@ -114,6 +115,11 @@ class OutputFolder:
 
     def __init__(self, target: str | Path):
         self.target = Path(target)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "staging_":
+            raise NotFittedError(f"{self.target}: no staging folder yet; call prepare() first")
+        raise AttributeError(f"'OutputFolder' object has no attribute {name!r}")
 
     def prepare(self) -> OutputFolder:
         """Check the target and create the staging folder; raises :class:`OutputError` (before

@@ -47,6 +47,7 @@ from .errors import CorpusError, InputError
 from .ingest.folder import inside_root
 from .outputs import write_atomic
 from .records import CONSENT_LEVELS
+from .validation import check_choice
 
 __all__ = ["Project", "AddReport", "init_project", "open_project", "PROJECT_STATE",
            "PROJECT_FORMAT"]
@@ -485,9 +486,8 @@ def init_project(directory: str | Path, *, seed: int = 0, default_consent: str =
     if (root / "events.csv").is_file():
         raise InputError("this folder already holds a corpus (events.csv); a project starts "
                          "empty: create it elsewhere and `add` the corpus folder", file=root)
-    if default_consent not in CONSENT_LEVELS:
-        raise InputError(f"default consent must be one of {', '.join(CONSENT_LEVELS)}")
-    unknown = set(model_params) - set(ThemeModel._PARAMS) - {"codebook"}
+    check_choice("default_consent", default_consent, CONSENT_LEVELS)
+    unknown = set(model_params) - set(ThemeModel._PARAMS)
     if unknown:
         raise TypeError(f"unknown theme parameters: {sorted(unknown)}")
     if "codebook" in model_params and model_params["codebook"] is not None:

@@ -76,6 +76,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import InputError
+from .validation import check_choice, check_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -601,10 +602,8 @@ def _check(themes: tuple[str, ...], shifts: Sequence[Shift], formats: Sequence[s
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"formats must be among {', '.join(FORMATS)}")
-    if n_units < 1:
-        raise ValueError("n_units must be at least 1")
-    if structure not in STRUCTURES:
-        raise ValueError(f"structure must be one of {', '.join(STRUCTURES)}, got {structure!r}")
+    check_number("n_units", n_units, low=1, whole=True)
+    check_choice("structure", structure, STRUCTURES)
     if not communities:
         raise ValueError("communities must name at least one community")
     if not 1 <= speakers[0] <= speakers[1] <= len(_words().names):

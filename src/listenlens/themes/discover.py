@@ -48,6 +48,7 @@ import numpy as np
 
 from ..embeddings import l2_normalise
 from ..outputs import write_atomic
+from ..validation import check_choice
 
 __all__ = ["ClusterResult", "cluster_embeddings", "resolve_sizes", "centroids", "DEFAULTS"]
 
@@ -112,9 +113,7 @@ def resolve_sizes(n: int, params: dict[str, Any]) -> dict[str, Any]:
     14
     """
     out = {**DEFAULTS, **params}
-    if out["granularity"] not in GRANULARITY:
-        raise ValueError(f"granularity must be one of {sorted(GRANULARITY)}, got "
-                         f"{out['granularity']!r}")
+    check_choice("granularity", out["granularity"], sorted(GRANULARITY))
     preset = GRANULARITY[out["granularity"]]
     if out["min_cluster_size"] is None:
         out["min_cluster_size"] = preset["min_cluster_size"](max(n, 1))

@@ -472,7 +472,7 @@ class ThemeUpdater:
         t = time.perf_counter()
         prev = registry.themes
         params = {k: prev.params[k] for k in ThemeModel._PARAMS if k in prev.params
-                  and k != "progress"}
+                  and k not in ("progress", "codebook")}
         params.update(self.model_params or {})
         fresh = ThemeModel(embedder=embedder, cache_dir=self.cache_dir, progress=self.progress,
                            **params).fit(corpus).themes_
