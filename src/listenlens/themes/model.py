@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus
-from ..embeddings import Embedder, EmbeddingCache, MiniLMEmbedder, embed, ensure_unit
+from ..embedding_cache import EmbeddingCache
+from ..embeddings import Embedder, MiniLMEmbedder, embed, ensure_unit
 from ..errors import AnalysisError, NotFittedError
 from ..ids import stable_hash
 from ..provenance.manifest import package_versions

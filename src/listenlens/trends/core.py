@@ -96,13 +96,15 @@ class Trends:
     Attributes: ``table`` (period x group x theme), ``overall`` (period x theme, all groups
     together), ``by_group`` (group x theme, all periods together), all with
     :data:`TABLE_COLUMNS`; ``periods``, ``groups``, ``theme_ids``, ``labels``, ``params``,
-    ``notes``. Methods: :meth:`shifts`, :meth:`compare`, :meth:`unit_ids`, ``plot_*``,
+    ``notes``; ``changes`` (the lineage of a project's latest update when
+    :meth:`listenlens.Project.trends` made these trends, else ``None``). Methods: :meth:`shifts`, :meth:`compare`, :meth:`unit_ids`, ``plot_*``,
     :meth:`save_charts`, :meth:`chart_alt_text`.
     """
 
     def __init__(self, evidence: Evidence, params: dict[str, Any]):
         self.evidence = evidence
         self.params = dict(params)
+        self.changes: pd.DataFrame | None = None
         self._cache: dict[tuple[Any, ...], pd.DataFrame] = {}
 
     @classmethod
