@@ -304,48 +304,55 @@ def _lit(value: Any, xsd: str = "xsd:string") -> dict[str, Any]:
     return {"$": value, "type": xsd}
 
 
-def _prov_document(m: RunManifest) -> dict[str, Any]:
-    entity: dict[str, dict[str, Any]] = {}
-    activity: dict[str, dict[str, Any]] = {}
-    relations: dict[str, dict[str, dict[str, Any]]] = {
-        "used": {}, "wasGeneratedBy": {}, "wasAssociatedWith": {}, "wasDerivedFrom": {},
-        "actedOnBehalfOf": {}}
+class _Prov:
+    """The PROV-JSON document of one manifest, built part by part in a fixed order (so the
+    same manifest always gives the same bytes): agents, input entities, one activity per stage
+    that ran, then the outputs."""
 
-    def rel(kind: str, **attrs: str) -> None:
-        relations[kind][f"_:{kind}{len(relations[kind]) + 1}"] = {
+    def __init__(self, m: RunManifest):
+        self.m = m
+        self.entity: dict[str, dict[str, Any]] = {}
+        self.activity: dict[str, dict[str, Any]] = {}
+        self.relations: dict[str, dict[str, dict[str, Any]]] = {
+            "used": {}, "wasGeneratedBy": {}, "wasAssociatedWith": {}, "wasDerivedFrom": {},
+            "actedOnBehalfOf": {}}
+        self.software = "ll:listenlens"
+        self.person = _qn("researcher", m.researcher or "anonymous")
+        self.corpus_id = _qn("corpus", m.input_hash)
+
+    def rel(self, kind: str, **attrs: str) -> None:
+        self.relations[kind][f"_:{kind}{len(self.relations[kind]) + 1}"] = {
             f"prov:{k}": v for k, v in attrs.items()}
 
-    software = "ll:listenlens"
-    person = _qn("researcher", m.researcher or "anonymous")
-    agent = {
-        software: {"prov:type": _lit("prov:SoftwareAgent", "xsd:QName"),
-                   "prov:label": "listenlens", "ll:version": m.listenlens_version},
-        person: {"prov:type": _lit("prov:Person", "xsd:QName"),
-                 "prov:label": m.researcher or "researcher"},
-    }
-    rel("actedOnBehalfOf", delegate=software, responsible=person)
-    for src in m.inputs:
-        entity[_qn("source", src["path"])] = {
-            "prov:type": _lit("ll:SourceFile", "xsd:QName"), "prov:label": src["path"],
-            "ll:sha256": src["sha256"], "ll:format": src.get("format", ""),
-            "ll:event_id": src.get("event_id", "")}
-    for model in m.models:
-        entity[_qn("model", model["name"])] = {
-            "prov:type": _lit("ll:Model", "xsd:QName"), "prov:label": model["name"],
-            "ll:sha256": model["sha256"], "ll:version": str(model.get("version") or "")}
-    corpus_id = _qn("corpus", m.input_hash)
-    entity[corpus_id] = {"prov:type": _lit("ll:Corpus", "xsd:QName"),
-                         "ll:input_hash": m.input_hash,
-                         "ll:withdrawals": _lit(len(m.withdrawals), "xsd:int"),
-                         **{f"ll:n_{k}": _lit(v, "xsd:int") for k, v in m.corpus_counts.items()}}
-    stages = [s for s in STAGES
-              if s == "load" or s in m.params or (s == "brief" and m.outputs)]
-    products = {"load": corpus_id, "find_themes": _qn("themes", m.run_id),
-                "track": _qn("trends", m.run_id)}
-    previous = None
-    last_act = _qn("activity", f"load-{m.run_id}")
-    for stage in stages:
-        act = _qn("activity", f"{stage}-{m.run_id}")
+    def agents(self) -> dict[str, dict[str, Any]]:
+        m = self.m
+        agent = {
+            self.software: {"prov:type": _lit("prov:SoftwareAgent", "xsd:QName"),
+                            "prov:label": "listenlens", "ll:version": m.listenlens_version},
+            self.person: {"prov:type": _lit("prov:Person", "xsd:QName"),
+                          "prov:label": m.researcher or "researcher"},
+        }
+        self.rel("actedOnBehalfOf", delegate=self.software, responsible=self.person)
+        return agent
+
+    def inputs(self) -> None:
+        m = self.m
+        for src in m.inputs:
+            self.entity[_qn("source", src["path"])] = {
+                "prov:type": _lit("ll:SourceFile", "xsd:QName"), "prov:label": src["path"],
+                "ll:sha256": src["sha256"], "ll:format": src.get("format", ""),
+                "ll:event_id": src.get("event_id", "")}
+        for model in m.models:
+            self.entity[_qn("model", model["name"])] = {
+                "prov:type": _lit("ll:Model", "xsd:QName"), "prov:label": model["name"],
+                "ll:sha256": model["sha256"], "ll:version": str(model.get("version") or "")}
+        self.entity[self.corpus_id] = {
+            "prov:type": _lit("ll:Corpus", "xsd:QName"), "ll:input_hash": m.input_hash,
+            "ll:withdrawals": _lit(len(m.withdrawals), "xsd:int"),
+            **{f"ll:n_{k}": _lit(v, "xsd:int") for k, v in m.corpus_counts.items()}}
+
+    def stage_attrs(self, stage: str) -> dict[str, Any]:
+        m = self.m
         attrs: dict[str, Any] = {"prov:label": stage,
                                  "ll:params": json.dumps(m.params.get(stage, {}), sort_keys=True,
                                                          default=str)}
@@ -356,44 +363,68 @@ def _prov_document(m: RunManifest) -> dict[str, Any]:
         seed = m.seeds.get(stage, m.seeds.get("seed"))
         if seed is not None and stage != "load":
             attrs["ll:seed"] = _lit(seed, "xsd:int")
-        activity[act] = attrs
-        rel("wasAssociatedWith", activity=act, agent=software)
-        rel("wasAssociatedWith", activity=act, agent=person)
+        return attrs
+
+    def stage(self, stage: str, previous: str | None) -> tuple[str, str | None]:
+        """Add a stage's activity and product; returns the activity and the newest product."""
+        m = self.m
+        act = _qn("activity", f"{stage}-{m.run_id}")
+        self.activity[act] = self.stage_attrs(stage)
+        self.rel("wasAssociatedWith", activity=act, agent=self.software)
+        self.rel("wasAssociatedWith", activity=act, agent=self.person)
         if stage == "load":
             for src in m.inputs:
-                rel("used", activity=act, entity=_qn("source", src["path"]))
+                self.rel("used", activity=act, entity=_qn("source", src["path"]))
         elif previous is not None:
-            rel("used", activity=act, entity=previous)
+            self.rel("used", activity=act, entity=previous)
             if stage != "brief":
-                rel("used", activity=act, entity=corpus_id)
+                self.rel("used", activity=act, entity=self.corpus_id)
         if stage == "find_themes":
             for model in m.models:
-                rel("used", activity=act, entity=_qn("model", model["name"]))
-        product = products.get(stage)
-        if product is not None:
-            if product not in entity:
-                entity[product] = {"prov:type": _lit(f"ll:{stage.title().replace('_', '')}",
-                                                     "xsd:QName"), "prov:label": stage}
-                if stage == "find_themes" and m.curation_log:
-                    entity[product]["ll:curation_steps"] = _lit(len(m.curation_log), "xsd:int")
-            rel("wasGeneratedBy", entity=product, activity=act)
-            if previous is not None:
-                rel("wasDerivedFrom", generatedEntity=product, usedEntity=previous)
-            previous = product
-        last_act = act
-    for out in m.outputs:
-        oid = _qn("output", out["path"])
-        entity[oid] = {"prov:type": _lit("ll:Output", "xsd:QName"), "prov:label": out["path"],
-                       "ll:sha256": out["sha256"]}
-        stage_act = _qn("activity", f"{out.get('stage', 'brief')}-{m.run_id}")
-        rel("wasGeneratedBy", entity=oid,
-            activity=stage_act if stage_act in activity else last_act)
+                self.rel("used", activity=act, entity=_qn("model", model["name"]))
+        product = {"load": self.corpus_id, "find_themes": _qn("themes", m.run_id),
+                   "track": _qn("trends", m.run_id)}.get(stage)
+        if product is None:
+            return act, previous
+        if product not in self.entity:
+            self.entity[product] = {"prov:type": _lit(f"ll:{stage.title().replace('_', '')}",
+                                                      "xsd:QName"), "prov:label": stage}
+            if stage == "find_themes" and m.curation_log:
+                self.entity[product]["ll:curation_steps"] = _lit(len(m.curation_log), "xsd:int")
+        self.rel("wasGeneratedBy", entity=product, activity=act)
         if previous is not None:
-            rel("wasDerivedFrom", generatedEntity=oid, usedEntity=previous)
-    doc: dict[str, Any] = {
-        "prefix": {"ll": _NS, "xsd": "http://www.w3.org/2001/XMLSchema#",
-                   "prov": "http://www.w3.org/ns/prov#"},
-        "entity": entity, "activity": activity, "agent": agent,
-    }
-    doc.update({k: v for k, v in relations.items() if v})
-    return doc
+            self.rel("wasDerivedFrom", generatedEntity=product, usedEntity=previous)
+        return act, product
+
+    def outputs(self, previous: str | None, last_act: str) -> None:
+        for out in self.m.outputs:
+            oid = _qn("output", out["path"])
+            self.entity[oid] = {"prov:type": _lit("ll:Output", "xsd:QName"),
+                                "prov:label": out["path"], "ll:sha256": out["sha256"]}
+            stage_act = _qn("activity", f"{out.get('stage', 'brief')}-{self.m.run_id}")
+            self.rel("wasGeneratedBy", entity=oid,
+                     activity=stage_act if stage_act in self.activity else last_act)
+            if previous is not None:
+                self.rel("wasDerivedFrom", generatedEntity=oid, usedEntity=previous)
+
+    def document(self) -> dict[str, Any]:
+        m = self.m
+        agent = self.agents()
+        self.inputs()
+        previous: str | None = None
+        last_act = _qn("activity", f"load-{m.run_id}")
+        for stage in [s for s in STAGES
+                      if s == "load" or s in m.params or (s == "brief" and m.outputs)]:
+            last_act, previous = self.stage(stage, previous)
+        self.outputs(previous, last_act)
+        doc: dict[str, Any] = {
+            "prefix": {"ll": _NS, "xsd": "http://www.w3.org/2001/XMLSchema#",
+                       "prov": "http://www.w3.org/ns/prov#"},
+            "entity": self.entity, "activity": self.activity, "agent": agent,
+        }
+        doc.update({k: v for k, v in self.relations.items() if v})
+        return doc
+
+
+def _prov_document(m: RunManifest) -> dict[str, Any]:
+    return _Prov(m).document()
