@@ -21,6 +21,7 @@ from ..clock import utc_now
 from ..corpus import Corpus
 from ..embeddings import embedding_backend
 from ..ids import hash_tree, sha256_bytes, tree_files
+from ..outputs import write_atomic
 from .consent import withdrawal_log
 from .redact import REDACTION_VERSION, SPACY_MODEL
 
@@ -147,12 +148,7 @@ class RunManifest:
 
     def to_json(self, path: str | Path | None = None, *, indent: int = 2) -> str:
         """The manifest as JSON; also written to ``path`` when given."""
-        text = json.dumps(self.to_dict(), indent=indent, sort_keys=True, default=str,
-                          ensure_ascii=False)
-        if path is not None:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(text + "\n", encoding="utf-8")
-        return text
+        return _json_text(self.to_dict(), path, indent)
 
     def save(self, path: str | Path) -> Path:
         """Write :meth:`to_json` to ``path``; returns the path."""
@@ -183,12 +179,17 @@ class RunManifest:
 
     def to_prov_json(self, path: str | Path | None = None, *, indent: int = 2) -> str:
         """The lineage as W3C PROV-JSON text; also written to ``path`` when given."""
-        text = json.dumps(self.to_prov(), indent=indent, sort_keys=True, ensure_ascii=False,
-                          default=str)
-        if path is not None:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(text + "\n", encoding="utf-8")
-        return text
+        return _json_text(self.to_prov(), path, indent)
+
+
+def _json_text(data: Mapping[str, Any], path: str | Path | None, indent: int) -> str:
+    """``data`` as JSON text with sorted keys; also written (with a final newline) to ``path``
+    when given."""
+    text = json.dumps(data, indent=indent, sort_keys=True, default=str, ensure_ascii=False)
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text + "\n")
+    return text
 
 
 def _records(log: Any) -> list[dict[str, Any]]:
