@@ -18,6 +18,9 @@ The folder is an ordinary corpus folder (``listenlens.load`` reads it), plus a s
     │   └── reports/update-NNNN.json  # what each update did
     └── _outputs/                     # briefing, summaries, tables, charts of the last update
 
+This module runs the analyses (update, curate, trends, write); the folder's bookkeeping (its
+layout, tables, ``project.json``, lock, and adding files) is :mod:`listenlens.project_folder`.
+
 >>> project = init_project("my-project")                                          # doctest: +SKIP
 >>> project.add("march/notes.docx", event_id="e12", community="Tenants", date="2026-03-04")
 ...                                                                               # doctest: +SKIP
