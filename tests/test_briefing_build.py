@@ -130,11 +130,11 @@ def themes(corpus: ll.Corpus) -> StandInThemes:
 
 
 @pytest.fixture(scope="module")
-def content(themes: StandInThemes):  # noqa: ANN201 - BriefingContent
+def content(themes: StandInThemes):  # BriefingContent
     return build_content(themes, StandInTrends(), title="What we heard", n_quotes=3)
 
 
-def test_quotes_only_from_consenting_participants(content, corpus: ll.Corpus) -> None:  # noqa: ANN001
+def test_quotes_only_from_consenting_participants(content, corpus: ll.Corpus) -> None:
     quotes = list(content.iter_quotes())
     assert len(quotes) >= 4
     for q in quotes:
@@ -146,7 +146,7 @@ def test_quotes_only_from_consenting_participants(content, corpus: ll.Corpus) ->
             assert secret not in text
 
 
-def test_quotes_are_redacted_and_rederivable(content, corpus: ll.Corpus) -> None:  # noqa: ANN001
+def test_quotes_are_redacted_and_rederivable(content, corpus: ll.Corpus) -> None:
     from listenlens.provenance.consent import quote_text
 
     shown = {q["unit_id"]: q["shown"] for q in content.evidence["quotes"]}
@@ -158,7 +158,7 @@ def test_quotes_are_redacted_and_rederivable(content, corpus: ll.Corpus) -> None
     assert "&lt;script&gt;" in render_html(content)
 
 
-def test_figures_recompute_from_their_units(content, corpus: ll.Corpus) -> None:  # noqa: ANN001
+def test_figures_recompute_from_their_units(content, corpus: ll.Corpus) -> None:
     assert content.evidence["figures"]
     for f in content.evidence["figures"]:
         units = [corpus.unit(u) for u in f["unit_ids"]]
@@ -169,7 +169,7 @@ def test_figures_recompute_from_their_units(content, corpus: ll.Corpus) -> None:
     assert by_theme["t-transport"].n_people == 6  # facilitator Jo not counted
 
 
-def test_sections_filled_from_the_inputs(content) -> None:  # noqa: ANN001
+def test_sections_filled_from_the_inputs(content) -> None:
     assert content.scope.n_events == 4
     assert content.scope.communities == ("Eastgate", "Northfield", "Riverside")
     assert content.scope.date_from == "2024-01-15" and content.scope.date_to == "2024-05-05"

@@ -40,7 +40,7 @@ COLUMNS = ["update", "kind", "theme_id", "label", "date", "n_units", "related", 
 
 
 @pytest.fixture(scope="module")
-def fitted(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - (corpus, themes)
+def fitted(tmp_path_factory: pytest.TempPathFactory):  # (corpus, themes)
     from listenlens.embeddings import HashingEmbedder
     from listenlens.themes import find_themes
 
@@ -48,7 +48,7 @@ def fitted(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - (corpus,
     return corpus, find_themes(corpus, seed=0, embedder=HashingEmbedder())
 
 
-def participant_units(themes, tid: str, since: str = SINCE) -> pd.DataFrame:  # noqa: ANN001
+def participant_units(themes, tid: str, since: str = SINCE) -> pd.DataFrame:
     """A theme's units that count towards people: not a facilitator's, at events after since."""
     df = themes.units(tid)
     return df[(df["role"] != "facilitator") & (df["date"] > pd.Timestamp(since))]
@@ -60,7 +60,7 @@ def people(df: pd.DataFrame) -> int:
 
 
 @pytest.fixture(scope="module")
-def roles(fitted) -> dict[str, list[str]]:  # noqa: ANN001
+def roles(fitted) -> dict[str, list[str]]:
     """Real theme ids for each kind of row: three new themes raised after SINCE, the rest."""
     _, themes = fitted
     recent = [t for t in themes.theme_ids if people(participant_units(themes, t))]
@@ -72,7 +72,7 @@ def roles(fitted) -> dict[str, list[str]]:  # noqa: ANN001
             "merged": rest[6:7], "renamed": rest[7:8]}
 
 
-def lineage(themes, roles: dict[str, list[str]]) -> pd.DataFrame:  # noqa: ANN001
+def lineage(themes, roles: dict[str, list[str]]) -> pd.DataFrame:
     """The latest update's lineage rows, as lineage_frame() writes them."""
     lab = themes.label
     born, part_a, part_b = roles["new"]
@@ -99,19 +99,19 @@ def lineage(themes, roles: dict[str, list[str]]) -> pd.DataFrame:  # noqa: ANN00
 
 
 @pytest.fixture(scope="module")
-def briefing(fitted, roles) -> Briefing:  # noqa: ANN001
+def briefing(fitted, roles) -> Briefing:
     _, themes = fitted
     return brief(themes, title="What we heard", changes=lineage(themes, roles), since=SINCE)
 
 
-def expected_new(themes, tid: str) -> str:  # noqa: ANN001
+def expected_new(themes, tid: str) -> str:
     df = participant_units(themes, tid)
     n, k = people(df), df["event_id"].nunique()
     return (f"New: {themes.label(tid)} — raised by {n} {'person' if n == 1 else 'people'} at "
             f"{k} event{'' if k == 1 else 's'} since 20 August 2024.")
 
 
-def expected_sentences(themes, roles: dict[str, list[str]]) -> list[str]:  # noqa: ANN001
+def expected_sentences(themes, roles: dict[str, list[str]]) -> list[str]:
     lab = themes.label
     born, part_a, part_b = roles["new"]
     new = sorted(roles["new"], key=lambda t: (-people(participant_units(themes, t)),
@@ -132,7 +132,7 @@ def expected_sentences(themes, roles: dict[str, list[str]]) -> list[str]:  # noq
     ]
 
 
-def test_the_section_says_what_changed(briefing: Briefing, fitted, roles) -> None:  # noqa: ANN001
+def test_the_section_says_what_changed(briefing: Briefing, fitted, roles) -> None:
     _, themes = fitted
     c = briefing.content
     assert c.changes_since == SINCE and c.changes_heading == HEADING
@@ -144,7 +144,7 @@ def test_the_section_says_what_changed(briefing: Briefing, fitted, roles) -> Non
     assert all(ch.n_people is None and not ch.unit_ids for ch in gone.values())
 
 
-def test_new_theme_counts_match_an_independent_count(briefing: Briefing, fitted,  # noqa: ANN001
+def test_new_theme_counts_match_an_independent_count(briefing: Briefing, fitted,
                                                      roles) -> None:
     corpus, themes = fitted
     c = briefing.content
@@ -165,7 +165,7 @@ def test_new_theme_counts_match_an_independent_count(briefing: Briefing, fitted,
     assert sum(f.figure_id.startswith("theme-count:") for f in c.figures) == len(c.themes)
 
 
-def test_since_after_every_event_counts_every_unit(fitted, roles) -> None:  # noqa: ANN001
+def test_since_after_every_event_counts_every_unit(fitted, roles) -> None:
     _, themes = fitted
     born = roles["new"][0]
     rows = lineage(themes, roles).head(1)
@@ -177,7 +177,7 @@ def test_since_after_every_event_counts_every_unit(fitted, roles) -> None:  # no
     assert content.changes_heading == "What's new since 31 January 2025"
 
 
-def test_html_has_the_section_after_the_scope(briefing: Briefing, fitted, roles) -> None:  # noqa: ANN001
+def test_html_has_the_section_after_the_scope(briefing: Briefing, fitted, roles) -> None:
     _, themes = fitted
     page = render_html(briefing.content)
     s = parse(page)
@@ -194,7 +194,7 @@ def test_html_has_the_section_after_the_scope(briefing: Briefing, fitted, roles)
         assert sentence in text
 
 
-def test_markdown_and_docx_have_the_section(briefing: Briefing, fitted, roles,  # noqa: ANN001
+def test_markdown_and_docx_have_the_section(briefing: Briefing, fitted, roles,
                                             tmp_path: Path) -> None:
     _, themes = fitted
     sentences = expected_sentences(themes, roles)
@@ -217,7 +217,7 @@ def test_markdown_and_docx_have_the_section(briefing: Briefing, fitted, roles,  
 
 
 @pytest.mark.parametrize("fmt", ["html", "md", "docx"])
-def test_saved_briefing_verifies(briefing: Briefing, fitted, tmp_path: Path,  # noqa: ANN001
+def test_saved_briefing_verifies(briefing: Briefing, fitted, tmp_path: Path,
                                  fmt: str) -> None:
     corpus, _ = fitted
     report = verify(briefing.save(tmp_path / f"b.{fmt}"), corpus, strict=False)
@@ -225,7 +225,7 @@ def test_saved_briefing_verifies(briefing: Briefing, fitted, tmp_path: Path,  # 
     assert report.n_figures == len(briefing.content.themes) + 2 * 3
 
 
-def test_tampered_new_theme_number_fails_verify(briefing: Briefing, fitted,  # noqa: ANN001
+def test_tampered_new_theme_number_fails_verify(briefing: Briefing, fitted,
                                                 tmp_path: Path) -> None:
     corpus, _ = fitted
     ch = next(ch for ch in briefing.content.changes if (ch.n_people or 0) > 1)
@@ -256,7 +256,7 @@ def test_tampered_new_theme_number_fails_verify(briefing: Briefing, fitted,  # n
                for m in err.value.mismatches)
 
 
-def test_labels_with_markup_are_escaped(fitted, roles, tmp_path: Path) -> None:  # noqa: ANN001
+def test_labels_with_markup_are_escaped(fitted, roles, tmp_path: Path) -> None:
     corpus, themes = fitted
     born = roles["new"][0]
     hostile = themes.rename(born, '<script>alert("y")</script> <b>Referral</b>')
@@ -280,13 +280,13 @@ def test_labels_with_markup_are_escaped(fitted, roles, tmp_path: Path) -> None: 
 
 
 @pytest.fixture(scope="module")
-def plain(fitted) -> BriefingContent:  # noqa: ANN001
+def plain(fitted) -> BriefingContent:
     """The briefing content built with no changes at all (shared: it is the same every time)."""
     return build_content(fitted[1], title="x", charts=False)
 
 
 @pytest.mark.parametrize("changes", [None, "empty frame", "no columns"])
-def test_no_changes_no_section(fitted, plain: BriefingContent, tmp_path: Path,  # noqa: ANN001
+def test_no_changes_no_section(fitted, plain: BriefingContent, tmp_path: Path,
                                changes: str | None) -> None:
     _, themes = fitted
     frame = {None: None, "empty frame": pd.DataFrame(columns=COLUMNS),
@@ -302,7 +302,7 @@ def test_no_changes_no_section(fitted, plain: BriefingContent, tmp_path: Path,  
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == SECTIONS
 
 
-def test_bad_rows_fail_clearly(fitted) -> None:  # noqa: ANN001
+def test_bad_rows_fail_clearly(fitted) -> None:
     _, themes = fitted
     with pytest.raises(AnalysisError, match=re.escape("unknown lineage kind(s) ['appeared']")):
         build_content(themes, title="x", charts=False,
@@ -315,7 +315,7 @@ def test_bad_rows_fail_clearly(fitted) -> None:  # noqa: ANN001
         build_content(themes, title="x", charts=False, since="last March")
 
 
-def test_rows_written_by_a_rebuild(fitted, roles) -> None:  # noqa: ANN001
+def test_rows_written_by_a_rebuild(fitted, roles) -> None:
     """A rebuild writes one split row per part, labelled with the part, and one merged row per
     parent; the names of themes that are gone come from the rows' sentences."""
     _, themes = fitted

@@ -17,7 +17,7 @@ from planted import MIX, synthetic_corpus
 pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - (corpus, themes, trends)
+def pipeline(tmp_path_factory: pytest.TempPathFactory):  # (corpus, themes, trends)
     from listenlens.embeddings import HashingEmbedder
     from listenlens.themes import find_themes
     from listenlens.trends import track
@@ -27,7 +27,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - (corpu
     return corpus, themes, track(themes, n_boot=200)
 
 
-def test_real_pipeline_briefing_verifies(pipeline, tmp_path: Path) -> None:  # noqa: ANN001
+def test_real_pipeline_briefing_verifies(pipeline, tmp_path: Path) -> None:
     from listenlens.briefing import brief
     from listenlens.provenance import verify
 
@@ -44,7 +44,7 @@ def test_real_pipeline_briefing_verifies(pipeline, tmp_path: Path) -> None:  # n
         assert report.n_quotes == len(quotes) and report.n_figures == len(content.themes)
 
 
-def test_real_pipeline_summaries_verify(pipeline, tmp_path: Path) -> None:  # noqa: ANN001
+def test_real_pipeline_summaries_verify(pipeline, tmp_path: Path) -> None:
     from listenlens.briefing import community_summaries
     from listenlens.provenance import verify
 

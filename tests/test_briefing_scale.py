@@ -58,7 +58,7 @@ def test_provenance_consent_rule_is_asked_once_per_consent_and_role(
     calls = []
     real = consent_module.quotable
 
-    def counting(frame):  # noqa: ANN001, ANN202
+    def counting(frame):
         calls.append(len(frame))
         return real(frame)
 

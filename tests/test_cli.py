@@ -37,3 +37,25 @@ def test_help_and_module_entry_point():
     done = subprocess.run([sys.executable, "-m", "listenlens", "--version"],
                           capture_output=True, text=True, check=False)
     assert done.stdout.startswith("listenlens ")
+
+
+def test_analyse_with_an_unknown_format_is_one_clear_line(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["analyse", "corpora/examples/riverside", "--out", str(out), "--format",
+                 "html,pdf", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0 and "Traceback" not in err
+    assert "[LL001]" in err and "format must be one of html, docx, md; got 'pdf'" in err
+    assert not out.exists()  # refused before any folder was prepared or anything analysed
+
+
+def test_period_choices_are_the_trends_periods():
+    import argparse
+
+    from listenlens.cli import build_parser
+    from listenlens.trends.counting import PERIODS
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for command in ("analyse", "init"):
+        period = next(a for a in sub.choices[command]._actions if a.dest == "period")
+        assert tuple(period.choices) == PERIODS and period.default in PERIODS

@@ -162,7 +162,7 @@ def test_numbers_stay_numbers() -> None:
 
 
 # --- 4. verify misses edits ----------------------------------------------------------------
-def tampered(outputs: Path, tmp_path: Path, name: str, edit) -> Path:  # noqa: ANN001
+def tampered(outputs: Path, tmp_path: Path, name: str, edit) -> Path:
     """A copy of one output (and its evidence file) outside the run folder, edited."""
     src = outputs / name
     dst = tmp_path / src.name
@@ -177,13 +177,13 @@ def tampered(outputs: Path, tmp_path: Path, name: str, edit) -> Path:  # noqa: A
     return dst
 
 
-def fails(path: Path, corpus) -> str:  # noqa: ANN001
+def fails(path: Path, corpus) -> str:
     report = verify(path, corpus, strict=False)
     assert not report.ok, f"verify passed after tampering with {path.name}"
     return "\n".join(report.mismatches)
 
 
-def edit_csv(column: str, change) -> callable:  # noqa: ANN001
+def edit_csv(column: str, change) -> callable:
     def edit(text: str) -> str:
         rows = list(csv.reader(io.StringIO(text)))
         change(rows, rows[0].index(column))
@@ -204,7 +204,7 @@ def test_untampered_copies_verify(outputs, fitted, tmp_path) -> None:
 
 
 def test_verify_catches_swapped_counts(outputs, fitted, tmp_path) -> None:
-    def swap(rows, col):  # noqa: ANN001
+    def swap(rows, col):
         rows[1][col], rows[2][col] = rows[2][col], rows[1][col]
     themes = list(csv.reader(io.StringIO((outputs / "tables/themes.csv").read_text())))
     col = themes[0].index("n_units")
@@ -216,7 +216,7 @@ def test_verify_catches_swapped_counts(outputs, fitted, tmp_path) -> None:
 @pytest.mark.parametrize("column,value", [("share", "0.99"), ("label", "Council tax"),
                                           ("first_seen", "2019-01-01")])
 def test_verify_catches_an_edited_cell(outputs, fitted, tmp_path, column, value) -> None:
-    def change(rows, col):  # noqa: ANN001
+    def change(rows, col):
         rows[1][col] = value
     assert column in fails(tampered(outputs, tmp_path, "tables/themes.csv",
                                     edit_csv(column, change)), fitted[0])
@@ -301,7 +301,7 @@ def test_no_export_shows_words_without_consent(outputs) -> None:
 
 
 def test_verify_catches_a_planted_keyword(outputs, fitted, tmp_path) -> None:
-    def change(rows, col):  # noqa: ANN001
+    def change(rows, col):
         rows[1][col] = f"{PLANTED_AGGREGATE}; " + rows[1][col]
     path = tampered(outputs, tmp_path, "tables/themes.csv", edit_csv("keywords", change))
     assert PLANTED_AGGREGATE in fails(path, fitted[0])
@@ -315,7 +315,7 @@ def test_an_interrupted_write_leaves_the_old_run(fitted, outputs, tmp_path, monk
     shutil.copytree(outputs, out)
     before = files_of(out)
 
-    def boom(*args, **kwargs):  # noqa: ANN002, ANN003
+    def boom(*args, **kwargs):
         raise RuntimeError("interrupted while writing")
     monkeypatch.setattr(pd.DataFrame, "to_csv", boom)  # after the briefings are written
     with pytest.raises(RuntimeError, match="interrupted"):
@@ -361,7 +361,7 @@ def test_refuses_a_folder_that_is_not_a_run(fitted, tmp_path) -> None:
 def test_out_naming_a_file_fails_before_loading(tmp_path, monkeypatch, capsys) -> None:
     import listenlens.pipeline as pipeline
 
-    def no_load(*args, **kwargs):  # noqa: ANN002, ANN003
+    def no_load(*args, **kwargs):
         raise AssertionError("the corpus was loaded before the output folder was checked")
     monkeypatch.setattr(pipeline, "load", no_load)
     existing = tmp_path / "report.txt"
@@ -377,10 +377,10 @@ def test_unwritable_output_fails_before_loading(tmp_path, monkeypatch) -> None:
 
     import listenlens.pipeline as pipeline
 
-    def no_load(*args, **kwargs):  # noqa: ANN002, ANN003
+    def no_load(*args, **kwargs):
         raise AssertionError("the corpus was loaded before the output folder was checked")
 
-    def read_only(*args, **kwargs):  # noqa: ANN002, ANN003
+    def read_only(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
     monkeypatch.setattr(pipeline, "load", no_load)
     monkeypatch.setattr(tempfile, "mkdtemp", read_only)
@@ -394,7 +394,7 @@ def test_unwritable_output_fails_before_loading(tmp_path, monkeypatch) -> None:
 def test_read_only_folder_fails_before_loading(tmp_path, monkeypatch, capsys) -> None:
     import listenlens.pipeline as pipeline
 
-    def no_load(*args, **kwargs):  # noqa: ANN002, ANN003
+    def no_load(*args, **kwargs):
         raise AssertionError("the corpus was loaded before the output folder was checked")
     monkeypatch.setattr(pipeline, "load", no_load)
     locked = tmp_path / "locked"

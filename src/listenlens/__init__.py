@@ -12,11 +12,15 @@ briefings that stay attributable to the communities who spoke.
 from .briefing import Briefing, brief, community_summaries, save_summaries
 from .corpus import Corpus, load, open_corpus
 from .errors import (
+    AnalysisError,
     ConsentError,
     CorpusError,
     InputError,
+    LimitError,
     ListenlensError,
     NotFittedError,
+    OutputError,
+    ParameterError,
     ParseError,
     UnknownFormatError,
     VerificationError,
@@ -72,11 +76,15 @@ __all__ = [
     "RunManifest",
     "build_manifest",
     "ListenlensError",
+    "ParameterError",
     "InputError",
     "ParseError",
     "UnknownFormatError",
+    "LimitError",
     "CorpusError",
     "ConsentError",
     "NotFittedError",
+    "AnalysisError",
     "VerificationError",
+    "OutputError",
 ]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from .errors import InputError, ListenlensError
 from .records import CONSENT_LEVELS
+from .trends.counting import PERIODS
 
 __all__ = ["main", "build_parser"]
 
@@ -204,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="html,docx,md",
                    help="briefing formats, comma-separated (default: html,docx,md)")
     p.add_argument("--codebook", metavar="FILE", help="YAML or CSV codebook of deductive themes")
-    p.add_argument("--period", default="quarter", choices=["month", "quarter", "year", "event"],
+    p.add_argument("--period", default="quarter", choices=PERIODS,
                    help="time period for trends (default: quarter)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--title", help="briefing title")
@@ -231,8 +232,6 @@ def build_parser() -> argparse.ArgumentParser:
     _project_commands(sub)
     _export_qdpx_command(sub)
     _review_command(sub)
-    for register in _EXTRA_COMMANDS:
-        register(sub)
     return parser
 
 
@@ -245,7 +244,7 @@ def _project_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--default-consent", default="paraphrase", choices=consent,
                    help="consent for speakers consent.csv does not mention (default: paraphrase)")
-    p.add_argument("--period", default="quarter", choices=["month", "quarter", "year", "event"],
+    p.add_argument("--period", default="quarter", choices=PERIODS,
                    help="time period for trends (default: quarter)")
     p.add_argument("--granularity", default="broad", choices=["broad", "fine"],
                    help="few broad themes (default) or many narrow ones")
@@ -320,10 +319,6 @@ def _export_qdpx_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--codebook", metavar="FILE", help="codebook, for a corpus folder")
     p.add_argument("--seed", type=int, default=0, help="random seed, for a corpus folder")
     p.set_defaults(func=_cmd_export_qdpx)
-
-
-#: Other modules add subcommands here (``analyse``, ``verify``, ...), keeping this file thin.
-_EXTRA_COMMANDS: list = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

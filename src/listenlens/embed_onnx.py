@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from .embeddings import l2_normalise
+
 __all__ = ["ONNX_OPSET", "OnnxEncoder", "export_onnx", "onnx_model_file", "load_encoder"]
 
 #: ONNX operator set of the exported graph (part of the cache folder's name).
@@ -140,9 +142,7 @@ class OnnxEncoder:
         hidden = self.session.run(None, feeds)[0]
         mask = feeds["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return (pooled / norms).astype(np.float32)
+        return l2_normalise(pooled)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length ``float32`` vectors for ``texts``, in order."""

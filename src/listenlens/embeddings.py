@@ -1,5 +1,6 @@
 """Sentence embeddings: the ``Embedder`` protocol, the packaged MiniLM, a hashing embedder for
-fast tests, and a content-addressed on-disk cache.
+fast tests, and unit-length vector helpers. The on-disk cache is
+:mod:`listenlens.embedding_cache` (``EmbeddingCache`` is importable from here too).
 
 Every embedder returns ``float32`` arrays of shape ``(n, dim)`` whose rows have unit length, and
 has a ``name`` that identifies the model exactly (for MiniLM it includes a hash of the model
@@ -26,20 +27,21 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from .ids import hash_tree
 from .progress import progress_bar
+from .validation import check_number
 
 __all__ = [
     "Embedder",
     "MiniLMEmbedder",
     "CallableEmbedder",
     "HashingEmbedder",
-    "EmbeddingCache",
     "BACKENDS",
     "DEFAULT_BACKEND",
     "default_embedder",
     "embedding_backend",
     "embed",
-    "text_key",
+    "unit_vector",
 ]
 
 
@@ -74,6 +76,15 @@ def l2_normalise(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x / norms, dtype=np.float32)
 
 
+def unit_vector(v: np.ndarray) -> np.ndarray:
+    """One vector scaled to unit length (a zero vector stays zero), in its own dtype.
+
+    >>> [round(float(a), 2) for a in unit_vector(np.array([3.0, 4.0]))]
+    [0.6, 0.8]
+    """
+    return v / (np.linalg.norm(v) or 1.0)
+
+
 def ensure_unit(x: np.ndarray) -> np.ndarray:
     """``float32`` rows, re-normalised only when some row is not already of unit (or zero)
     length, so vectors from a well-behaved embedder pass through bit for bit."""
@@ -84,15 +95,6 @@ def ensure_unit(x: np.ndarray) -> np.ndarray:
             raise ValueError(f"embeddings must be 2-dimensional, got shape {x.shape}")
         return x
     return l2_normalise(x)
-
-
-def text_key(text: str) -> str:
-    """SHA-256 of a text (UTF-8): the cache key of its vector under one embedder.
-
-    >>> text_key("hello")[:12]
-    '2cf24dba5fb0'
-    """
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --- hashing embedder -------------------------------------------------------------------------
@@ -120,8 +122,7 @@ class HashingEmbedder:
     """
 
     def __init__(self, dim: int = 256):
-        if dim < 8:
-            raise ValueError(f"dim must be at least 8, got {dim}")
+        check_number("dim", dim, low=8, whole=True)
         self._dim = int(dim)
         self.name = f"hashing-v1-dim{self._dim}"
 
@@ -201,7 +202,6 @@ class CallableEmbedder:
 # --- sentence-transformers (MiniLM) -----------------------------------------------------------
 
 _MODELS: dict[str, Any] = {}
-_DIGESTS: dict[tuple[str, int, int], str] = {}
 _LOCK = threading.Lock()
 
 
@@ -213,25 +213,9 @@ def packaged_model_path() -> Path:
 
 
 def model_digest(path: str | Path) -> str:
-    """SHA-256 over every file of a model folder (relative path and content), 16 hex digits.
-
-    Memoised per process on the folder's path, total size and newest modification time.
-    """
-    root = Path(path)
-    files = sorted(p for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts)
-    stat_size = sum(p.stat().st_size for p in files)
-    stat_time = max((p.stat().st_mtime_ns for p in files), default=0)
-    memo = (str(root.resolve()), stat_size, stat_time)
-    if memo in _DIGESTS:
-        return _DIGESTS[memo]
-    h = hashlib.sha256()
-    for p in files:
-        h.update(p.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        with p.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    _DIGESTS[memo] = h.hexdigest()[:16]
-    return _DIGESTS[memo]
+    """The first 16 hex digits of :func:`listenlens.ids.hash_tree` over a model folder: how an
+    embedder's name pins the model it ran."""
+    return hash_tree(path)[:16]
 
 
 def _load_sentence_transformer(path: str, progress: bool | None = None) -> Any:
@@ -401,194 +385,6 @@ def default_embedder() -> MiniLMEmbedder:
     return MiniLMEmbedder()
 
 
-# --- cache ------------------------------------------------------------------------------------
-
-class EmbeddingCache:
-    """Content-addressed vectors on disk, keyed by (embedder name, SHA-256 of the text).
-
-    Layout (no pickle anywhere): ``<directory>/<hash of embedder name>/`` holds ``model.json``
-    (the embedder name and dim) and append-only shards ``shard-<hash>.npy`` (float32 rows) with
-    ``shard-<hash>.json`` (the text keys of the rows, in order). A re-run embeds only texts not
-    seen before and writes them as new shards of at most ``block_size`` rows, each written as
-    soon as it is computed (an interrupted run resumes from the blocks it finished); shards are
-    compacted into one when there are more than ``max_shards``.
-
-    >>> import tempfile
-    >>> cache = EmbeddingCache(tempfile.mkdtemp())
-    >>> emb = HashingEmbedder(dim=32)
-    >>> x = cache.encode(emb, ["a bus", "a train", "a bus"])
-    >>> cache.last_stats
-    {'texts': 3, 'unique': 2, 'hits': 0, 'computed': 2}
-    >>> y = cache.encode(emb, ["a train", "a tram"])
-    >>> cache.last_stats["hits"], cache.last_stats["computed"]
-    (1, 1)
-    """
-
-    def __init__(self, directory: str | Path, max_shards: int = 64, block_size: int = 4096):
-        if block_size < 1:
-            raise ValueError(f"block_size must be at least 1, got {block_size}")
-        self.directory = Path(directory)
-        self.max_shards = max_shards
-        self.block_size = block_size
-        self.last_stats: dict[str, int] = {}
-        self._index: dict[str, dict[str, tuple[str, int]]] = {}
-        self._arrays: dict[tuple[str, str], np.ndarray] = {}
-
-    def _folder(self, name: str) -> Path:
-        return self.directory / hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
-
-    def _load_index(self, name: str, dim: int) -> dict[str, tuple[str, int]]:
-        if name in self._index:
-            return self._index[name]
-        folder = self._folder(name)
-        index: dict[str, tuple[str, int]] = {}
-        meta = folder / "model.json"
-        if meta.is_file():
-            info = json.loads(meta.read_text(encoding="utf-8"))
-            if info.get("name") != name or int(info.get("dim", -1)) != dim:
-                raise ValueError(f"cache folder {folder} holds {info}, not {name!r} dim {dim}")
-            for keys_file in sorted(folder.glob("shard-*.json")):
-                shard = keys_file.stem
-                if not (folder / f"{shard}.npy").is_file():
-                    continue
-                keys = json.loads(keys_file.read_text(encoding="utf-8"))
-                for row, key in enumerate(keys):
-                    index.setdefault(key, (shard, row))
-        self._index[name] = index
-        return index
-
-    def _shard(self, name: str, shard: str) -> np.ndarray:
-        memo = (name, shard)
-        if memo not in self._arrays:
-            arr = np.load(self._folder(name) / f"{shard}.npy", allow_pickle=False)
-            self._arrays[memo] = np.asarray(arr, dtype=np.float32)
-        return self._arrays[memo]
-
-    def _write_shard(self, name: str, dim: int, keys: list[str], vectors: np.ndarray) -> str:
-        folder = self._folder(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        meta = folder / "model.json"
-        if not meta.is_file():
-            _atomic_write(meta, json.dumps({"name": name, "dim": dim}).encode("utf-8"))
-        shard = "shard-" + hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
-        buf = _npy_bytes(vectors)
-        _atomic_write(folder / f"{shard}.npy", buf)
-        _atomic_write(folder / f"{shard}.json", json.dumps(keys).encode("utf-8"))
-        return shard
-
-    def get(self, embedder: Embedder, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Cached vectors of those ``texts`` already in the cache, by text."""
-        index = self._load_index(embedder.name, embedder.dim)
-        found = {}
-        for text in texts:
-            hit = index.get(text_key(text))
-            if hit is not None:
-                try:
-                    found[text] = self._shard(embedder.name, hit[0])[hit[1]]
-                except FileNotFoundError:  # compacted by another process: ask again
-                    self._forget(embedder.name)
-                    return self.get(embedder, texts)
-        return found
-
-    def encode(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for ``texts``: cached ones read, the rest computed once and stored.
-
-        Safe with several processes sharing the folder: writes are atomic, and when another
-        process compacts the shards away under this one, the index is re-read and the lookup
-        retried.
-        """
-        for _ in range(3):
-            try:
-                return self._encode(embedder, texts)
-            except FileNotFoundError:
-                self._forget(embedder.name)
-        return self._encode(embedder, texts)
-
-    def _forget(self, name: str) -> None:
-        self._index.pop(name, None)
-        for memo in [m for m in self._arrays if m[0] == name]:
-            del self._arrays[memo]
-
-    def _encode(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-        name, dim = embedder.name, embedder.dim
-        index = self._load_index(name, dim)
-        keys = [text_key(t) for t in texts]
-        unique: dict[str, str] = {}
-        for key, text in zip(keys, texts):
-            unique.setdefault(key, text)
-        missing = [k for k in unique if k not in index]
-        done = 0
-        for vectors in self._blocks(embedder, [unique[k] for k in missing]):
-            block = missing[done:done + len(vectors)]
-            if len(block) != len(vectors):
-                raise ValueError(f"{name}: {len(block)} texts gave {len(vectors)} vectors")
-            vectors = ensure_unit(vectors)
-            shard = self._write_shard(name, dim, block, vectors)
-            self._arrays[(name, shard)] = vectors
-            for row, key in enumerate(block):
-                index[key] = (shard, row)
-            done += len(block)
-        out = np.zeros((len(texts), dim), dtype=np.float32)
-        for i, key in enumerate(keys):
-            shard, row = index[key]
-            out[i] = self._shard(name, shard)[row]
-        self.last_stats = {"texts": len(texts), "unique": len(unique),
-                           "hits": len(unique) - len(missing), "computed": len(missing)}
-        self._maybe_compact(name, dim)
-        return out
-
-    def _blocks(self, embedder: Embedder, texts: list[str]) -> Iterator[np.ndarray]:
-        """The vectors of ``texts`` block by block, each stored as soon as it is computed, so an
-        interrupted run keeps what it had done (the embedder's ``iter_encode`` when it has one:
-        one progress bar over the whole run)."""
-        if not texts:
-            return
-        streaming = getattr(embedder, "iter_encode", None)
-        if callable(streaming):
-            yield from streaming(texts, block_size=self.block_size)
-            return
-        for start in range(0, len(texts), self.block_size):
-            yield np.asarray(embedder.encode(texts[start:start + self.block_size]))
-
-    def _maybe_compact(self, name: str, dim: int) -> None:
-        folder = self._folder(name)
-        shards = sorted({s for s, _ in self._index[name].values()})
-        if len(shards) <= self.max_shards:
-            return
-        keys = sorted(self._index[name])
-        vectors = np.stack([self._shard(name, self._index[name][k][0])[self._index[name][k][1]]
-                            for k in keys])
-        new = self._write_shard(name, dim, keys, vectors)
-        for old in shards:
-            if old != new:
-                (folder / f"{old}.json").unlink(missing_ok=True)
-                (folder / f"{old}.npy").unlink(missing_ok=True)
-                self._arrays.pop((name, old), None)
-        self._arrays[(name, new)] = vectors
-        self._index[name] = {k: (new, i) for i, k in enumerate(keys)}
-
-    def __len__(self) -> int:
-        """Number of vectors cached, over every embedder seen in this process."""
-        return sum(len(v) for v in self._index.values())
-
-    def __repr__(self) -> str:
-        return f"EmbeddingCache({str(self.directory)!r})"
-
-
-def _npy_bytes(vectors: np.ndarray) -> bytes:
-    import io
-
-    buf = io.BytesIO()
-    np.save(buf, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
-    return buf.getvalue()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def embed(texts: Sequence[str], embedder: Embedder | None = None, *,
           cache_dir: str | Path | None = None) -> np.ndarray:
     """Vectors for ``texts`` with ``embedder`` (default: the packaged MiniLM), through an
@@ -599,5 +395,16 @@ def embed(texts: Sequence[str], embedder: Embedder | None = None, *,
     """
     embedder = embedder if embedder is not None else default_embedder()
     if cache_dir is not None:
+        from .embedding_cache import EmbeddingCache
+
         return EmbeddingCache(cache_dir).encode(embedder, list(texts))
     return ensure_unit(embedder.encode(list(texts)))
+
+
+def __getattr__(name: str) -> Any:
+    # the cache lives in listenlens.embedding_cache; its names stay importable from here
+    if name in ("EmbeddingCache", "text_key"):
+        from . import embedding_cache
+
+        return getattr(embedding_cache, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

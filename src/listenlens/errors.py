@@ -1,6 +1,6 @@
 """The listenlens error tree.
 
-Every error carries a stable ``code`` (``LL1xx`` input, ``LL2xx`` corpus, ``LL3xx`` analysis,
+Every error carries a stable ``code`` (``LL0xx`` usage, ``LL1xx`` input, ``LL2xx`` corpus, ``LL3xx`` analysis,
 ``LL4xx`` provenance/consent, ``LL5xx`` outputs) and says what to do. Errors about a file name the file and, where
 there is one, the line: ``events.csv:7: duplicate event id 'e03' (first seen on line 4)``.
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 
 __all__ = [
     "ListenlensError",
+    "ParameterError",
     "InputError",
     "ParseError",
     "UnknownFormatError",
@@ -48,6 +49,13 @@ class ListenlensError(Exception):
 
     def __str__(self) -> str:
         return printable(super().__str__())
+
+
+class ParameterError(ListenlensError, ValueError):
+    """A function or class was given a parameter value it does not accept (checked by
+    :mod:`listenlens.validation`, which words every such message the same way)."""
+
+    code = "LL001"
 
 
 class InputError(ListenlensError):

@@ -12,32 +12,60 @@ removed (:meth:`~OutputFolder.abort`).
 
 :func:`safe_stem` makes a file name from free text (a community name) that is short, portable
 and unique; :func:`normalise_zip` rewrites a ``.docx``/``.xlsx`` package with fixed entry
-timestamps so the same input and seed give the same bytes.
+timestamps so the same input and seed give the same bytes. :func:`write_atomic` is how a single
+file is written whole or not at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import tempfile
+import threading
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Any
 
-from .errors import OutputError
+from .errors import NotFittedError, OutputError
 
-__all__ = ["OutputFolder", "safe_stem", "normalise_zip", "MAX_STEM", "is_run_folder",
-           "FIXED_ZIP_TIME"]
+__all__ = ["OutputFolder", "safe_stem", "normalise_zip", "write_atomic", "MAX_STEM",
+           "is_run_folder", "FIXED_ZIP_TIME"]
 
 #: Longest file stem :func:`safe_stem` makes (well under every file system's 255-byte limit,
 #: leaving room for ``.evidence.json``).
 MAX_STEM = 60
 #: The entry timestamp :func:`normalise_zip` writes when no other is given (the zip epoch).
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> Path:
+    """Write ``data`` (text is UTF-8, newlines kept as given) to ``path`` through a temporary
+    file beside it, flushed to disk and renamed into place: a reader, another process or a crash
+    sees the old file or the new one, never half of one.
+
+    >>> import tempfile
+    >>> p = write_atomic(Path(tempfile.mkdtemp()) / "a.txt", "one\\n")
+    >>> p.read_text(encoding="utf-8")
+    'one\\n'
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
 
 
 def safe_stem(text: str, *, max_len: int = MAX_STEM, fallback: str = "item") -> str:
@@ -87,6 +115,11 @@ class OutputFolder:
 
     def __init__(self, target: str | Path):
         self.target = Path(target)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "staging_":
+            raise NotFittedError(f"{self.target}: no staging folder yet; call prepare() first")
+        raise AttributeError(f"'OutputFolder' object has no attribute {name!r}")
 
     def prepare(self) -> OutputFolder:
         """Check the target and create the staging folder; raises :class:`OutputError` (before
@@ -176,13 +209,12 @@ def normalise_zip(path: str | Path, when: dt.datetime | None = None) -> Path:
     entries = [(info, _CORE_TIMES.sub(lambda m: m.group(1) + iso + m.group(3),
                                       data.decode("utf-8")).encode("utf-8")
                 if info.filename == "docProps/core.xml" else data) for info, data in entries]
-    tmp = p.with_name(p.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info, data in entries:
             fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             fixed.create_system = 3
             dst.writestr(fixed, data)
-    os.replace(tmp, p)
-    return p
+    return write_atomic(p, buf.getvalue())

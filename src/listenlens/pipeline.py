@@ -25,6 +25,7 @@ from .corpus import Corpus, load
 from .outputs import OutputFolder, normalise_zip, safe_stem
 from .provenance.cells import is_formula_like, neutralise_frame
 from .provenance.wording import ShownThemes
+from .validation import check_choice
 
 __all__ = ["analyse", "Analysis", "FORMATS", "default_cache_dir", "output_timestamp"]
 
@@ -90,9 +91,8 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     >>> sorted(p.name for p in result.files if p.parent.name == "example")[:3]
     ['briefing.docx', 'briefing.evidence.json', 'briefing.html']
     """
-    bad = [f for f in formats if f not in FORMATS]
-    if bad:
-        raise ValueError(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FORMATS)}")
+    for fmt in formats:
+        check_choice("format", fmt, FORMATS)
     folder = OutputFolder(out).prepare() if out is not None else None
     try:
         result = _run(corpus, folder, formats=formats, codebook=codebook, period=period,

@@ -2,8 +2,8 @@
 
 ``Event`` (one listening event), ``Source`` (one decoded input file), ``Unit`` (one analysable
 piece of what was said, a view into its source), ``Skip`` (an input piece that was seen but not
-analysed, with its reason). Storage lives elsewhere (:mod:`listenlens.corpus`); parsing lives in
-:mod:`listenlens.ingest`.
+analysed, with its reason). The collection of them is :class:`listenlens.corpus.Corpus`; saving
+and opening them is :mod:`listenlens.storage`; parsing lives in :mod:`listenlens.ingest`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 __all__ = [
+    "field_names",
     "CONSENT_LEVELS",
     "ROLES",
     "Event",
@@ -145,4 +146,4 @@ def field_names(cls: type) -> tuple[str, ...]:
 
 def record_columns(cls: type) -> list[str]:
     """Field names of a record class, in declaration order (the DataFrame column order)."""
-    return [f.name for f in fields(cls)]
+    return list(field_names(cls))

@@ -18,8 +18,7 @@ import pyarrow.parquet as pq
 
 from .errors import CorpusError
 from .ids import sha256_bytes
-from .records import Event, Skip, Source, Unit, record_dict
-from .records import field_names as _field_names
+from .records import Event, Skip, Source, Unit, field_names, record_dict
 
 __all__ = ["save_corpus", "open_saved_corpus", "write_records", "read_records", "FORMAT_VERSION"]
 
@@ -47,7 +46,7 @@ def _from_row(cls: type, row: dict[str, Any]) -> Any:
         row["files"] = tuple(row["files"])
     if cls is Event and isinstance(row.get("date"), dt.datetime):
         row["date"] = row["date"].date()
-    names = _field_names(cls)
+    names = field_names(cls)
     return cls(**{k: v for k, v in row.items() if k in names})
 
 

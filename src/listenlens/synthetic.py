@@ -76,6 +76,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import InputError
+from .validation import check_choice, check_number, refuse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -600,16 +601,14 @@ def _check(themes: tuple[str, ...], shifts: Sequence[Shift], formats: Sequence[s
             raise ValueError(f"shift on {s.theme!r}, which is not among the themes")
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise ValueError(f"formats must be among {', '.join(FORMATS)}")
-    if n_units < 1:
-        raise ValueError("n_units must be at least 1")
-    if structure not in STRUCTURES:
-        raise ValueError(f"structure must be one of {', '.join(STRUCTURES)}, got {structure!r}")
+        raise refuse("formats", "one or more of " + ", ".join(FORMATS), list(formats))
+    check_number("n_units", n_units, low=1, whole=True)
+    check_choice("structure", structure, STRUCTURES)
     if not communities:
-        raise ValueError("communities must name at least one community")
+        raise refuse("communities", "at least one community", communities)
     if not 1 <= speakers[0] <= speakers[1] <= len(_words().names):
-        raise ValueError(f"speakers_per_event must be (lo, hi) with 1 <= lo <= hi <= "
-                         f"{len(_words().names)}")
+        raise refuse("speakers_per_event", f"(lo, hi) with 1 <= lo <= hi <= "
+                     f"{len(_words().names)}", speakers)
 
 
 def make_corpus(

@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import InputError, ParseError
+from ..outputs import write_atomic
 
 __all__ = ["Limits", "UnsafeArchiveError", "SafeArchive", "read_archive", "parse_xml", "write_archive",
            "ZIP_DATE"]
@@ -209,7 +210,4 @@ def write_archive(path: str | Path, entries: Mapping[str, bytes]) -> Path:
             info.create_system = 3
             info.external_attr = 0o644 << 16
             zf.writestr(info, entries[name], compresslevel=6)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(buf.getvalue())
-    tmp.replace(out)
-    return out
+    return write_atomic(out, buf.getvalue())

@@ -34,6 +34,7 @@ from ..corpus import Corpus
 from ..errors import AnalysisError
 from ..records import Unit
 from ..themes.result import UNASSIGNED
+from ..validation import check_choice
 from .archive import write_archive
 from .guids import guid, with_tail
 from .offsets import OFFSET_UNITS, utf16_table
@@ -348,8 +349,7 @@ def project_xml(themes: Any, *, redact: bool = False, parents: Mapping[str, str]
     """
     import listenlens
 
-    if offsets not in OFFSET_UNITS:
-        raise ValueError(f"offsets must be one of {OFFSET_UNITS}, not {offsets!r}")
+    check_choice("offsets", offsets, OFFSET_UNITS)
     corpus = themes.corpus
     written = written_sources(corpus, redact=redact, nlp=nlp)
     human = _human_decisions(themes)

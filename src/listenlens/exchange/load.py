@@ -39,6 +39,7 @@ from ..ids import unit_id as make_unit_id
 from ..records import CONSENT_LEVELS, Event, Skip, Source, Unit
 from ..spans import ESCAPES, line_of, span_text
 from ..themes.result import ASSIGNMENT_COLUMNS, UNASSIGNED
+from ..validation import check_choice
 from .archive import Limits, SafeArchive, parse_xml
 from .codes import code_table, table_codebook
 from .export import MODEL_USER
@@ -432,13 +433,9 @@ def _options(opts: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise TypeError(f"unknown load_qdpx options {sorted(unknown)}; known: {sorted(out)}")
     out.update(opts)
-    if out["units"] not in ("selections", "lines"):
-        raise ValueError(f"units must be 'selections' or 'lines', not {out['units']!r}")
-    if out["offsets"] not in ("auto", *OFFSET_UNITS):
-        raise ValueError(f"offsets must be 'auto', 'characters' or 'utf16', not "
-                         f"{out['offsets']!r}")
-    if out["default_consent"] not in CONSENT_LEVELS[:3]:
-        raise ValueError(f"default_consent must be one of {CONSENT_LEVELS[:3]}")
+    check_choice("units", out["units"], ("selections", "lines"))
+    check_choice("offsets", out["offsets"], ("auto", *OFFSET_UNITS))
+    check_choice("default_consent", out["default_consent"], CONSENT_LEVELS[:3])
     return out
 
 

@@ -132,7 +132,7 @@ def decode_docx(raw: bytes, path: str) -> Decoded:
     try:
         document = docx.Document(io.BytesIO(raw))
         lines = extract_lines(document)
-    except Exception as exc:  # noqa: BLE001 - untrusted zip/XML: any failure means "not a .docx"
+    except Exception as exc:  # untrusted zip/XML: any failure means "not a .docx"
         raise ParseError(f"not a valid .docx file ({type(exc).__name__}: {exc}); save it again "
                          "from Word as .docx", file=path) from None
     return Decoded("\n".join(lines) + ("\n" if lines else ""), "docx", _NOTE)
@@ -151,29 +151,26 @@ class _Turn:
     time: float | None = None
 
 
-def parse_docx(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Piece | Skipped]:
-    """Yield one piece per paragraph, turn, list item or table cell (see the module docstring).
+class _DocxParser:
+    """What reading one docx text keeps between lines: the headings above, the current table's
+    column headers and position, and the turn still open."""
 
-    >>> src = "[h1] Buses\\n[p] Ann: every hour\\n[p] please\\n[p]\\n[li1] more routes\\n"
-    >>> [(p.kind, p.speaker, p.context) for p in parse_docx(src, "n.docx", {})]
-    [('utterance', 'Ann', 'Buses'), ('note', '', 'Buses')]
-    """
-    header_row = str(options.get("table_header", "first")).strip().lower() != "none"
-    headings: list[str] = [""] * 10
-    col_headers: dict[int, str] = {}
-    row_no = table_no = 0
-    cur: _Turn | None = None
-    pos = 0
+    def __init__(self, text: str, header_row: bool):
+        self.text = text
+        self.header_row = header_row
+        self.headings: list[str] = [""] * 10
+        self.col_headers: dict[int, str] = {}
+        self.row_no = self.table_no = 0
+        self.cur: _Turn | None = None
 
-    def context(column: int | None = None) -> str:
-        parts = [h for h in headings if h]
-        if column is not None and col_headers.get(column):
-            parts.append(col_headers[column])
+    def context(self, column: int | None = None) -> str:
+        parts = [h for h in self.headings if h]
+        if column is not None and self.col_headers.get(column):
+            parts.append(self.col_headers[column])
         return " > ".join(parts)
 
-    def close() -> Iterator[Piece | Skipped]:
-        nonlocal cur
-        unit, cur = cur, None
+    def close(self) -> Iterator[Piece | Skipped]:
+        unit, self.cur = self.cur, None
         if unit is None:
             return
         if not unit.spans:
@@ -184,10 +181,10 @@ def parse_docx(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Pie
                     kind=unit.kind, time_start=unit.time, context=unit.context,
                     extra=unit.extra)
 
-    def begin(kind: str, lineno: int, start: int, end: int, ctx: str,
+    def begin(self, kind: str, lineno: int, start: int, end: int, ctx: str,
               extra: dict[str, Any] | None = None) -> _Turn:
-        body = text[start:end]
-        turn = match_turn(body)
+        text = self.text
+        turn = match_turn(text[start:end])
         speaker = turn.speaker if turn is not None else ""
         if turn is not None:
             start += turn.body_offset
@@ -197,6 +194,70 @@ def parse_docx(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Pie
             unit.spans.append((start, end))
         return unit
 
+    def paragraph(self, lineno: int, base: int, start: int, end: int
+                  ) -> Iterator[Piece | Skipped]:
+        """A ``[p]`` line: a new turn, a paragraph, or more of the open turn."""
+        if not self.text[start:end].strip():
+            yield from self.close()
+            return
+        turn = match_turn(self.text[start:end])
+        cur = self.cur
+        if cur is not None and cur.kind == "utterance" and turn is None:
+            if cur.spans:  # keep the newline before this line as the separating space
+                cur.spans[-1] = (cur.spans[-1][0], base)
+            cur.spans.append((start, end))
+            return
+        yield from self.close()
+        self.cur = self.begin("paragraph", lineno, start, end, self.context())
+        if self.cur.speaker:
+            self.cur.kind = "utterance"
+        else:
+            yield from self.close()
+
+    def structure(self, tag: str, lineno: int, start: int, end: int
+                  ) -> Iterator[Piece | Skipped]:
+        """A heading, list item, table, row or cell line (any open turn is closed already)."""
+        text = self.text
+        if tag[0] == "h":
+            level = int(tag[1:])
+            self.headings[level:] = [" ".join(text[start:end].split())] + [""] * (9 - level)
+            return
+        if tag.startswith("li"):
+            self.cur = self.begin("note", lineno, start, end, self.context(),
+                                  {"depth": int(tag[2:])})
+            yield from self.close()
+            return
+        if tag == "table":
+            self.table_no += 1
+            self.row_no = 0
+            self.col_headers = {}
+            return
+        if tag == "tr":
+            self.row_no += 1
+            return
+        column = int(tag[2:])
+        if tag.startswith("th") and self.header_row:
+            self.col_headers[column] = " ".join(text[start:end].split())
+            return
+        if not text[start:end].strip():
+            yield Skipped(lineno, "empty", f"empty table cell (table {self.table_no}, row "
+                          f"{self.row_no}, column {column})")
+            return
+        extra = {"table": self.table_no, "row": self.row_no, "column": column}
+        self.cur = self.begin("cell", lineno, start, end, self.context(column), extra)
+        yield from self.close()
+
+
+def parse_docx(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Piece | Skipped]:
+    """Yield one piece per paragraph, turn, list item or table cell (see the module docstring).
+
+    >>> src = "[h1] Buses\\n[p] Ann: every hour\\n[p] please\\n[p]\\n[li1] more routes\\n"
+    >>> [(p.kind, p.speaker, p.context) for p in parse_docx(src, "n.docx", {})]
+    [('utterance', 'Ann', 'Buses'), ('note', '', 'Buses')]
+    """
+    header_row = str(options.get("table_header", "first")).strip().lower() != "none"
+    parser = _DocxParser(text, header_row)
+    pos = 0
     for lineno, line in enumerate(text.split("\n"), start=1):
         base, pos = pos, pos + len(line) + 1
         if not line:
@@ -206,55 +267,13 @@ def parse_docx(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Pie
             raise ParseError("line is not in the listenlens docx layout (expected a tag such as "
                              "'[p] '); docx text must come from the docx reader's decoder",
                              file=path, line=lineno)
-        tag = m.group(1)
         start, end = base + m.end(), base + len(line)
-        has_text = bool(text[start:end].strip())
-        if tag == "p":
-            if not has_text:
-                yield from close()
-                continue
-            turn = match_turn(text[start:end])
-            if cur is not None and cur.kind == "utterance" and turn is None:
-                if cur.spans:  # keep the newline before this line as the separating space
-                    cur.spans[-1] = (cur.spans[-1][0], base)
-                cur.spans.append((start, end))
-                continue
-            yield from close()
-            cur = begin("paragraph", lineno, start, end, context())
-            if cur.speaker:
-                cur.kind = "utterance"
-            else:
-                yield from close()
-            continue
-        yield from close()
-        if tag[0] == "h":
-            level = int(tag[1:])
-            headings[level:] = [" ".join(text[start:end].split())] + [""] * (9 - level)
-            continue
-        if tag.startswith("li"):
-            cur = begin("note", lineno, start, end, context(), {"depth": int(tag[2:])})
-            yield from close()
-            continue
-        if tag == "table":
-            table_no += 1
-            row_no = 0
-            col_headers = {}
-            continue
-        if tag == "tr":
-            row_no += 1
-            continue
-        column = int(tag[2:])
-        if tag.startswith("th") and header_row:
-            col_headers[column] = " ".join(text[start:end].split())
-            continue
-        if not has_text:
-            yield Skipped(lineno, "empty", f"empty table cell (table {table_no}, row {row_no}, "
-                          f"column {column})")
-            continue
-        extra = {"table": table_no, "row": row_no, "column": column}
-        cur = begin("cell", lineno, start, end, context(column), extra)
-        yield from close()
-    yield from close()
+        if m.group(1) == "p":
+            yield from parser.paragraph(lineno, base, start, end)
+        else:
+            yield from parser.close()
+            yield from parser.structure(m.group(1), lineno, start, end)
+    yield from parser.close()
 
 
 READER = Reader(

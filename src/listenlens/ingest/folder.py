@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import CorpusError, InputError
 from ..ids import normalise_label, sha256_bytes
 from ..records import CONSENT_LEVELS, Event, Skip, Unit
+from ..validation import check_choice
 from ._base import Reader
 from .build import ConsentBook
 from .encoding import decode_text
@@ -289,8 +290,7 @@ def load_folder(root: str | Path, *, default_consent: str = "paraphrase",
     every file is read within ``limits`` (see :mod:`listenlens.ingest.limits`)."""
     root = Path(root)
     lim = as_limits(limits)
-    if default_consent not in CONSENT_LEVELS:
-        raise ValueError(f"default_consent must be one of {CONSENT_LEVELS}, not {default_consent!r}")
+    check_choice("default_consent", default_consent, CONSENT_LEVELS)
     events, how = read_events(root, lim)
     consent = read_consent(root, {e.event_id for e in events}, default_consent, lim)
     tables = _table_hashes(root)
@@ -336,8 +336,8 @@ def load_file(path: str | Path, *, reader: str | None = None, event_id: str | No
                   place=place, facilitator=facilitator, title=title, files=(path.name,),
                   metadata={k: str(v) for k, v in metadata.items()})
     rdr = get_reader(reader, file=str(path)) if reader else reader_for_path(path)
-    if consent is not None and consent not in CONSENT_LEVELS:
-        raise ValueError(f"consent must be one of {CONSENT_LEVELS}, not {consent!r}")
+    if consent is not None:
+        check_choice("consent", consent, CONSENT_LEVELS)
     book = ConsentBook({}, {event.event_id: consent} if consent else {}, default_consent)
     result = read_source(path, path.name, event, rdr, dict(reader_options or {}), book,
                          as_limits(limits))

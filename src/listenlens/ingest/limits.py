@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, LimitError, ParseError
+from ..validation import check_number
 
 __all__ = ["Limits", "as_limits", "check_file_size", "check_docx_package", "check_units", "MiB"]
 
@@ -61,9 +62,8 @@ class Limits:
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"limit {f.name} must be a positive integer, not {value!r}")
+            check_number(f"limit {f.name}", getattr(self, f.name), low=0, low_open=True,
+                         whole=True)
 
 
 def _from_environment() -> dict[str, int]:

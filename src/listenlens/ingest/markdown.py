@@ -93,55 +93,51 @@ def _indent_width(indent: str) -> int:
     return len(indent.expandtabs(4))
 
 
-def parse_markdown(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Piece | Skipped]:
-    """Yield one piece per bullet, paragraph or blockquote (see the module docstring).
+class _MarkdownParser:
+    """What reading one Markdown text keeps between lines: the headings above, the indents of
+    the open bullet list, and the block still open."""
 
-    >>> src = "# Buses\\n- Ann: every *hour*\\n"
-    >>> [(p.speaker, p.context, src[p.spans[0][0]:p.spans[0][1]])
-    ...  for p in parse_markdown(src, "n.md", {})]
-    [('Ann', 'Buses', 'every *hour*')]
-    """
-    lines = text.split("\n")
-    offsets: list[int] = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = text.split("\n")
+        self.offsets: list[int] = []
+        pos = 0
+        for line in self.lines:
+            self.offsets.append(pos)
+            pos += len(line) + 1
+        self.headings: list[str] = [""] * 6
+        self.bullet_indents: list[int] = []
+        self.cur: _Block | None = None
 
-    headings: list[str] = [""] * 6
-    bullet_indents: list[int] = []
-    cur: _Block | None = None
+    def context(self) -> str:
+        return " > ".join(h for h in self.headings if h)
 
-    def context() -> str:
-        return " > ".join(h for h in headings if h)
-
-    def close() -> Iterator[Piece | Skipped]:
-        nonlocal cur
-        block, cur = cur, None
+    def close(self) -> Iterator[Piece | Skipped]:
+        block, self.cur = self.cur, None
         if block is None:
             return
-        if not block.spans or not any(text[s:e].strip() for s, e in block.spans):
+        if not block.spans or not any(self.text[s:e].strip() for s, e in block.spans):
             what = f"turn of {block.speaker!r}" if block.speaker else f"{block.kind}"
             yield Skipped(block.line, "empty", f"{what} has no text", excerpt=block.speaker)
             return
         extra = {"depth": block.depth} if block.kind == "note" else {}
         yield Piece(spans=tuple(block.spans), line=block.line, speaker=block.speaker,
-                    kind=block.kind, time_start=block.time, context=context(), extra=extra)
+                    kind=block.kind, time_start=block.time, context=self.context(), extra=extra)
 
-    def start(kind: str, lineno: int, begin: int, end: int, **attrs: Any) -> _Block:
+    def start(self, kind: str, lineno: int, begin: int, end: int, **attrs: Any) -> _Block:
         """A new block whose first line's body is ``text[begin:end]``."""
-        body = text[begin:end]
+        body = self.text[begin:end]
         lead = len(body) - len(body.lstrip())
         speaker, prefix, time = _speaker(body[lead:])
         block = _Block(kind, lineno, speaker=speaker, time=time, **attrs)
         s = begin + lead + prefix
-        if text[s:end].strip():
+        if self.text[s:end].strip():
             block.spans.append((s, end))
         return block
 
-    def extend(block: _Block, begin: int, end: int, line_start: int) -> None:
+    def extend(self, block: _Block, begin: int, end: int, line_start: int) -> None:
         """Add ``text[begin:end]`` (a later line of the block starting at ``line_start``)."""
-        if not text[begin:end].strip():
+        if not self.text[begin:end].strip():
             return
         if not block.spans:
             block.spans.append((begin, end))
@@ -151,28 +147,24 @@ def parse_markdown(text: str, path: str, options: Mapping[str, Any]) -> Iterator
         else:  # only whitespace lies between the lines: one span
             block.spans[-1] = (block.spans[-1][0], end)
 
-    i = 0
-    n = len(lines)
-    # YAML front matter
-    if n > 1 and lines[0].rstrip() == "---":
-        for j in range(1, n):
-            if lines[j].rstrip() in ("---", "..."):
-                yield Skipped(1, "not-content", f"YAML front matter (lines 1-{j + 1})",
-                              excerpt="\n".join(lines[1:j])[:200])
-                i = j + 1
-                break
-    while i < n:
-        line = lines[i]
-        lineno = i + 1
-        base = offsets[i]
-        end = base + len(line.rstrip())
-        if not line.strip():
-            yield from close()
-            i += 1
-            continue
-        fence = _FENCE.match(line)
+    def front_matter(self) -> Iterator[Piece | Skipped]:
+        """Skip YAML front matter; returns the index of the first line after it."""
+        lines, n = self.lines, len(self.lines)
+        if n > 1 and lines[0].rstrip() == "---":
+            for j in range(1, n):
+                if lines[j].rstrip() in ("---", "..."):
+                    yield Skipped(1, "not-content", f"YAML front matter (lines 1-{j + 1})",
+                                  excerpt="\n".join(lines[1:j])[:200])
+                    return j + 1
+        return 0
+
+    def hidden(self, i: int) -> Iterator[Piece | Skipped]:
+        """Skip a fenced code block or an HTML comment starting on line ``i``; returns the
+        index after it (``None`` when line ``i`` starts neither)."""
+        lines, n, lineno = self.lines, len(self.lines), i + 1
+        fence = _FENCE.match(lines[i])
         if fence:
-            yield from close()
+            yield from self.close()
             mark = fence.group(1)
             j = i + 1
             while j < n and not (lines[j].strip().startswith(mark[0] * len(mark))
@@ -181,68 +173,91 @@ def parse_markdown(text: str, path: str, options: Mapping[str, Any]) -> Iterator
             last = min(j, n - 1)
             yield Skipped(lineno, "not-content", f"fenced code block (lines {lineno}-{last + 1})",
                           excerpt="\n".join(lines[i + 1:j])[:200])
-            i = last + 1
-            continue
-        if line.lstrip().startswith("<!--"):
-            yield from close()
+            return last + 1
+        if lines[i].lstrip().startswith("<!--"):
+            yield from self.close()
             j = i
             while j < n and "-->" not in lines[j]:
                 j += 1
             last = min(j, n - 1)
             yield Skipped(lineno, "not-content", f"HTML comment (lines {lineno}-{last + 1})",
                           excerpt="\n".join(lines[i:last + 1])[:200])
-            i = last + 1
-            continue
+            return last + 1
+        return None
+
+    def line(self, i: int) -> Iterator[Piece | Skipped]:
+        """Read line ``i`` (not blank, not hidden): a heading, a break, or part of a block."""
+        line, lineno, base = self.lines[i], i + 1, self.offsets[i]
+        end = base + len(line.rstrip())
+        cur = self.cur
         setext = _SETEXT.match(line)
         if setext and cur is not None and cur.kind == "paragraph":
             level = 1 if setext.group(1)[0] == "=" else 2
-            title = " ".join(text[s:e] for s, e in cur.spans)
+            title = " ".join(self.text[s:e] for s, e in cur.spans)
             if cur.speaker:
                 title = f"{cur.speaker}: {title}"
-            cur = None
-            headings[level - 1:] = [_heading_text(title)] + [""] * (6 - level)
-            i += 1
-            continue
+            self.cur = None
+            self.headings[level - 1:] = [_heading_text(title)] + [""] * (6 - level)
+            return
         atx = _ATX.match(line)
         if atx:
-            yield from close()
+            yield from self.close()
             level = len(atx.group(1))
-            headings[level - 1:] = [_heading_text(atx.group(2) or "")] + [""] * (6 - level)
-            bullet_indents.clear()
-            i += 1
-            continue
+            self.headings[level - 1:] = [_heading_text(atx.group(2) or "")] + [""] * (6 - level)
+            self.bullet_indents.clear()
+            return
         if _BREAK.match(line):
-            yield from close()
-            i += 1
-            continue
+            yield from self.close()
+            return
         quote = _QUOTE.match(line)
         if quote:
             if cur is not None and cur.kind == "quote":
-                extend(cur, base + quote.end(), end, base)
+                self.extend(cur, base + quote.end(), end, base)
             else:
-                yield from close()
-                cur = start("quote", lineno, base + quote.end(), end)
-            i += 1
-            continue
+                yield from self.close()
+                self.cur = self.start("quote", lineno, base + quote.end(), end)
+            return
         bullet = _BULLET.match(line)
         if bullet:
-            yield from close()
+            yield from self.close()
             indent = _indent_width(bullet.group("indent"))
-            while bullet_indents and bullet_indents[-1] >= indent:
-                bullet_indents.pop()
-            bullet_indents.append(indent)
-            cur = start("note", lineno, base + bullet.end(), end, depth=len(bullet_indents))
-            i += 1
-            continue
+            while self.bullet_indents and self.bullet_indents[-1] >= indent:
+                self.bullet_indents.pop()
+            self.bullet_indents.append(indent)
+            self.cur = self.start("note", lineno, base + bullet.end(), end,
+                                  depth=len(self.bullet_indents))
+            return
         # a plain line: continues the current block, or starts a paragraph
         lead = len(line) - len(line.lstrip())
         if cur is not None:
-            extend(cur, base + lead, end, base)
+            self.extend(cur, base + lead, end, base)
         else:
-            bullet_indents.clear()
-            cur = start("paragraph", lineno, base, end)
+            self.bullet_indents.clear()
+            self.cur = self.start("paragraph", lineno, base, end)
+
+
+def parse_markdown(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Piece | Skipped]:
+    """Yield one piece per bullet, paragraph or blockquote (see the module docstring).
+
+    >>> src = "# Buses\\n- Ann: every *hour*\\n"
+    >>> [(p.speaker, p.context, src[p.spans[0][0]:p.spans[0][1]])
+    ...  for p in parse_markdown(src, "n.md", {})]
+    [('Ann', 'Buses', 'every *hour*')]
+    """
+    parser = _MarkdownParser(text)
+    i = yield from parser.front_matter()
+    while i < len(parser.lines):
+        if not parser.lines[i].strip():
+            yield from parser.close()
+            i += 1
+            continue
+        after = yield from parser.hidden(i)
+        if after is not None:
+            i = after
+            continue
+        yield from parser.line(i)
         i += 1
-    yield from close()
+    yield from parser.close()
 
 
 READER = Reader(

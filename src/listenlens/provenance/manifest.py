@@ -9,19 +9,19 @@ saves it; :meth:`RunManifest.to_prov_json` exports it as W3C PROV-JSON
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..clock import utc_now
 from ..corpus import Corpus
 from ..embeddings import embedding_backend
-from ..ids import sha256_bytes
+from ..ids import hash_tree, sha256_bytes, tree_files
+from ..outputs import write_atomic
 from .consent import withdrawal_log
 from .redact import REDACTION_VERSION, SPACY_MODEL
 
@@ -40,10 +40,6 @@ _FORMAT = "listenlens.run-manifest/1"
 _NS = "https://listenlens.org/ns/prov#"
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
 def package_versions(names: Iterable[str] = KEY_PACKAGES) -> dict[str, str | None]:
     """Installed version of each package (``None`` when it is not installed)."""
     out: dict[str, str | None] = {}
@@ -53,31 +49,6 @@ def package_versions(names: Iterable[str] = KEY_PACKAGES) -> dict[str, str | Non
         except metadata.PackageNotFoundError:
             out[name] = None
     return out
-
-
-@lru_cache(maxsize=16)
-def _hash_tree_cached(path: str) -> tuple[str, int, int]:
-    root = Path(path)
-    h = hashlib.sha256()
-    n_files = n_bytes = 0
-    files = [root] if root.is_file() else sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".pyc", ".pyo"})
-    for p in files:
-        rel = p.name if p == root else p.relative_to(root).as_posix()
-        digest = sha256_bytes(p.read_bytes())
-        h.update(f"{rel}\0{digest}\n".encode())
-        n_files += 1
-        n_bytes += p.stat().st_size
-    return h.hexdigest(), n_files, n_bytes
-
-
-def hash_tree(path: str | Path) -> str:
-    """SHA-256 over every file under ``path`` (relative name + file hash, sorted).
-
-    Computed once per path per process.
-    """
-    return _hash_tree_cached(str(Path(path).resolve()))[0]
 
 
 def _model_path(name: str) -> tuple[Path, str | None]:
@@ -111,9 +82,9 @@ def model_info(name: str, path: str | Path | None = None) -> dict[str, Any]:
     ``name`` is :data:`MINILM_MODEL`, :data:`SPACY_MODEL` or any label with ``path`` given.
     """
     where, version = (Path(path), None) if path is not None else _model_path(name)
-    digest, n_files, n_bytes = _hash_tree_cached(str(where.resolve()))
-    return {"name": name, "version": version, "path": str(where), "sha256": digest,
-            "n_files": n_files, "n_bytes": n_bytes}
+    files = tree_files(where)
+    return {"name": name, "version": version, "path": str(where), "sha256": hash_tree(where),
+            "n_files": len(files), "n_bytes": sum(p.stat().st_size for p in files)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +120,7 @@ class RunManifest:
     # --- updating -------------------------------------------------------------------------
     def finish(self, when: str | None = None) -> RunManifest:
         """A copy with ``finished`` set (now, by default)."""
-        return replace(self, finished=when or _now())
+        return replace(self, finished=when or utc_now())
 
     def with_outputs(self, *paths: str | Path, stage: str = "brief",
                      root: str | Path | None = None,
@@ -177,12 +148,7 @@ class RunManifest:
 
     def to_json(self, path: str | Path | None = None, *, indent: int = 2) -> str:
         """The manifest as JSON; also written to ``path`` when given."""
-        text = json.dumps(self.to_dict(), indent=indent, sort_keys=True, default=str,
-                          ensure_ascii=False)
-        if path is not None:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(text + "\n", encoding="utf-8")
-        return text
+        return _json_text(self.to_dict(), path, indent)
 
     def save(self, path: str | Path) -> Path:
         """Write :meth:`to_json` to ``path``; returns the path."""
@@ -213,12 +179,17 @@ class RunManifest:
 
     def to_prov_json(self, path: str | Path | None = None, *, indent: int = 2) -> str:
         """The lineage as W3C PROV-JSON text; also written to ``path`` when given."""
-        text = json.dumps(self.to_prov(), indent=indent, sort_keys=True, ensure_ascii=False,
-                          default=str)
-        if path is not None:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            Path(path).write_text(text + "\n", encoding="utf-8")
-        return text
+        return _json_text(self.to_prov(), path, indent)
+
+
+def _json_text(data: Mapping[str, Any], path: str | Path | None, indent: int) -> str:
+    """``data`` as JSON text with sorted keys; also written (with a final newline) to ``path``
+    when given."""
+    text = json.dumps(data, indent=indent, sort_keys=True, default=str, ensure_ascii=False)
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text + "\n")
+    return text
 
 
 def _records(log: Any) -> list[dict[str, Any]]:
@@ -298,7 +269,7 @@ def build_manifest(corpus: Corpus, *, params: Mapping[str, Any] | None = None,
     inputs += tuple({"path": name, "sha256": digest, "format": "metadata", "encoding": "",
                      "event_id": ""}
                     for name, digest in sorted(corpus.params.get("tables", {}).items()))
-    start = started or _now()
+    start = started or utc_now()
     manifest = RunManifest(
         run_id="run-" + hashlib.sha256(f"{corpus.input_hash}{start}".encode()).hexdigest()[:12],
         listenlens_version=__version__,
@@ -334,48 +305,55 @@ def _lit(value: Any, xsd: str = "xsd:string") -> dict[str, Any]:
     return {"$": value, "type": xsd}
 
 
-def _prov_document(m: RunManifest) -> dict[str, Any]:
-    entity: dict[str, dict[str, Any]] = {}
-    activity: dict[str, dict[str, Any]] = {}
-    relations: dict[str, dict[str, dict[str, Any]]] = {
-        "used": {}, "wasGeneratedBy": {}, "wasAssociatedWith": {}, "wasDerivedFrom": {},
-        "actedOnBehalfOf": {}}
+class _Prov:
+    """The PROV-JSON document of one manifest, built part by part in a fixed order (so the
+    same manifest always gives the same bytes): agents, input entities, one activity per stage
+    that ran, then the outputs."""
 
-    def rel(kind: str, **attrs: str) -> None:
-        relations[kind][f"_:{kind}{len(relations[kind]) + 1}"] = {
+    def __init__(self, m: RunManifest):
+        self.m = m
+        self.entity: dict[str, dict[str, Any]] = {}
+        self.activity: dict[str, dict[str, Any]] = {}
+        self.relations: dict[str, dict[str, dict[str, Any]]] = {
+            "used": {}, "wasGeneratedBy": {}, "wasAssociatedWith": {}, "wasDerivedFrom": {},
+            "actedOnBehalfOf": {}}
+        self.software = "ll:listenlens"
+        self.person = _qn("researcher", m.researcher or "anonymous")
+        self.corpus_id = _qn("corpus", m.input_hash)
+
+    def rel(self, kind: str, **attrs: str) -> None:
+        self.relations[kind][f"_:{kind}{len(self.relations[kind]) + 1}"] = {
             f"prov:{k}": v for k, v in attrs.items()}
 
-    software = "ll:listenlens"
-    person = _qn("researcher", m.researcher or "anonymous")
-    agent = {
-        software: {"prov:type": _lit("prov:SoftwareAgent", "xsd:QName"),
-                   "prov:label": "listenlens", "ll:version": m.listenlens_version},
-        person: {"prov:type": _lit("prov:Person", "xsd:QName"),
-                 "prov:label": m.researcher or "researcher"},
-    }
-    rel("actedOnBehalfOf", delegate=software, responsible=person)
-    for src in m.inputs:
-        entity[_qn("source", src["path"])] = {
-            "prov:type": _lit("ll:SourceFile", "xsd:QName"), "prov:label": src["path"],
-            "ll:sha256": src["sha256"], "ll:format": src.get("format", ""),
-            "ll:event_id": src.get("event_id", "")}
-    for model in m.models:
-        entity[_qn("model", model["name"])] = {
-            "prov:type": _lit("ll:Model", "xsd:QName"), "prov:label": model["name"],
-            "ll:sha256": model["sha256"], "ll:version": str(model.get("version") or "")}
-    corpus_id = _qn("corpus", m.input_hash)
-    entity[corpus_id] = {"prov:type": _lit("ll:Corpus", "xsd:QName"),
-                         "ll:input_hash": m.input_hash,
-                         "ll:withdrawals": _lit(len(m.withdrawals), "xsd:int"),
-                         **{f"ll:n_{k}": _lit(v, "xsd:int") for k, v in m.corpus_counts.items()}}
-    stages = [s for s in STAGES
-              if s == "load" or s in m.params or (s == "brief" and m.outputs)]
-    products = {"load": corpus_id, "find_themes": _qn("themes", m.run_id),
-                "track": _qn("trends", m.run_id)}
-    previous = None
-    last_act = _qn("activity", f"load-{m.run_id}")
-    for stage in stages:
-        act = _qn("activity", f"{stage}-{m.run_id}")
+    def agents(self) -> dict[str, dict[str, Any]]:
+        m = self.m
+        agent = {
+            self.software: {"prov:type": _lit("prov:SoftwareAgent", "xsd:QName"),
+                            "prov:label": "listenlens", "ll:version": m.listenlens_version},
+            self.person: {"prov:type": _lit("prov:Person", "xsd:QName"),
+                          "prov:label": m.researcher or "researcher"},
+        }
+        self.rel("actedOnBehalfOf", delegate=self.software, responsible=self.person)
+        return agent
+
+    def inputs(self) -> None:
+        m = self.m
+        for src in m.inputs:
+            self.entity[_qn("source", src["path"])] = {
+                "prov:type": _lit("ll:SourceFile", "xsd:QName"), "prov:label": src["path"],
+                "ll:sha256": src["sha256"], "ll:format": src.get("format", ""),
+                "ll:event_id": src.get("event_id", "")}
+        for model in m.models:
+            self.entity[_qn("model", model["name"])] = {
+                "prov:type": _lit("ll:Model", "xsd:QName"), "prov:label": model["name"],
+                "ll:sha256": model["sha256"], "ll:version": str(model.get("version") or "")}
+        self.entity[self.corpus_id] = {
+            "prov:type": _lit("ll:Corpus", "xsd:QName"), "ll:input_hash": m.input_hash,
+            "ll:withdrawals": _lit(len(m.withdrawals), "xsd:int"),
+            **{f"ll:n_{k}": _lit(v, "xsd:int") for k, v in m.corpus_counts.items()}}
+
+    def stage_attrs(self, stage: str) -> dict[str, Any]:
+        m = self.m
         attrs: dict[str, Any] = {"prov:label": stage,
                                  "ll:params": json.dumps(m.params.get(stage, {}), sort_keys=True,
                                                          default=str)}
@@ -386,44 +364,68 @@ def _prov_document(m: RunManifest) -> dict[str, Any]:
         seed = m.seeds.get(stage, m.seeds.get("seed"))
         if seed is not None and stage != "load":
             attrs["ll:seed"] = _lit(seed, "xsd:int")
-        activity[act] = attrs
-        rel("wasAssociatedWith", activity=act, agent=software)
-        rel("wasAssociatedWith", activity=act, agent=person)
+        return attrs
+
+    def stage(self, stage: str, previous: str | None) -> tuple[str, str | None]:
+        """Add a stage's activity and product; returns the activity and the newest product."""
+        m = self.m
+        act = _qn("activity", f"{stage}-{m.run_id}")
+        self.activity[act] = self.stage_attrs(stage)
+        self.rel("wasAssociatedWith", activity=act, agent=self.software)
+        self.rel("wasAssociatedWith", activity=act, agent=self.person)
         if stage == "load":
             for src in m.inputs:
-                rel("used", activity=act, entity=_qn("source", src["path"]))
+                self.rel("used", activity=act, entity=_qn("source", src["path"]))
         elif previous is not None:
-            rel("used", activity=act, entity=previous)
+            self.rel("used", activity=act, entity=previous)
             if stage != "brief":
-                rel("used", activity=act, entity=corpus_id)
+                self.rel("used", activity=act, entity=self.corpus_id)
         if stage == "find_themes":
             for model in m.models:
-                rel("used", activity=act, entity=_qn("model", model["name"]))
-        product = products.get(stage)
-        if product is not None:
-            if product not in entity:
-                entity[product] = {"prov:type": _lit(f"ll:{stage.title().replace('_', '')}",
-                                                     "xsd:QName"), "prov:label": stage}
-                if stage == "find_themes" and m.curation_log:
-                    entity[product]["ll:curation_steps"] = _lit(len(m.curation_log), "xsd:int")
-            rel("wasGeneratedBy", entity=product, activity=act)
-            if previous is not None:
-                rel("wasDerivedFrom", generatedEntity=product, usedEntity=previous)
-            previous = product
-        last_act = act
-    for out in m.outputs:
-        oid = _qn("output", out["path"])
-        entity[oid] = {"prov:type": _lit("ll:Output", "xsd:QName"), "prov:label": out["path"],
-                       "ll:sha256": out["sha256"]}
-        stage_act = _qn("activity", f"{out.get('stage', 'brief')}-{m.run_id}")
-        rel("wasGeneratedBy", entity=oid,
-            activity=stage_act if stage_act in activity else last_act)
+                self.rel("used", activity=act, entity=_qn("model", model["name"]))
+        product = {"load": self.corpus_id, "find_themes": _qn("themes", m.run_id),
+                   "track": _qn("trends", m.run_id)}.get(stage)
+        if product is None:
+            return act, previous
+        if product not in self.entity:
+            self.entity[product] = {"prov:type": _lit(f"ll:{stage.title().replace('_', '')}",
+                                                      "xsd:QName"), "prov:label": stage}
+            if stage == "find_themes" and m.curation_log:
+                self.entity[product]["ll:curation_steps"] = _lit(len(m.curation_log), "xsd:int")
+        self.rel("wasGeneratedBy", entity=product, activity=act)
         if previous is not None:
-            rel("wasDerivedFrom", generatedEntity=oid, usedEntity=previous)
-    doc: dict[str, Any] = {
-        "prefix": {"ll": _NS, "xsd": "http://www.w3.org/2001/XMLSchema#",
-                   "prov": "http://www.w3.org/ns/prov#"},
-        "entity": entity, "activity": activity, "agent": agent,
-    }
-    doc.update({k: v for k, v in relations.items() if v})
-    return doc
+            self.rel("wasDerivedFrom", generatedEntity=product, usedEntity=previous)
+        return act, product
+
+    def outputs(self, previous: str | None, last_act: str) -> None:
+        for out in self.m.outputs:
+            oid = _qn("output", out["path"])
+            self.entity[oid] = {"prov:type": _lit("ll:Output", "xsd:QName"),
+                                "prov:label": out["path"], "ll:sha256": out["sha256"]}
+            stage_act = _qn("activity", f"{out.get('stage', 'brief')}-{self.m.run_id}")
+            self.rel("wasGeneratedBy", entity=oid,
+                     activity=stage_act if stage_act in self.activity else last_act)
+            if previous is not None:
+                self.rel("wasDerivedFrom", generatedEntity=oid, usedEntity=previous)
+
+    def document(self) -> dict[str, Any]:
+        m = self.m
+        agent = self.agents()
+        self.inputs()
+        previous: str | None = None
+        last_act = _qn("activity", f"load-{m.run_id}")
+        for stage in [s for s in STAGES
+                      if s == "load" or s in m.params or (s == "brief" and m.outputs)]:
+            last_act, previous = self.stage(stage, previous)
+        self.outputs(previous, last_act)
+        doc: dict[str, Any] = {
+            "prefix": {"ll": _NS, "xsd": "http://www.w3.org/2001/XMLSchema#",
+                       "prov": "http://www.w3.org/ns/prov#"},
+            "entity": self.entity, "activity": self.activity, "agent": agent,
+        }
+        doc.update({k: v for k, v in self.relations.items() if v})
+        return doc
+
+
+def _prov_document(m: RunManifest) -> dict[str, Any]:
+    return _Prov(m).document()

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from ..embeddings import unit_vector
 from ..errors import InputError
 from ..ids import stable_hash
 
@@ -107,7 +108,7 @@ class Codebook:
         rows = []
         for code in self.codes:
             v = np.asarray(embedder.encode(code.texts()), dtype=np.float32).mean(axis=0)
-            rows.append(v / (np.linalg.norm(v) or 1.0))
+            rows.append(unit_vector(v))
         return np.stack(rows).astype(np.float32)
 
     def assign(self, x: np.ndarray, embedder: Any, threshold: float

@@ -43,6 +43,9 @@ from typing import Any
 
 import numpy as np
 
+from ..embeddings import l2_normalise
+from ..validation import check_choice
+
 __all__ = ["ContextLinks", "ContextDecision", "conversation_links", "structure_evidence",
            "contextual_embeddings", "decide_context", "CONTEXT_MODES"]
 
@@ -196,8 +199,7 @@ def structure_evidence(x: np.ndarray, links: ContextLinks, events: np.ndarray,
 def decide_context(mode: str, evidence: tuple[float | None, float | None, int, int], *,
                    weight: float = 0.5, min_z: float = 3.0) -> ContextDecision:
     """The weights to use under ``mode`` given :func:`structure_evidence`."""
-    if mode not in CONTEXT_MODES:
-        raise ValueError(f"context must be one of {CONTEXT_MODES}, got {mode!r}")
+    check_choice("context", mode, CONTEXT_MODES)
     z_prev, z_prompt, n_prev, n_prompt = evidence
     if mode == "none":
         return ContextDecision(mode, 0.0, 0.0, z_prev, z_prompt, n_prev, n_prompt,
@@ -228,6 +230,4 @@ def contextual_embeddings(x: np.ndarray, prev: np.ndarray, prompt: np.ndarray,
     if w_prompt and prompt_x is not None:
         has = prompt >= 0
         z[has] += w_prompt * prompt_x[prompt[has]]
-    norms = np.linalg.norm(z, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (z / norms).astype(np.float32)
+    return l2_normalise(z)

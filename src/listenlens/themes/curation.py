@@ -19,21 +19,18 @@ Jaccard overlap); operations whose theme cannot be found are skipped and reporte
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..clock import utc_now
+from ..embeddings import unit_vector
 from .central import LABEL_DOCS, central_texts
 from .result import HOUSEKEEPING, SPECIAL_LABELS, UNASSIGNED, Themes
 
 __all__ = ["rename", "pin_label", "merge", "split", "move", "mark_noise", "replay", "OPERATIONS"]
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _members(themes: Themes, tid: str) -> list[str]:
@@ -48,8 +45,7 @@ def _new_id(unit_ids: Iterable[str]) -> str:
 
 def _centroid(themes: Themes, members: Sequence[str]) -> np.ndarray:
     """Unit-length mean embedding of ``members``."""
-    c = themes.vectors(members).mean(axis=0)
-    return c / (np.linalg.norm(c) or 1.0)
+    return unit_vector(themes.vectors(members).mean(axis=0))
 
 
 def _describe(themes: Themes, assignments: pd.DataFrame, new: dict[str, list[str]],
@@ -103,7 +99,7 @@ def _rebuild(themes: Themes, *, assignments: pd.DataFrame, removed: Sequence[str
 
 def _entry(op: str, args: dict[str, Any], who: str | None, why: str | None,
            when: str | None = None) -> dict[str, Any]:
-    return {"op": op, "args": args, "when": when or _now(), "who": who or "", "why": why or "",
+    return {"op": op, "args": args, "when": when or utc_now(), "who": who or "", "why": why or "",
             "result": {}}
 
 

@@ -37,6 +37,7 @@ fixes those failures:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -44,6 +45,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..embeddings import l2_normalise
+from ..outputs import write_atomic
+from ..validation import check_choice
 
 __all__ = ["ClusterResult", "cluster_embeddings", "resolve_sizes", "centroids", "DEFAULTS"]
 
@@ -108,9 +113,7 @@ def resolve_sizes(n: int, params: dict[str, Any]) -> dict[str, Any]:
     14
     """
     out = {**DEFAULTS, **params}
-    if out["granularity"] not in GRANULARITY:
-        raise ValueError(f"granularity must be one of {sorted(GRANULARITY)}, got "
-                         f"{out['granularity']!r}")
+    check_choice("granularity", out["granularity"], sorted(GRANULARITY))
     preset = GRANULARITY[out["granularity"]]
     if out["min_cluster_size"] is None:
         out["min_cluster_size"] = preset["min_cluster_size"](max(n, 1))
@@ -134,9 +137,7 @@ def centroids(x: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray
     if len(ids) == 0:
         return ids, np.zeros((0, x.shape[1]), dtype=np.float32)
     mat = np.stack([x[labels == k].mean(axis=0) for k in ids]).astype(np.float32)
-    norms = np.linalg.norm(mat, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return ids, mat / norms
+    return ids, l2_normalise(mat)
 
 
 def _relabel(labels: np.ndarray) -> np.ndarray:
@@ -279,9 +280,9 @@ def reduce(x: np.ndarray, *, n_neighbors: int, n_components: int, seed: int,
                          dtype=np.float32)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npy")
-        np.save(tmp, reduced, allow_pickle=False)
-        tmp.replace(path)
+        buf = io.BytesIO()
+        np.save(buf, reduced, allow_pickle=False)
+        write_atomic(path, buf.getvalue())
     return reduced, False
 
 

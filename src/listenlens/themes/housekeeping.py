@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from ..validation import check_choice
+
 __all__ = ["PHRASES", "RECORD_NOTES", "PROTOTYPES", "detect_housekeeping", "matches_phrase"]
 
 #: Regular expressions (case-insensitive) for housekeeping talk.
@@ -142,6 +144,6 @@ def detect_housekeeping(texts: Sequence[str], roles: Sequence[str] | None = None
     flags |= np.array([any(p.search(t) for p in _RECORD) for t in texts], dtype=bool)
     if facilitator == "housekeeping":
         flags |= is_fac
-    elif facilitator != "detect":
-        raise ValueError(f"facilitator must be 'housekeeping' or 'detect', got {facilitator!r}")
+    else:
+        check_choice("facilitator", facilitator, ("housekeeping", "detect"))
     return flags, np.maximum(phrase.astype(np.float32), emb)

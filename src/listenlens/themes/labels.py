@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from ..embeddings import l2_normalise
 from .labelwords import (
     GENERIC_HEADS,
     CaseEvidence,
@@ -412,8 +413,7 @@ def _rerank(shortlist: Mapping[str, list[tuple[float, str]]], embedder: Any,
     phrases = sorted({p for cands in shortlist.values() for _, p in cands})
     if not phrases:
         return {}
-    vectors = np.asarray(embedder.encode(phrases), dtype=np.float32)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    vectors = l2_normalise(embedder.encode(phrases))
     vec = dict(zip(phrases, vectors))
     out = {}
     for tid, cands in shortlist.items():

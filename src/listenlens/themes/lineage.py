@@ -33,6 +33,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..validation import check_choice
+
 __all__ = ["LINEAGE_KINDS", "STATUSES", "LineageEvent", "lineage_frame", "event_from_dict"]
 
 LINEAGE_KINDS = ("born", "grew", "faded", "revived", "retired", "merged", "split", "renamed")
@@ -65,8 +67,7 @@ class LineageEvent:
     detail: str = ""
 
     def __post_init__(self) -> None:
-        if self.kind not in LINEAGE_KINDS:
-            raise ValueError(f"lineage kind must be one of {LINEAGE_KINDS}, got {self.kind!r}")
+        check_choice("lineage kind", self.kind, LINEAGE_KINDS)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""

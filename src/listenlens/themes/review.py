@@ -27,7 +27,6 @@ reviewers (``who=``) coded. The figures are :func:`agreement` (``themes.agreemen
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import warnings
 from collections.abc import Mapping
@@ -36,6 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..clock import utc_now
+from ..embeddings import unit_vector
 from ..ids import stable_hash
 from .context import conversation_links
 from .result import HOUSEKEEPING, SPECIAL_LABELS, UNASSIGNED, Themes
@@ -58,10 +59,6 @@ C_VALUE = 10.0
 FACILITATOR_PROBES = 2
 QUEUE_COLUMNS = ["unit_id", "text", "context", "theme_id", "label", "confidence",
                  "runner_up_id", "runner_up", "margin", "why"]
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def review_theme_id(name: str) -> str:
@@ -235,7 +232,7 @@ def _features(themes: Themes) -> np.ndarray:
         else:
             under = links.prompt == j
             v = x[under].mean(axis=0)
-            prompt_x[j] = v / (np.linalg.norm(v) or 1.0)
+            prompt_x[j] = unit_vector(v)
     prev = np.zeros_like(x)
     has = links.prev >= 0
     prev[has] = x[links.prev[has]]
@@ -543,7 +540,7 @@ def review(themes: Themes, answers: Mapping[str, str], *, who: str | None = None
     if check_sample_ids(themes) is None:
         args["check_ids"] = (sorted(u for u in check_ids if u in themes._row)
                              if check_ids is not None else _draw_check(themes, check_size))
-    entry = {"op": "review", "args": args, "when": when or _now(), "who": who or "",
+    entry = {"op": "review", "args": args, "when": when or utc_now(), "who": who or "",
              "why": why or "", "result": {"new_themes": sorted(new_labels)}}
     return _recode(themes, entry, new_labels)
 
@@ -585,7 +582,7 @@ def _recode(themes: Themes, entry: dict[str, Any], new_labels: dict[str, str]) -
     cent = {}
     for t, rows in members.items():
         c = themes.embeddings[rows].mean(axis=0)
-        cent[t] = c / (np.linalg.norm(c) or 1.0)
+        cent[t] = unit_vector(c)
     origin = {t: themes.origin.get(t, "review") for t in members}
     pinned = {**{k: v for k, v in themes.pinned.items() if k in members},
               **{t: lab for t, lab in new_labels.items() if t in members}}

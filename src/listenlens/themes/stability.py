@@ -26,7 +26,6 @@ subsample so that resamples are not pushed towards fewer themes.
 
 from __future__ import annotations
 
-import numbers
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..progress import progress_bar
+from ..validation import check_number
 from .discover import DEFAULTS, cluster_embeddings
 from .result import HOUSEKEEPING, Themes
 
@@ -43,14 +43,10 @@ STABILITY_COLUMNS = ["theme_id", "label", "n_units", "stability", "n_runs", "n_p
 
 
 def _check(n_runs: int, sample: float, seed: Any) -> None:
-    if isinstance(n_runs, bool) or not isinstance(n_runs, numbers.Integral) or n_runs < 1:
-        raise ValueError(f"n_runs must be a whole number of at least 1, got {n_runs!r}")
-    if (isinstance(sample, bool) or not isinstance(sample, numbers.Real)
-            or not 0.0 < float(sample) <= 1.0):
-        raise ValueError(f"sample is the share of units drawn in each run and must be in "
-                         f"(0, 1], got {sample!r}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative whole number, got {seed!r}")
+    check_number("n_runs", n_runs, low=1, whole=True)
+    check_number("sample (the share of units drawn in each run)", sample, low=0, high=1,
+                 low_open=True)
+    check_number("seed", seed, low=0, whole=True)
 
 
 def _cluster_params(themes: Themes, sample: float) -> dict[str, Any]:

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus
-from ..embeddings import Embedder, MiniLMEmbedder, embed
+from ..embeddings import Embedder, MiniLMEmbedder, embed, unit_vector
 from ..errors import AnalysisError
 from .central import LABEL_DOCS, central_texts
 from .context import contextual_embeddings, conversation_links
@@ -89,7 +89,7 @@ def _dates(corpus: Corpus) -> dict[str, str]:
 
 def _unit_centroid(x: np.ndarray) -> np.ndarray:
     c = x.mean(axis=0)
-    return (c / (np.linalg.norm(c) or 1.0)).astype(np.float32)
+    return unit_vector(c).astype(np.float32)
 
 
 def _stack(vectors: Sequence[np.ndarray], dim: int) -> np.ndarray:
@@ -735,7 +735,8 @@ class ThemeUpdater:
         (with their labels); also the matched registry ids and the replay's skips."""
         from .curation import replay
 
-        fitted = set(ThemeModel().get_params()) - {"embedder", "cache_dir", "progress"}
+        # the codebook is replayed from the log, not re-seeded from the stored description
+        fitted = set(ThemeModel().get_params()) - {"embedder", "cache_dir", "progress", "codebook"}
         params = {k: v for k, v in prev.params.items() if k in fitted}
         params.update(self.model_params or {})
         fresh = ThemeModel(embedder=embedder, cache_dir=self.cache_dir, progress=self.progress,

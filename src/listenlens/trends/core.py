@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..validation import check_number
 from .compare import compare_groups
 from .counting import Evidence, ThemesLike, build_evidence
 from .intervals import cluster_weights, collapse, prevalence
@@ -79,10 +80,9 @@ def track(themes: ThemesLike, *, period: str = "quarter", by: str | None = "comm
     units = getattr(corpus, "units", None)
     if not isinstance(units, pd.DataFrame):
         raise TypeError("track() needs themes.corpus.units as a DataFrame")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1; got {level!r}")
-    if n_boot < 1 or k_min < 0:
-        raise ValueError("n_boot must be at least 1 and k_min at least 0")
+    check_number("level", level, low=0, high=1, low_open=True, high_open=True)
+    check_number("n_boot", n_boot, low=1)
+    check_number("k_min", k_min, low=0)
     ev = build_evidence(units, themes.assignments, themes.table, corpus=corpus, period=period,
                         by=by, count=count, secondary=secondary)
     params = {"period": period, "by": by, "count": count, "k_min": k_min, "n_boot": n_boot,
@@ -96,13 +96,15 @@ class Trends:
     Attributes: ``table`` (period x group x theme), ``overall`` (period x theme, all groups
     together), ``by_group`` (group x theme, all periods together), all with
     :data:`TABLE_COLUMNS`; ``periods``, ``groups``, ``theme_ids``, ``labels``, ``params``,
-    ``notes``. Methods: :meth:`shifts`, :meth:`compare`, :meth:`unit_ids`, ``plot_*``,
+    ``notes``; ``changes`` (the lineage of a project's latest update when
+    :meth:`listenlens.Project.trends` made these trends, else ``None``). Methods: :meth:`shifts`, :meth:`compare`, :meth:`unit_ids`, ``plot_*``,
     :meth:`save_charts`, :meth:`chart_alt_text`.
     """
 
     def __init__(self, evidence: Evidence, params: dict[str, Any]):
         self.evidence = evidence
         self.params = dict(params)
+        self.changes: pd.DataFrame | None = None
         self._cache: dict[tuple[Any, ...], pd.DataFrame] = {}
 
     @classmethod

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ..themes.result import HOUSEKEEPING, UNASSIGNED
+from ..validation import check_choice
 
 __all__ = [
     "UNASSIGNED",
@@ -107,8 +108,7 @@ def period_labels(dates: pd.Series, period: str, event_ids: pd.Series) -> tuple[
     >>> period_labels(d, "quarter", pd.Series(["e1", "e2"]))[0].tolist()
     ['2024-Q3', '2025-Q1']
     """
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}; got {period!r}")
+    check_choice("period", period, PERIODS)
     d = pd.to_datetime(dates)
     if period == "event":
         return event_ids.astype(str), d
@@ -160,8 +160,7 @@ def build_evidence(units: pd.DataFrame, assignments: pd.DataFrame, table: pd.Dat
 
     ``secondary=True`` also counts secondary assignments (``primary == False``).
     """
-    if count not in ("speakers", "utterances"):
-        raise ValueError(f"count must be 'speakers' or 'utterances'; got {count!r}")
+    check_choice("count", count, ("speakers", "utterances"))
     needed = {"unit_id", "event_id", "date"}
     missing = needed - set(units.columns)
     if missing:

@@ -71,6 +71,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..validation import check_choice
 from .counting import Evidence
 from .intervals import bh_adjust, collapse, difference_test, within_strata_test
 from .ordered import ordered_test
@@ -166,8 +167,7 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
     events of a window whatever their group. ``mdc=False`` skips the power simulation (the
     ``mdc`` column is then NaN and ``attrs["power"]`` empty).
     """
-    if overall not in ("within", "pooled"):
-        raise ValueError(f"overall must be 'within' or 'pooled'; got {overall!r}")
+    check_choice("overall", overall, ("within", "pooled"))
     early_p, late_p = windows(ev.periods)
     if not early_p:
         out = pd.DataFrame(columns=SHIFT_COLUMNS)
