@@ -147,7 +147,7 @@ def add_rows(root: Path, meta: dict[str, Any], rows: list[tuple[dict[str, str], 
     """Copy the files of ``rows`` into the project folder ``root`` and append the rows to its
     events.csv and consent.csv; ``meta`` (project.json, held under the lock) records the files'
     hashes and is saved. A file whose content the project holds is reported, not copied."""
-    from .ingest.folder import _parse_date
+    from .ingest.folder import parse_date
 
     columns, existing = read_table(root / "events.csv")
     have_ids = {r["event_id"] for r in existing}
@@ -165,7 +165,7 @@ def add_rows(root: Path, meta: dict[str, Any], rows: list[tuple[dict[str, str], 
         for name in ("community", "date"):
             if not (row.get(name) or "").strip():
                 raise InputError(f"event {eid!r} has no {name}")
-        _parse_date(row["date"].strip(), f"event {eid}", 0)
+        parse_date(row["date"].strip(), f"event {eid}", 0)
         for src in sources:
             if not src.is_file():
                 raise InputError(f"event {eid!r} names a file that does not exist", file=src)
