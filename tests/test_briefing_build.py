@@ -79,18 +79,22 @@ class StandInThemes:
 
 
 class StandInTrends:
+    """Has the public shape of track()'s result: overall, shifts(), compare(), params."""
+
     params = {"period": "quarter"}
 
     def __init__(self) -> None:
-        self.table = pd.DataFrame(
-            [{"period": p, "group": "all", "theme_id": t, "label": THEMES[t][0], "n": n,
-              "total": 10, "share": n / 10, "suppressed": False}
+        self.overall = pd.DataFrame(
+            [{"period": p, "group": "All", "theme_id": t, "label": THEMES[t][0], "n": n,
+              "total": 10, "share": n / 10, "ci_low": float("nan"), "ci_high": float("nan"),
+              "suppressed": False}
              for p, t, n in [("2024Q1", "t-transport", 4), ("2024Q2", "t-transport", 2),
                              ("2024Q1", "t-gp", 2), ("2024Q2", "t-gp", 5),
                              ("2024Q1", "t-housing", 1), ("2024Q2", "t-housing", 3)]])
 
     def shifts(self) -> pd.DataFrame:
-        base = {"scope": "overall", "group": "All", "early": "2024-Q1", "late": "2024-Q2"}
+        base = {"scope": "overall", "group": "All", "early": "2024-Q1", "late": "2024-Q2",
+                "label": ""}
         return pd.DataFrame([
             {**base, "theme_id": "t-housing", "status": "insufficient", "direction": "steady",
              "sentence": "Too few people.", "share_early": None, "share_late": None,
@@ -104,7 +108,7 @@ class StandInTrends:
              "uncertainty": "95% interval: 5–55 points."}])
 
     def compare(self) -> pd.DataFrame:
-        return pd.DataFrame({"group": [], "theme_id": []})
+        return pd.DataFrame(columns=["group", "theme_id", "status", "diff", "sentence"])
 
 
 @pytest.fixture(scope="module")

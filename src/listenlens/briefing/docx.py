@@ -145,7 +145,7 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
     if c.themes:
         _table(doc, ("Theme", "People", "Events", "Communities", "Share of people"),
                [(t.label, t.n_people, t.n_events, t.n_communities,
-                 "" if t.share is None else f"{t.share * 100:.0f}%") for t in c.themes],
+                 t.share_text) for t in c.themes],
                caption="Top themes: how many people raised each")
     else:
         doc.add_paragraph("No themes were found in this material.")

@@ -76,7 +76,7 @@ def render_markdown(content: BriefingContent, *, evidence_name: str = "") -> str
     if c.themes:
         out += _table(("Theme", "People", "Events", "Communities", "Share of people"),
                       [(t.label, str(t.n_people), str(t.n_events), str(t.n_communities),
-                        "" if t.share is None else f"{t.share * 100:.0f}%") for t in c.themes])
+                        t.share_text) for t in c.themes])
     else:
         out += ["No themes were found in this material.", ""]
 

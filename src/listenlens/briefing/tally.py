@@ -7,17 +7,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from ..errors import AnalysisError
+from ..phrasing import plural
+from ..provenance.redact import redact
+from ..provenance.wording import theme_wording
+from ..themes.result import HOUSEKEEPING, UNASSIGNED
 
-__all__ = ["Tally", "is_special_theme", "people_phrase", "lower_first", "need", "columns"]
+__all__ = ["Tally", "is_special_theme", "people_phrase", "lower_first", "need", "columns",
+           "label_redactor"]
 
-_SPECIAL_PREFIXES = ("t-unassigned", "t-housekeeping")
+_SPECIAL_PREFIXES = (UNASSIGNED, HOUSEKEEPING)
 
 
 def need(obj: Any, attr: str, what: str) -> Any:
@@ -41,14 +46,14 @@ def is_special_theme(theme_id: str) -> bool:
     return str(theme_id).startswith(_SPECIAL_PREFIXES)
 
 
-def _label_redactor() -> Any:
+def label_redactor() -> Callable[[str], str]:
     """Labels and keywords are made from transcript words, so phone numbers, e-mails,
     postcodes and the like are taken out of them too (patterns only: a theme label is too
-    short for the name tagger to judge)."""
-    try:
-        from ..provenance.redact import redact
-    except ImportError:
-        return str
+    short for the name tagger to judge).
+
+    >>> label_redactor()("Buses (ring 07700 900123)")
+    'Buses (ring [phone])'
+    """
     return lambda text: redact(text, nlp=False).text
 
 
@@ -75,7 +80,7 @@ class Tally:
                        "themes.assignments")
         if "primary" in asg.columns:
             asg = asg[asg["primary"].astype(bool)]
-        clean = _label_redactor()
+        clean = label_redactor()
         labels = {str(r.theme_id): clean(str(r.label)) for r in table.itertuples()}
         keywords: dict[str, tuple[str, ...]] = {}
         if "keywords" in table.columns:
@@ -83,10 +88,7 @@ class Tally:
                 if isinstance(kws, (list, tuple)) or hasattr(kws, "tolist"):
                     keywords[str(tid)] = tuple(clean(str(k)) for k in list(kws))
         theme_of = dict(zip(asg["unit_id"].astype(str), asg["theme_id"].astype(str)))
-        try:  # only words enough quote-consenting people used (provenance.wording)
-            from ..provenance.wording import theme_wording
-        except ImportError:
-            return cls(corpus, theme_of, labels, keywords)
+        # only words enough quote-consenting people used (provenance.wording)
         for tid, (label, kws) in theme_wording(themes).items():
             labels[tid] = clean(label)
             if tid in keywords:
@@ -132,7 +134,7 @@ class Tally:
 
 def people_phrase(n: int) -> str:
     """``'1 person'`` or ``'7 people'``."""
-    return "1 person" if n == 1 else f"{n} people"
+    return plural(n, "person", "people")
 
 
 def lower_first(label: str) -> str:
