@@ -112,28 +112,27 @@ def _quote(doc: DocxDocument, text: str, attribution: str) -> None:
     _muted(doc, f"— {attribution}")
 
 
-def render_docx(content: BriefingContent, path: str | Path) -> Path:
-    """Write the briefing as a Word document; returns the path."""
-    c = content
-    doc = _new_document()
-    doc.core_properties.title = _core_text(c.title)
-    doc.core_properties.comments = f"listenlens {c.listenlens_version}; input {c.appendix.input_hash}"
-    doc.add_heading(c.title, level=0)
-    if c.subtitle:
-        _muted(doc, c.subtitle)
+_ARROWS = {"up": "▲ Rising", "down": "▼ Falling"}
 
+
+def _scope(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("Who we heard from", level=1)
     doc.add_paragraph(c.scope.sentence)
     doc.add_paragraph("Communities: " + ", ".join(c.scope.communities) + ".")
 
-    if c.changes:
-        doc.add_heading(c.changes_heading, level=1)
-        doc.add_paragraph(c.changes_intro)
-        for ch in c.changes:
-            p = doc.add_paragraph(style="List Bullet")
-            p.add_run(ch.lead + ": ").bold = True
-            p.add_run(ch.text)
 
+def _changes(doc: DocxDocument, c: BriefingContent) -> None:
+    if not c.changes:
+        return
+    doc.add_heading(c.changes_heading, level=1)
+    doc.add_paragraph(c.changes_intro)
+    for ch in c.changes:
+        p = doc.add_paragraph(style="List Bullet")
+        p.add_run(ch.lead + ": ").bold = True
+        p.add_run(ch.text)
+
+
+def _themes(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("What people raised most", level=1)
     chart = c.chart("themes")
     if chart and c.themes:
@@ -144,20 +143,21 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
         _muted(doc, t.attribution)
     if c.themes:
         _table(doc, ("Theme", "People", "Events", "Communities", "Share of people"),
-               [(t.label, t.n_people, t.n_events, t.n_communities,
-                 t.share_text) for t in c.themes],
+               [(t.label, t.n_people, t.n_events, t.n_communities, t.share_text)
+                for t in c.themes],
                caption="Top themes: how many people raised each")
     else:
         doc.add_paragraph("No themes were found in this material.")
 
+
+def _shifts(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("How priorities changed", level=1)
     chart = c.chart("shifts")
     if chart:
         _picture(doc, chart)
-    arrows = {"up": "▲ Rising", "down": "▼ Falling"}
     for s in c.shifts:
         p = doc.add_paragraph(style="List Bullet")
-        p.add_run(arrows.get(s.direction, "● Steady") + ": ").bold = True
+        p.add_run(_ARROWS.get(s.direction, "● Steady") + ": ").bold = True
         p.add_run(s.sentence)
     columns = c.shift_columns()
     if columns:
@@ -168,6 +168,8 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
         doc.add_paragraph("There was not enough material over time to say whether "
                           "priorities changed.")
 
+
+def _differences(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("Differences between communities", level=1)
     for d in c.differences:
         doc.add_paragraph(d.sentence, style="List Bullet")
@@ -175,6 +177,8 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
         doc.add_paragraph("No clear differences between communities could be shown from "
                           "this material.")
 
+
+def _asks(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("What people asked for", level=1)
     for a in c.asks:
         doc.add_heading(a.label, level=2)
@@ -184,6 +188,8 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
     if not c.asks:
         doc.add_paragraph("No direct requests were found in this material.")
 
+
+def _own_words(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("In their own words", level=1)
     _muted(doc, "Quotes come only from people who agreed to be quoted. Personal details are "
                 "replaced with a description in square brackets, such as [name] or [phone].")
@@ -196,6 +202,8 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
         doc.add_paragraph("No one whose words appear here agreed to be quoted, so no quotes "
                           "are shown.")
 
+
+def _methods(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("How this briefing was made", level=1)
     doc.add_heading("Methods", level=2)
     for m in c.methods:
@@ -204,6 +212,8 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
     for m in c.limitations:
         doc.add_paragraph(m, style="List Bullet")
 
+
+def _appendix(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("Provenance appendix", level=1)
     doc.add_paragraph(f"Input hash: {c.appendix.input_hash}. Every quote and count in this "
                       "briefing can be checked against the original material with "
@@ -214,12 +224,34 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
         if rows:
             _table(doc, head, rows, caption=caption)
 
+
+def _thanks(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("Thank you", level=1)
     doc.add_paragraph("This briefing exists because these communities gave their time and "
                       "their words:")
     for cr in c.credits:
         doc.add_paragraph(cr.sentence, style="List Bullet")
 
+
+def render_docx(content: BriefingContent, path: str | Path) -> Path:
+    """Write the briefing as a Word document; returns the path."""
+    c = content
+    doc = _new_document()
+    doc.core_properties.title = _core_text(c.title)
+    doc.core_properties.comments = f"listenlens {c.listenlens_version}; input {c.appendix.input_hash}"
+    doc.add_heading(c.title, level=0)
+    if c.subtitle:
+        _muted(doc, c.subtitle)
+    _scope(doc, c)
+    _changes(doc, c)
+    _themes(doc, c)
+    _shifts(doc, c)
+    _differences(doc, c)
+    _asks(doc, c)
+    _own_words(doc, c)
+    _methods(doc, c)
+    _appendix(doc, c)
+    _thanks(doc, c)
     _embed_evidence(doc, c.evidence)
     out = Path(path)
     doc.save(str(out))
