@@ -490,10 +490,15 @@ class Briefing:
 
 
 def brief(themes: Themes, trends: Trends | None = None, *, title: str = "What we heard",
-          **options: Any) -> Briefing:
+          subtitle: str = "", n_themes: int = 5, n_quotes: int = 3, n_shifts: int = 6,
+          n_asks: int = 5, charts: bool = True, changes: pd.DataFrame | None = None,
+          since: str = "") -> Briefing:
     """Build a commissioner briefing from fitted themes and trends.
 
-    ``options`` go to :func:`build_content` (``n_themes``, ``n_quotes``, ``subtitle``, and
-    ``changes``/``since`` for the section on what is new since the last update, ...).
+    The options are :func:`build_content`'s: how many top themes, quotes per theme, shifts and
+    asks to print, whether to draw charts, and ``changes``/``since`` for the section on what is
+    new since the last update.
     """
-    return Briefing(build_content(themes, trends, title=title, **options))
+    return Briefing(build_content(themes, trends, title=title, subtitle=subtitle,
+                                  n_themes=n_themes, n_quotes=n_quotes, n_shifts=n_shifts,
+                                  n_asks=n_asks, charts=charts, changes=changes, since=since))

@@ -1,7 +1,9 @@
 """Who raised what: the counts every briefing and community summary is built on.
 
-:class:`Tally` reads a fitted themes object (duck typing: ``corpus``, ``table``,
-``assignments``) and counts people the way :func:`listenlens.provenance.verify` recounts them.
+:class:`Tally` reads fitted :class:`~listenlens.themes.Themes` (``corpus``, ``table``,
+``assignments``; a missing one is an :class:`~listenlens.errors.AnalysisError` naming it) and
+counts people the way :func:`listenlens.provenance.verify` recounts them. Labels and keywords
+go through :func:`listenlens.provenance.wording.theme_wording` and :func:`label_redactor`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ..errors import AnalysisError
 from ..phrasing import plural
 from ..provenance.redact import redact
 from ..provenance.wording import theme_wording
-from ..themes.result import HOUSEKEEPING, UNASSIGNED
+from ..themes.result import HOUSEKEEPING, UNASSIGNED, Themes
 
 __all__ = ["Tally", "is_special_theme", "people_phrase", "lower_first", "need", "columns",
            "label_redactor"]
@@ -72,7 +74,7 @@ class Tally:
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def from_themes(cls, themes: Any) -> Tally:
+    def from_themes(cls, themes: Themes) -> Tally:
         """Tally the primary assignments of fitted themes."""
         corpus = need(themes, "corpus", "themes")
         table = columns(need(themes, "table", "themes"), ["theme_id", "label"], "themes.table")
