@@ -294,7 +294,7 @@ def _asks(tally: Tally, picker: QuotePicker, limit: int, n_examples: int,
           shown: set[str]) -> tuple[Ask, ...]:
     by_theme: dict[str, list[Any]] = defaultdict(list)
     for tid, units in tally.units_by_theme().items():
-        by_theme[tid] = [u for u in units if is_request(u.text, getattr(u, "context", ""))]
+        by_theme[tid] = [u for u in units if is_request(u.text, u.context)]
     ranked = sorted((t for t in by_theme if by_theme[t]),
                     key=lambda t: (-tally.people(by_theme[t]), tally.labels.get(t, t)))
     out = []

@@ -235,18 +235,22 @@ def _new_themes(rows: Sequence[Mapping[str, Any]], tally: Tally, names: _Names, 
     return [c for c, _ in counted] + absent, figures
 
 
-def _other_lines(rows: Sequence[Mapping[str, Any]], names: _Names) -> list[Change]:
-    """Growth, revival, fading and the changes to the list of themes."""
-    out: list[Change] = []
+def _grew_lines(rows: Sequence[Mapping[str, Any]], names: _Names) -> list[Change]:
+    """The :data:`N_GREW` existing themes with the most new contributions, in one line."""
     grew: dict[str, int] = {}
     for r in rows:
         if r["kind"] == "grew" and r["n_units"] > 0 and names(r["theme_id"]):
             grew[r["theme_id"]] = grew.get(r["theme_id"], 0) + r["n_units"]
     top = sorted(grew, key=lambda t: (-grew[t], names(t)))[:N_GREW]
-    if top:
-        out.append(Change("grew", "Existing themes with the most new contributions",
-                          ", ".join(f"{names(t)} (+{grew[t]})" for t in top) + ".",
-                          related=tuple(top)))
+    if not top:
+        return []
+    return [Change("grew", "Existing themes with the most new contributions",
+                   ", ".join(f"{names(t)} (+{grew[t]})" for t in top) + ".", related=tuple(top))]
+
+
+def _other_lines(rows: Sequence[Mapping[str, Any]], names: _Names) -> list[Change]:
+    """Growth, revival, fading and the changes to the list of themes."""
+    out = _grew_lines(rows, names)
     done: set[tuple[str, str]] = set()
     for i, r in enumerate(rows):
         kind, tid = r["kind"], r["theme_id"]

@@ -10,7 +10,7 @@ then redacted.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -19,7 +19,10 @@ from ..provenance import consent
 from ..provenance.redact import redaction_info
 from .content import Quote
 
-__all__ = ["QuotePicker", "may_quote", "unit_ids_of"]
+if TYPE_CHECKING:
+    from ..themes import Themes
+
+__all__ = ["QuotePicker", "may_quote"]
 
 #: Quotes shorter or longer than this (characters) are used only when nothing else is left.
 _GOOD_LENGTH = (40, 320)
@@ -37,23 +40,6 @@ def may_quote(unit: Any) -> bool:
     False
     """
     return getattr(unit, "consent", None) == "quote" and getattr(unit, "role", "") != "facilitator"
-
-
-def unit_ids_of(found: Any) -> list[str]:
-    """Unit ids from whatever ``themes.quotes()`` returns (DataFrame, records, ids, objects)."""
-    if found is None:
-        return []
-    if isinstance(found, pd.DataFrame):
-        return [str(x) for x in found["unit_id"]] if "unit_id" in found.columns else []
-    out = []
-    for item in found:
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, dict) and "unit_id" in item:
-            out.append(str(item["unit_id"]))
-        elif hasattr(item, "unit_id"):
-            out.append(str(item.unit_id))
-    return out
 
 
 class QuotePicker:
@@ -107,19 +93,13 @@ class QuotePicker:
         shown = " ".join(self.shown(unit).split())
         return any(text in shown for text in self._not_quotable)
 
-    def candidates(self, themes: Any, theme_id: str, unit_ids: Sequence[str]) -> list[str]:
-        """The theme's representative units first (``themes.quotes``), then all its units."""
-        ranked: list[str] = []
-        if hasattr(themes, "quotes"):
-            try:
-                ranked = unit_ids_of(themes.quotes(theme_id, n=min(40, len(unit_ids))))
-            except (KeyError, ValueError, TypeError):
-                ranked = []
-        asg = getattr(themes, "assignments", None)
-        rest = list(unit_ids)
-        if isinstance(asg, pd.DataFrame) and "probability" in asg.columns:
-            prob = dict(zip(asg["unit_id"], asg["probability"]))
-            rest.sort(key=lambda uid: -float(prob.get(uid, 0.0)))
+    def candidates(self, themes: Themes, theme_id: str, unit_ids: Sequence[str]) -> list[str]:
+        """The theme's representative units first (``themes.quotes``), then all its units, most
+        probable first."""
+        ranked = [str(u) for u in themes.quotes(theme_id, n=min(40, len(unit_ids)))["unit_id"]]
+        asg = themes.assignments
+        prob = dict(zip(asg["unit_id"], asg["probability"]))
+        rest = sorted(unit_ids, key=lambda uid: -float(prob.get(uid, 0.0)))
         seen = set(ranked)
         return ranked + [u for u in rest if u not in seen]
 
