@@ -295,6 +295,19 @@ class Appendix:
     versions: tuple[tuple[str, str], ...] = ()
     parameters: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def tables(self) -> tuple[tuple[str, tuple[str, str], tuple[tuple[str, str], ...]], ...]:
+        """The appendix tables every renderer prints, as (caption, header, rows); empty ones
+        are left out.
+
+        >>> [t[0] for t in Appendix("sha256:0", versions=(("pandas", "2.2.0"),)).tables]
+        ['Software versions']
+        """
+        tables = (("Source files", ("File", "SHA-256"), self.sources),
+                  ("Software versions", ("Package", "Version"), self.versions),
+                  ("Parameters", ("Parameter", "Value"), self.parameters))
+        return tuple(t for t in tables if t[2])
+
 
 @dataclass(frozen=True, slots=True)
 class BriefingContent:

@@ -218,11 +218,8 @@ def _appendix(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_paragraph(f"Input hash: {c.appendix.input_hash}. Every quote and count in this "
                       "briefing can be checked against the original material with "
                       "listenlens verify, using the evidence file saved beside this document.")
-    for caption, rows, head in (("Source files", c.appendix.sources, ("File", "SHA-256")),
-                                ("Software versions", c.appendix.versions, ("Package", "Version")),
-                                ("Parameters", c.appendix.parameters, ("Parameter", "Value"))):
-        if rows:
-            _table(doc, head, rows, caption=caption)
+    for caption, head, rows in c.appendix.tables:
+        _table(doc, head, rows, caption=caption)
 
 
 def _thanks(doc: DocxDocument, c: BriefingContent) -> None:

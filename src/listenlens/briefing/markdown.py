@@ -151,11 +151,8 @@ def _appendix(c: BriefingContent, evidence_name: str) -> list[str]:
     if evidence_name:
         out += [f"Evidence for every quote and count: `{evidence_name}` (check it with "
                 "`listenlens verify`).", ""]
-    for caption, rows, head in (("Source files", c.appendix.sources, ("File", "SHA-256")),
-                                ("Software versions", c.appendix.versions, ("Package", "Version")),
-                                ("Parameters", c.appendix.parameters, ("Parameter", "Value"))):
-        if rows:
-            out += [f"**{caption}**", ""] + _table(head, rows)
+    for caption, head, rows in c.appendix.tables:
+        out += [f"**{caption}**", ""] + _table(head, rows)
     return out
 
 
