@@ -359,3 +359,14 @@ def test_appendix_versions_come_from_the_run_manifest_rule(content) -> None:  # 
     assert list(versions)[:2] == ["listenlens", "python"]
     assert versions["pandas"] == package_versions(["pandas"])["pandas"]
     assert None not in versions.values()
+
+
+def test_docx_bytes_do_not_depend_on_when_they_are_written(tmp_path: Path, content) -> None:  # noqa: ANN001
+    import time
+
+    from listenlens.briefing import render_docx
+
+    first = render_docx(content, tmp_path / "a.docx").read_bytes()
+    time.sleep(2.1)  # a zip timestamp has 2-second resolution
+    assert render_docx(content, tmp_path / "b.docx").read_bytes() == first
+    assert docx.Document(str(tmp_path / "b.docx")).paragraphs[0].text == "What we heard"

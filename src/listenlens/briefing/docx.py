@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,25 @@ def _new_document(base_size: int = 11) -> DocxDocument:
     for name in ("Title", "Heading 1", "Heading 2"):
         doc.styles[name].font.color.rgb = _ACCENT
     return doc
+
+
+#: The timestamp of every part of a written package (python-docx stamps each with the time of
+#: saving), so the same briefing always gives the same bytes.
+_PART_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _save(doc: DocxDocument, path: str | Path) -> Path:
+    """Write the package with fixed part timestamps; returns the path."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    out = Path(path)
+    with zipfile.ZipFile(buf) as built, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in built.infolist():
+            part = zipfile.ZipInfo(info.filename, date_time=_PART_TIME)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            part.external_attr = info.external_attr
+            dst.writestr(part, built.read(info.filename))
+    return out
 
 
 def _embed_evidence(doc: DocxDocument, evidence: dict[str, Any]) -> None:
@@ -250,9 +270,7 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
     _appendix(doc, c)
     _thanks(doc, c)
     _embed_evidence(doc, c.evidence)
-    out = Path(path)
-    doc.save(str(out))
-    return out
+    return _save(doc, path)
 
 
 def render_summary_docx(summary: CommunitySummary, path: str | Path) -> Path:
@@ -272,6 +290,4 @@ def render_summary_docx(summary: CommunitySummary, path: str | Path) -> Path:
     doc.add_heading("We heard you", level=1)
     doc.add_paragraph(s.closing)
     _embed_evidence(doc, s.evidence)
-    out = Path(path)
-    doc.save(str(out))
-    return out
+    return _save(doc, path)
