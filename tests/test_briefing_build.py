@@ -79,18 +79,22 @@ class StandInThemes:
 
 
 class StandInTrends:
+    """Has the public shape of track()'s result: overall, shifts(), compare(), params."""
+
     params = {"period": "quarter"}
 
     def __init__(self) -> None:
-        self.table = pd.DataFrame(
-            [{"period": p, "group": "all", "theme_id": t, "label": THEMES[t][0], "n": n,
-              "total": 10, "share": n / 10, "suppressed": False}
+        self.overall = pd.DataFrame(
+            [{"period": p, "group": "All", "theme_id": t, "label": THEMES[t][0], "n": n,
+              "total": 10, "share": n / 10, "ci_low": float("nan"), "ci_high": float("nan"),
+              "suppressed": False}
              for p, t, n in [("2024Q1", "t-transport", 4), ("2024Q2", "t-transport", 2),
                              ("2024Q1", "t-gp", 2), ("2024Q2", "t-gp", 5),
                              ("2024Q1", "t-housing", 1), ("2024Q2", "t-housing", 3)]])
 
     def shifts(self) -> pd.DataFrame:
-        base = {"scope": "overall", "group": "All", "early": "2024-Q1", "late": "2024-Q2"}
+        base = {"scope": "overall", "group": "All", "early": "2024-Q1", "late": "2024-Q2",
+                "label": ""}
         return pd.DataFrame([
             {**base, "theme_id": "t-housing", "status": "insufficient", "direction": "steady",
              "sentence": "Too few people.", "share_early": None, "share_late": None,
@@ -104,7 +108,7 @@ class StandInTrends:
              "uncertainty": "95% interval: 5–55 points."}])
 
     def compare(self) -> pd.DataFrame:
-        return pd.DataFrame({"group": [], "theme_id": []})
+        return pd.DataFrame(columns=["group", "theme_id", "status", "diff", "sentence"])
 
 
 @pytest.fixture(scope="module")
@@ -266,7 +270,7 @@ def test_community_summary_exports_pass_verify(tmp_path: Path, themes: StandInTh
     from listenlens.provenance import verify
 
     paths = community_summaries(themes, None, tmp_path)
-    assert paths, "no community summary was written"
+    assert len(paths) == 6  # 3 communities x (HTML, DOCX)
     for path in paths:
         report = verify(path, corpus, strict=False)
         assert report.ok, (path.name, report.mismatches)
@@ -309,3 +313,61 @@ def test_docx_carries_its_evidence_inside(tmp_path: Path, themes: StandInThemes,
     assert docx.Document(str(path)).paragraphs[0].text == "What we heard"  # still opens
     report = verify(path, corpus, strict=False)
     assert report.ok and report.n_quotes == len(b.evidence["quotes"])
+
+
+class RenamedTrends(StandInTrends):
+    """Trends whose rows carry the theme finder's raw label and awkward shares."""
+
+    def shifts(self) -> pd.DataFrame:
+        df = super().shifts()
+        df["label"] = "GP (ring 07700 900123)"
+        df.loc[df["theme_id"] == "t-gp", ["share_early", "share_late"]] = [0.125, 0.004]
+        return df
+
+
+def test_shift_rows_use_the_briefing_labels_and_one_percentage_rule(
+        themes: StandInThemes) -> None:
+    content = build_content(themes, RenamedTrends(), title="x", charts=False)
+    gp = next(s for s in content.shifts if s.theme_id == "t-gp")
+    assert gp.label == "Getting a GP appointment"  # not the trends row's unredacted label
+    assert all("07700" not in s.label for s in content.shifts)
+    assert gp.number("Then (2024-Q1)") == "13%"  # half up, as trends' own sentences round
+    assert gp.number("Now (2024-Q2)") == "under 1%"
+
+
+def test_shifts_chart_draws_the_trends_own_figures(themes: StandInThemes) -> None:
+    trends = StandInTrends()
+    alt = build_content(themes, trends, title="x").chart("shifts").alt
+    assert "Getting a GP appointment from 20% in 2024Q1 to 50% in 2024Q2" in alt
+    trends.overall.loc[trends.overall["theme_id"] == "t-gp", "share"] = [0.3, 0.7]
+    alt = build_content(themes, trends, title="x").chart("shifts").alt
+    assert "Getting a GP appointment from 30% in 2024Q1 to 70% in 2024Q2" in alt
+
+
+def test_compare_without_its_columns_fails_clearly(themes: StandInThemes) -> None:
+    class NoSentences(StandInTrends):
+        def compare(self) -> pd.DataFrame:
+            return pd.DataFrame({"group": ["Riverside"], "theme_id": ["t-gp"]})
+
+    with pytest.raises(AnalysisError, match=r"trends.compare\(\) lacks .*sentence"):
+        build_content(themes, NoSentences(), title="x", charts=False)
+
+
+def test_appendix_versions_come_from_the_run_manifest_rule(content) -> None:  # noqa: ANN001
+    from listenlens.provenance.manifest import package_versions
+
+    versions = dict(content.appendix.versions)
+    assert list(versions)[:2] == ["listenlens", "python"]
+    assert versions["pandas"] == package_versions(["pandas"])["pandas"]
+    assert None not in versions.values()
+
+
+def test_docx_bytes_do_not_depend_on_when_they_are_written(tmp_path: Path, content) -> None:  # noqa: ANN001
+    import time
+
+    from listenlens.briefing import render_docx
+
+    first = render_docx(content, tmp_path / "a.docx").read_bytes()
+    time.sleep(2.1)  # a zip timestamp has 2-second resolution
+    assert render_docx(content, tmp_path / "b.docx").read_bytes() == first
+    assert docx.Document(str(tmp_path / "b.docx")).paragraphs[0].text == "What we heard"

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .errors import printable
 from .ids import stable_hash
+from .phrasing import plural
 from .records import Event, Skip, Source, Unit, record_columns, record_dict
 from .spans import span_text
 
@@ -136,8 +137,8 @@ class Corpus:
         reasons = ", ".join(f"{k}: {v}" for k, v in self.skip_reasons().items())
         n_comm = len({e.community for e in self.event_records})
         return (f"{len(self.unit_records)} units from {len(self.source_records)} files "
-                f"({len(self.event_records)} events, {n_comm} "
-                f"{'community' if n_comm == 1 else 'communities'}), "
+                f"({len(self.event_records)} events, "
+                f"{plural(n_comm, 'community', 'communities')}), "
                 f"{len(self.skip_records)} skipped" + (f" ({reasons})" if reasons else ""))
 
     @property

@@ -1,12 +1,11 @@
 """Fill the briefing content model from fitted themes and trends, and save briefings.
 
-:func:`build_content` reads only public attributes (duck typing, so any object with the same shape
-works): ``themes.corpus``, ``themes.table`` (``theme_id``, ``label``; ``keywords`` if present),
-``themes.assignments`` (``unit_id``, ``theme_id``; ``primary`` and ``probability`` if present),
-``themes.quotes(theme_id, n)`` and ``themes.params`` if present; ``trends.shifts()`` (a
-``sentence`` column), ``trends.compare()`` (a ``sentence`` column, if any), ``trends.table`` and
-``trends.params`` if present. Quotes go through :mod:`listenlens.provenance` (consent and
-redaction); without it, no quote is printed at all.
+:func:`build_content` reads the public surface of a fitted :class:`~listenlens.themes.Themes`
+(``corpus``, ``table``, ``assignments``, ``quotes()``, ``params``) and of a
+:class:`~listenlens.trends.Trends` (``shifts()``, ``compare()``, ``overall``, ``params``); a
+missing attribute or column is an :class:`~listenlens.errors.AnalysisError` naming it. Quotes go
+through :mod:`listenlens.provenance` (consent and redaction). Each section of the briefing has
+its own builder below; :func:`build_content` only puts them together.
 
 >>> b = brief(themes, trends, title="Health and care: what we heard")
 >>> [b.save(f"out/briefing.{fmt}").name for fmt in ("html", "docx")]
@@ -19,22 +18,28 @@ import json
 import platform
 import re
 from collections import defaultdict
-from collections.abc import Mapping
-from importlib import metadata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ..errors import AnalysisError
-from ..themes.result import HOUSEKEEPING, UNASSIGNED
+from ..phrasing import pct, plural
+from ..provenance.evidence import attribution
+from ..provenance.manifest import package_versions
+from ..themes.result import HOUSEKEEPING, UNASSIGNED, Themes
 from ..themes.review import agreement_sentence
+from ..trends.power import power_evidence
+from ..trends.text import join_names
 from .changes import changes_section, iso_date
 from .charts import shifts_chart, themes_chart
 from .content import (
     Appendix,
     Ask,
     BriefingContent,
+    Chart,
     Credit,
     Difference,
     Figure,
@@ -44,8 +49,13 @@ from .content import (
     ThemeSummary,
 )
 from .quotes import QuotePicker
+from .summary import compare_rates
 from .tally import Tally, columns, lower_first, people_phrase
 from .votes import votes_section
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
+    from ..trends import Trends
 
 __all__ = ["Briefing", "brief", "build_content", "REQUEST_PATTERN", "REQUEST_PROMPT",
            "is_request", "evidence_path"]
@@ -80,20 +90,22 @@ def is_request(text: str, context: str = "") -> bool:
     """
     return bool(REQUEST_PATTERN.search(text) or (context and REQUEST_PROMPT.search(context)))
 
+#: Packages whose versions the provenance appendix lists (those installed, in this order).
 _VERSIONED = ("pandas", "numpy", "scikit-learn", "bertopic", "sentence-transformers", "spacy",
               "python-docx", "jinja2", "matplotlib")
+#: What :meth:`Trends.shifts` and :meth:`Trends.compare` columns the briefing reads.
+_SHIFT_COLUMNS = ("scope", "group", "theme_id", "label", "status", "direction", "early", "late",
+                  "share_early", "share_late", "diff", "ci_low", "ci_high", "uncertainty",
+                  "sentence")
+_COMPARE_COLUMNS = ("group", "theme_id", "status", "diff", "sentence")
 
 
 def _versions() -> tuple[tuple[str, str], ...]:
+    """listenlens, Python and the installed :data:`_VERSIONED` packages, for the appendix."""
     from .. import __version__
 
-    rows = [("listenlens", __version__), ("python", platform.python_version())]
-    for name in _VERSIONED:
-        try:
-            rows.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            continue
-    return tuple(rows)
+    installed = [(k, v) for k, v in package_versions(_VERSIONED).items() if v is not None]
+    return (("listenlens", __version__), ("python", platform.python_version()), *installed)
 
 
 def _flat_params(prefix: str, params: Any) -> list[tuple[str, str]]:
@@ -109,38 +121,19 @@ def _flat_params(prefix: str, params: Any) -> list[tuple[str, str]]:
     return out
 
 
-def _attribution(units: list[Any], tally: Tally) -> str:
-    ids = [u.unit_id for u in units]
-    try:
-        from ..provenance import attribution  # type: ignore[attr-defined]
-    except ImportError:
-        attribution = None
-    if attribution is not None:
-        return str(attribution(ids, tally.corpus))
-    events: dict[str, set[str]] = defaultdict(set)
-    for u in units:
-        events[tally.community(u)].add(u.event_id)
-    n_ev = len({u.event_id for u in units})
-    parts = ", ".join(f"{c} ({len(e)})" for c, e in
-                      sorted(events.items(), key=lambda kv: (-len(kv[1]), kv[0])))
-    comms = "1 community" if len(events) == 1 else f"{len(events)} communities"
-    return f"Raised at {n_ev} event{'s' if n_ev != 1 else ''} by {comms}: {parts}."
-
-
 def _theme_summary(tid: str, units: list[Any], tally: Tally, total_people: int,
                    quotes: tuple[Quote, ...]) -> ThemeSummary:
     n_people = tally.people(units)
     n_events = len({u.event_id for u in units})
     comms = {tally.community(u) for u in units}
     kws = tally.keywords.get(tid, ())[:4]
-    text = (f"{people_phrase(n_people)} raised this at {n_events} event{'s' if n_events != 1 else ''}, "
-            f"in {len(comms)} {'community' if len(comms) == 1 else 'communities'}.")
+    text = (f"{people_phrase(n_people)} raised this at {plural(n_events, 'event')}, "
+            f"in {plural(len(comms), 'community', 'communities')}.")
     if kws:
-        words = ", ".join(kws[:-1]) + (" and " if len(kws) > 1 else "") + kws[-1]
-        text += f" They talked about {words}."
+        text += f" They talked about {join_names(kws)}."
     return ThemeSummary(tid, tally.labels.get(tid, tid), text, n_people, n_events, len(comms),
                         (n_people / total_people) if total_people else None,
-                        _attribution(units, tally), kws, quotes)
+                        attribution([u.unit_id for u in units], tally.corpus), kws, quotes)
 
 
 def _summary_figures(t: ThemeSummary, ids: tuple[str, ...], *, worded: bool) -> list[Figure]:
@@ -162,8 +155,76 @@ def _summary_figures(t: ThemeSummary, ids: tuple[str, ...], *, worded: bool) -> 
     return out
 
 
-def _pct(x: Any) -> str:
-    return "" if x is None or pd.isna(x) else f"{float(x) * 100:.0f}%"
+@dataclass(frozen=True)
+class _TopThemes:
+    """The themes section: the top theme ids, their summaries and the figures behind them."""
+
+    ids: list[str]
+    summaries: tuple[ThemeSummary, ...]
+    figures: tuple[Figure, ...]
+    statements: tuple[Figure, ...]
+
+    def quoted(self) -> set[str]:
+        """Unit ids already quoted under the themes."""
+        return {q.unit_id for t in self.summaries for q in t.quotes}
+
+
+def _top_themes(themes: Themes, tally: Tally, picker: QuotePicker, n_themes: int,
+                n_quotes: int) -> _TopThemes:
+    """The ``n_themes`` themes most people raised, each with its quotes and figures."""
+    units_by_theme = tally.units_by_theme()
+    total_people = sum(tally.community_people().values())
+    ranked = sorted(units_by_theme, key=lambda t: (-tally.people(units_by_theme[t]),
+                                                   -len(units_by_theme[t]),
+                                                   tally.labels.get(t, t)))[:n_themes]
+    summaries, figures, statements = [], [], []
+    for tid in ranked:
+        units = units_by_theme[tid]
+        ids = tuple(u.unit_id for u in units)
+        candidates = picker.candidates(themes, tid, list(ids))
+        summary = _theme_summary(tid, units, tally, total_people,
+                                 picker.pick(candidates, n_quotes))
+        summaries.append(summary)
+        figures.append(Figure(f"theme-count:{tid}", "theme_speakers", summary.n_people, ids,
+                              theme_id=tid, text=people_phrase(summary.n_people) + " raised this"))
+        statements += _summary_figures(summary, ids, worded=isinstance(themes, Themes))
+    return _TopThemes(ranked, tuple(summaries), tuple(figures), tuple(statements))
+
+
+def _date_range(dates: pd.Series) -> tuple[str, str]:
+    """First and last of some event dates as ``YYYY-MM-DD`` (empty when none is known)."""
+    days = sorted(str(d.date()) for d in dates.dropna())
+    return (days[0], days[-1]) if days else ("", "")
+
+
+def _scope(tally: Tally) -> Scope:
+    """Who was heard: events, communities, dates, people and contributions."""
+    corpus, ev = tally.corpus, tally.corpus.events
+    return Scope(len(ev), tuple(sorted(ev["community"].astype(str).unique())),
+                 *_date_range(ev["date"]), sum(tally.community_people().values()),
+                 len(corpus.unit_records))
+
+
+def _credits(tally: Tally) -> tuple[Credit, ...]:
+    """One thank-you line per community: its events, people and dates."""
+    people = tally.community_people()
+    return tuple(Credit(str(comm), len(grp), people.get(str(comm), 0), *_date_range(grp["date"]))
+                 for comm, grp in tally.corpus.events.groupby("community", sort=True))
+
+
+def _charts(trends: Trends | None, top: _TopThemes, labels: Mapping[str, str]
+            ) -> tuple[Chart, ...]:
+    """The top themes' bar chart, and the shifts chart when there are periods to draw."""
+    if not top.summaries:
+        return ()
+    out = [themes_chart(top.summaries)]
+    trend_chart = shifts_chart(trends, top.ids, dict(labels)) if trends is not None else None
+    return tuple(out + ([trend_chart] if trend_chart is not None else []))
+
+
+def _share(x: Any) -> str:
+    """A share from a trends row ('' when it is missing, so the cell is left out)."""
+    return "" if x is None or pd.isna(x) else pct(float(x))
 
 
 def _pts(x: Any) -> str:
@@ -172,92 +233,69 @@ def _pts(x: Any) -> str:
 
 def _shift_numbers(row: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """The numbers behind one shift, as (column name, shown value) pairs."""
-    if "share_early" in row and "share_late" in row:
-        early, late = row.get("early", ""), row.get("late", "")
-        pairs = [(f"Then ({early})" if early else "Then", _pct(row.get("share_early"))),
-                 (f"Now ({late})" if late else "Now", _pct(row.get("share_late"))),
-                 ("Change", _pts(row.get("diff")))]
-        lo, hi = _pts(row.get("ci_low")), _pts(row.get("ci_high"))
-        if lo and hi and not row.get("uncertainty"):  # else the uncertainty text says it
-            pairs.append(("Likely range of the change", f"{lo.split()[0]} to {hi}"))
-        return tuple((k, v) for k, v in pairs if v)
-    # a trends object of another shape: its numeric columns as they are
-    return tuple((str(k).replace("_", " "), f"{v:.3g}") for k, v in row.items()
-                 if not str(k).startswith("_") and isinstance(v, (int, float))
-                 and not isinstance(v, bool) and pd.notna(v))
+    early, late = row["early"], row["late"]
+    pairs = [(f"Then ({early})" if early else "Then", _share(row["share_early"])),
+             (f"Now ({late})" if late else "Now", _share(row["share_late"])),
+             ("Change", _pts(row["diff"]))]
+    lo, hi = _pts(row["ci_low"]), _pts(row["ci_high"])
+    if lo and hi and not row["uncertainty"]:  # else the uncertainty text says it
+        pairs.append(("Likely range of the change", f"{lo.split()[0]} to {hi}"))
+    return tuple((k, v) for k, v in pairs if v)
 
 
-def _shift_direction(row: Mapping[str, Any]) -> str:
-    direction = str(row.get("direction", "")).lower()
-    if direction in ("up", "down", "steady"):
-        return direction
-    change = next((row[c] for c in ("diff", "change", "delta", "difference")
-                   if c in row and pd.notna(row[c])), None)
-    return "steady" if not change else ("up" if change > 0 else "down")
+def _shift(row: Mapping[str, Any], labels: Mapping[str, str]) -> Shift:
+    """One row of ``trends.shifts()`` as a printed shift."""
+    tid = str(row["theme_id"])
+    label = labels.get(tid) or str(row["label"] or tid)
+    if str(row["scope"]) != "overall" and row["group"]:
+        label += f" ({row['group']})"
+    return Shift(str(row["sentence"]), str(row["direction"]), _shift_numbers(row),
+                 str(row["uncertainty"] or ""), tid, label)
 
 
-def _shifts(trends: Any, top: list[str], limit: int, labels: Mapping[str, str]
+def _shifts(trends: Trends | None, top: Sequence[str], limit: int, labels: Mapping[str, str]
             ) -> tuple[Shift, ...]:
     """The shifts to print: clear rises and falls first (overall, then per group), then the
     overall steady verdicts of the top themes; rows with too little evidence are left out."""
-    if trends is None or not hasattr(trends, "shifts"):
+    if trends is None:
         return ()
-    df = columns(trends.shifts(), ["sentence"], "trends.shifts()").copy()
-    if "status" in df.columns:
-        df = df[df["status"].astype(str) != "insufficient"]
-    df["_moved"] = [_shift_direction(r) != "steady" for r in df.to_dict("records")]
-    df["_overall"] = df["scope"].eq("overall") if "scope" in df.columns else True
-    df["_top"] = df["theme_id"].isin(top) if "theme_id" in df.columns else True
-    df["_size"] = df["diff"].abs() if "diff" in df.columns else 0.0
-    keep = df["_moved"] | (df["_overall"] & df["_top"])
-    df = df[keep].sort_values(["_moved", "_overall", "_top", "_size"],
-                              ascending=[False, False, False, False], kind="mergesort")
-    out = []
-    for row in df.head(limit).to_dict("records"):
-        numbers = _shift_numbers(row)
-        tid = str(row.get("theme_id", ""))
-        label = str(row.get("label", "") or labels.get(tid, tid))
-        if str(row.get("scope", "overall")) != "overall" and row.get("group"):
-            label += f" ({row['group']})"
-        out.append(Shift(str(row["sentence"]), _shift_direction(row), numbers,
-                         str(row.get("uncertainty", "") or ""), str(row.get("theme_id", "")),
-                         label))
-    return tuple(out)
+    df = columns(trends.shifts(), _SHIFT_COLUMNS, "trends.shifts()")
+    df = df[df["status"].astype(str) != "insufficient"].copy()
+    df["_moved"] = df["direction"].astype(str) != "steady"
+    df["_overall"] = df["scope"].eq("overall")
+    df["_top"] = df["theme_id"].isin(top)
+    df["_size"] = df["diff"].abs()
+    df = df[df["_moved"] | (df["_overall"] & df["_top"])]
+    df = df.sort_values(["_moved", "_overall", "_top", "_size"],
+                        ascending=[False, False, False, False], kind="mergesort")
+    return tuple(_shift(row, labels) for row in df.head(limit).to_dict("records"))
 
 
-def _power(trends: Any) -> dict[str, Any]:
+def _power(trends: Trends | None) -> dict[str, Any]:
     """The smallest change the design could detect, for the evidence block (its ``sentence``
     is what the briefing prints); ``{}`` without it (``trends.shifts().attrs["power"]``)."""
-    if trends is None or not hasattr(trends, "shifts"):
+    if trends is None:
         return {}
-    from ..trends.power import power_evidence
-
-    return power_evidence(getattr(trends.shifts(), "attrs", {}).get("power") or {})
+    return power_evidence(trends.shifts().attrs.get("power") or {})
 
 
-def _differences(trends: Any, tally: Tally, limit: int) -> tuple[Difference, ...]:
-    """Trends' tested comparison when there is one; a simple rate comparison otherwise."""
-    if trends is not None and hasattr(trends, "compare"):
-        df = trends.compare()
-        if isinstance(df, pd.DataFrame) and "sentence" in df.columns:
-            if "status" in df.columns:
-                df = df[df["status"].astype(str).isin(["more", "less"])]
-            if "diff" in df.columns:
-                df = df.reindex(df["diff"].abs().sort_values(ascending=False).index)
-            return tuple(Difference(str(r.get("group", r.get("community", ""))),
-                                    str(r["sentence"]), str(r.get("theme_id", "")))
-                         for r in df.head(limit).to_dict("records"))
-    from .summary import compare_rates
-
-    out = [d for c in tally.community_people() if (d := compare_rates(tally, c)) is not None]
-    return tuple(out[:limit])
+def _differences(trends: Trends | None, tally: Tally, limit: int) -> tuple[Difference, ...]:
+    """Trends' tested comparison when there are trends; a simple rate comparison otherwise."""
+    if trends is None:
+        out = [d for c in tally.community_people() if (d := compare_rates(tally, c)) is not None]
+        return tuple(out[:limit])
+    df = columns(trends.compare(), _COMPARE_COLUMNS, "trends.compare()")
+    df = df[df["status"].astype(str).isin(["more", "less"])]
+    df = df.reindex(df["diff"].abs().sort_values(ascending=False).index)
+    return tuple(Difference(str(r["group"]), str(r["sentence"]), str(r["theme_id"]))
+                 for r in df.head(limit).to_dict("records"))
 
 
 def _asks(tally: Tally, picker: QuotePicker, limit: int, n_examples: int,
           shown: set[str]) -> tuple[Ask, ...]:
     by_theme: dict[str, list[Any]] = defaultdict(list)
     for tid, units in tally.units_by_theme().items():
-        by_theme[tid] = [u for u in units if is_request(u.text, getattr(u, "context", ""))]
+        by_theme[tid] = [u for u in units if is_request(u.text, u.context)]
     ranked = sorted((t for t in by_theme if by_theme[t]),
                     key=lambda t: (-tally.people(by_theme[t]), tally.labels.get(t, t)))
     out = []
@@ -265,17 +303,77 @@ def _asks(tally: Tally, picker: QuotePicker, limit: int, n_examples: int,
         units = by_theme[tid]
         n, comms = tally.people(units), {tally.community(u) for u in units}
         label = tally.labels.get(tid, tid)
-        sentence = (f"{'1 person' if n == 1 else f'{n} people'} in {len(comms)} "
-                    f"{'community' if len(comms) == 1 else 'communities'} asked for "
-                    f"something to change about {lower_first(label)}.")
+        sentence = (f"{people_phrase(n)} in {plural(len(comms), 'community', 'communities')} "
+                    f"asked for something to change about {lower_first(label)}.")
         ids = [u.unit_id for u in units]  # quotes not already shown under the themes first
         ids = [i for i in ids if i not in shown] + [i for i in ids if i in shown]
         out.append(Ask(tid, label, n, len(comms), sentence, picker.pick(ids, n_examples)))
     return tuple(out)
 
 
-def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str = "",
-                  n_themes: int = 5, n_quotes: int = 3, n_shifts: int = 6,
+def _methods(themes: Themes, corpus: Corpus, power: Mapping[str, Any]) -> tuple[str, ...]:
+    """How the briefing was made, in plain words (with the smallest detectable change)."""
+    mdc = power.get("sentence", "")
+    return (
+        f"We analysed {len(corpus.unit_records)} things people said or wrote at "
+        f"{len(corpus.events)} listening events. Each one was grouped with others that talk "
+        "about the same subject, and each group was given a short name. We count people, not "
+        "comments: someone who raised a subject several times at one event counts once.",
+        "Changes over time compare how many people raised each subject in each period, with a "
+        "range showing how sure we can be. Differences between communities compare the share "
+        "of each community's participants who raised a subject." + (f" {mdc}" if mdc else ""),
+        "Quotes are exact words, chosen only from people who agreed to be quoted, with personal "
+        "details such as names, phone numbers and addresses replaced before printing.",
+        agreement_sentence((themes.params or {}).get("review")),
+    )
+
+
+def _limitations(tally: Tally, power: Mapping[str, Any]) -> tuple[str, ...]:
+    """What the numbers cannot say: sample, linking, grouping, set-aside units and consent."""
+    corpus = tally.corpus
+    special = [tally.theme_of.get(u.unit_id, UNASSIGNED) for u in tally.participant_units()]
+    n_house = sum(1 for t in special if t.startswith(HOUSEKEEPING))
+    n_unassigned = sum(1 for t in special if t.startswith(UNASSIGNED))
+    consent = pd.Series([u.consent for u in corpus.unit_records]).value_counts().to_dict()
+    withdrawn = sum(1 for s in corpus.skip_records if s.reason == "consent-withdrawn")
+    out = [
+        "The people who came to these events are not a random sample of the population; "
+        "numbers describe who spoke, not everyone in each community.",
+        "Speakers cannot be linked between events, so someone who came to two events is "
+        "counted twice. Written notes with no speaker are analysed but not counted as people.",
+        "Subjects were grouped automatically; group names are short summaries and may miss "
+        "nuance. Read the quotes alongside them.",
+        f"{plural(n_unassigned, 'contribution')} did not fit any subject clearly and "
+        f"{plural(n_house, 'was', 'were')} about running the event (welcomes, thanks); "
+        "neither is counted under any theme.",
+        f"Consent: {consent.get('quote', 0)} contributions could be quoted, "
+        f"{consent.get('paraphrase', 0)} could only be summarised and "
+        f"{consent.get('aggregate', 0)} could only be counted"
+        + (f"; {withdrawn} withdrawn contributions were removed entirely." if withdrawn else "."),
+    ]
+    if power.get("sentence"):
+        out.append(power["sentence"])
+    return tuple(out)
+
+
+def _appendix(themes: Themes, trends: Trends | None, corpus: Corpus) -> Appendix:
+    """Input hash, source files, software versions and every parameter."""
+    params = _flat_params("themes.", themes.params)
+    params += _flat_params("trends.", trends.params if trends is not None else None)
+    return Appendix(input_hash=str(corpus.input_hash),
+                    sources=tuple((s.path, s.sha256) for s in corpus.source_records),
+                    versions=_versions(), parameters=tuple(params))
+
+
+def _since(since: Any) -> str:
+    try:
+        return iso_date(since)
+    except ValueError:
+        raise AnalysisError(f"since should be a date (YYYY-MM-DD), got {since!r}") from None
+
+
+def build_content(themes: Themes, trends: Trends | None = None, *, title: str,
+                  subtitle: str = "", n_themes: int = 5, n_quotes: int = 3, n_shifts: int = 6,
                   n_asks: int = 5, charts: bool = True, changes: pd.DataFrame | None = None,
                   since: str = "") -> BriefingContent:
     """Fill a :class:`BriefingContent` from fitted themes (and trends, if given).
@@ -289,110 +387,27 @@ def build_content(themes: Any, trends: Any = None, *, title: str, subtitle: str 
     """
     from .. import __version__
 
-    try:
-        since = iso_date(since)
-    except ValueError:
-        raise AnalysisError(f"since should be a date (YYYY-MM-DD), got {since!r}") from None
+    since = _since(since)
     tally = Tally.from_themes(themes)
-    corpus = tally.corpus
-    picker = QuotePicker(corpus)
-    units_by_theme = tally.units_by_theme()
-    people_by_comm = tally.community_people()
-    total_people = sum(people_by_comm.values())
-    ranked = sorted(units_by_theme, key=lambda t: (-tally.people(units_by_theme[t]),
-                                                   -len(units_by_theme[t]),
-                                                   tally.labels.get(t, t)))[:n_themes]
-    summaries, figures, statements = [], [], []
-    for tid in ranked:
-        units = units_by_theme[tid]
-        candidates = picker.candidates(themes, tid, [u.unit_id for u in units])
-        summaries.append(_theme_summary(tid, units, tally, total_people,
-                                        picker.pick(candidates, n_quotes)))
-        figures.append(Figure(f"theme-count:{tid}", "theme_speakers", summaries[-1].n_people,
-                              tuple(u.unit_id for u in units), theme_id=tid,
-                              text=people_phrase(summaries[-1].n_people) + " raised this"))
-        statements += _summary_figures(summaries[-1], tuple(u.unit_id for u in units),
-                                       worded=hasattr(themes, "pinned"))
-
-    ev = corpus.events
-    dates = sorted(str(d.date()) for d in ev["date"].dropna())
-    scope = Scope(len(ev), tuple(sorted(ev["community"].astype(str).unique())),
-                  dates[0] if dates else "", dates[-1] if dates else "", total_people,
-                  len(corpus.unit_records))
-    credits = []
-    for comm, grp in ev.groupby("community", sort=True):
-        d = sorted(str(x.date()) for x in grp["date"].dropna())
-        credits.append(Credit(str(comm), len(grp), people_by_comm.get(str(comm), 0),
-                              d[0] if d else "", d[-1] if d else ""))
-
-    shifts = _shifts(trends, ranked, n_shifts, tally.labels)
-    chart_list = []
-    if charts and summaries:
-        chart_list.append(themes_chart(summaries))
-        trend_chart = shifts_chart(trends, ranked, tally.labels) if trends is not None else None
-        if trend_chart is not None:
-            chart_list.append(trend_chart)
-
+    picker = QuotePicker(tally.corpus)
+    top = _top_themes(themes, tally, picker, n_themes, n_quotes)
     change_lines, change_figures = (changes_section(changes, tally, since)
                                     if changes is not None else ((), ()))
-    figures += change_figures
-
-    special = [tally.theme_of.get(u.unit_id, UNASSIGNED) for u in tally.participant_units()]
-    n_house = sum(1 for t in special if t.startswith(HOUSEKEEPING))
-    n_unassigned = sum(1 for t in special if t.startswith(UNASSIGNED))
-    consent = pd.Series([u.consent for u in corpus.unit_records]).value_counts().to_dict()
-    withdrawn = sum(1 for s in corpus.skip_records if s.reason == "consent-withdrawn")
-    params = _flat_params("themes.", getattr(themes, "params", None))
-    params += _flat_params("trends.", getattr(trends, "params", None))
     power = _power(trends)
-    mdc = power.get("sentence", "")
-    methods = (
-        f"We analysed {len(corpus.unit_records)} things people said or wrote at "
-        f"{len(ev)} listening events. Each one was grouped with others that talk about the "
-        "same subject, and each group was given a short name. We count people, not comments: "
-        "someone who raised a subject several times at one event counts once.",
-        "Changes over time compare how many people raised each subject in each period, with a "
-        "range showing how sure we can be. Differences between communities compare the share "
-        "of each community's participants who raised a subject." + (f" {mdc}" if mdc else ""),
-        "Quotes are exact words, chosen only from people who agreed to be quoted, with personal "
-        "details such as names, phone numbers and addresses replaced before printing.",
-        agreement_sentence((getattr(themes, "params", None) or {}).get("review")),
-    )
-    limitations = [
-        "The people who came to these events are not a random sample of the population; "
-        "numbers describe who spoke, not everyone in each community.",
-        "Speakers cannot be linked between events, so someone who came to two events is "
-        "counted twice. Written notes with no speaker are analysed but not counted as people.",
-        "Subjects were grouped automatically; group names are short summaries and may miss "
-        "nuance. Read the quotes alongside them.",
-        f"{n_unassigned} {'contribution' if n_unassigned == 1 else 'contributions'} did not "
-        f"fit any subject clearly and {n_house} {'was' if n_house == 1 else 'were'} about "
-        "running the event (welcomes, thanks); neither is counted under any theme.",
-        f"Consent: {consent.get('quote', 0)} contributions could be quoted, "
-        f"{consent.get('paraphrase', 0)} could only be summarised and "
-        f"{consent.get('aggregate', 0)} could only be counted"
-        + (f"; {withdrawn} withdrawn contributions were removed entirely." if withdrawn else "."),
-    ]
-    if mdc:
-        limitations.append(mdc)
-    if not picker.available:
-        limitations.append("No quotes are shown: the redaction step was not available.")
-    votes = votes_section(tally, picker, ranked, charts=charts)  # None without Polis votes
-    appendix = Appendix(
-        input_hash=str(corpus.input_hash),
-        sources=tuple((s.path, s.sha256) for s in corpus.source_records),
-        versions=_versions(), parameters=tuple(params))
+    votes = votes_section(tally, picker, top.ids, charts=charts)  # None without Polis votes
     return BriefingContent(
-        title=title, subtitle=subtitle, scope=scope, themes=tuple(summaries), shifts=shifts,
+        title=title, subtitle=subtitle, scope=_scope(tally), themes=top.summaries,
+        shifts=_shifts(trends, top.ids, n_shifts, tally.labels),
         differences=_differences(trends, tally, 6),
-        asks=_asks(tally, picker, n_asks, 2, {q.unit_id for t in summaries for q in t.quotes}),
-        methods=methods + (votes.methods if votes else ()),
-        limitations=tuple(limitations) + (votes.limitations if votes else ()), votes=votes,
-        appendix=appendix, credits=tuple(credits),
-        charts=tuple(chart_list), figures=tuple(figures), listenlens_version=__version__,
+        asks=_asks(tally, picker, n_asks, 2, top.quoted()),
+        methods=_methods(themes, tally.corpus, power) + (votes.methods if votes else ()),
+        limitations=_limitations(tally, power) + (votes.limitations if votes else ()),
+        votes=votes, appendix=_appendix(themes, trends, tally.corpus), credits=_credits(tally),
+        charts=_charts(trends, top, tally.labels) if charts else (),
+        figures=top.figures + tuple(change_figures), listenlens_version=__version__,
         redaction=picker.redaction, changes=change_lines,
         changes_since=since if change_lines else "", power=power,
-        statements=tuple(statements))
+        statements=top.statements)
 
 
 def evidence_path(path: str | Path) -> Path:
@@ -476,11 +491,16 @@ class Briefing:
         return render_compact(self.content)
 
 
-def brief(themes: Any, trends: Any = None, *, title: str = "What we heard",
-          **options: Any) -> Briefing:
+def brief(themes: Themes, trends: Trends | None = None, *, title: str = "What we heard",
+          subtitle: str = "", n_themes: int = 5, n_quotes: int = 3, n_shifts: int = 6,
+          n_asks: int = 5, charts: bool = True, changes: pd.DataFrame | None = None,
+          since: str = "") -> Briefing:
     """Build a commissioner briefing from fitted themes and trends.
 
-    ``options`` go to :func:`build_content` (``n_themes``, ``n_quotes``, ``subtitle``, and
-    ``changes``/``since`` for the section on what is new since the last update, ...).
+    The options are :func:`build_content`'s: how many top themes, quotes per theme, shifts and
+    asks to print, whether to draw charts, and ``changes``/``since`` for the section on what is
+    new since the last update.
     """
-    return Briefing(build_content(themes, trends, title=title, **options))
+    return Briefing(build_content(themes, trends, title=title, subtitle=subtitle,
+                                  n_themes=n_themes, n_quotes=n_quotes, n_shifts=n_shifts,
+                                  n_asks=n_asks, charts=charts, changes=changes, since=since))

@@ -35,8 +35,10 @@ from typing import Any
 import pandas as pd
 
 from ..errors import AnalysisError
+from ..phrasing import plural
+from ..trends.text import join_names
 from .content import Change, Figure, format_date
-from .tally import Tally, _label_redactor, columns, people_phrase
+from .tally import Tally, columns, label_redactor, people_phrase
 
 __all__ = ["changes_section", "iso_date"]
 
@@ -167,11 +169,6 @@ class _Names:
         return self.quoted.get(f"old:{tid}", "")
 
 
-def _join(names: Sequence[str]) -> str:
-    """``'A'``, ``'A and B'``, ``'A, B and C'``."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _q(label: str) -> str:
     """A label inside a sentence that names several themes, in quotation marks (labels such
     as "Damp and mould" would otherwise run into each other)."""
@@ -179,7 +176,7 @@ def _q(label: str) -> str:
 
 
 def _events(n: int) -> str:
-    return "1 event" if n == 1 else f"{n} events"
+    return plural(n, "event")
 
 
 def _named(names: _Names, tid: str) -> str:
@@ -238,18 +235,22 @@ def _new_themes(rows: Sequence[Mapping[str, Any]], tally: Tally, names: _Names, 
     return [c for c, _ in counted] + absent, figures
 
 
-def _other_lines(rows: Sequence[Mapping[str, Any]], names: _Names) -> list[Change]:
-    """Growth, revival, fading and the changes to the list of themes."""
-    out: list[Change] = []
+def _grew_lines(rows: Sequence[Mapping[str, Any]], names: _Names) -> list[Change]:
+    """The :data:`N_GREW` existing themes with the most new contributions, in one line."""
     grew: dict[str, int] = {}
     for r in rows:
         if r["kind"] == "grew" and r["n_units"] > 0 and names(r["theme_id"]):
             grew[r["theme_id"]] = grew.get(r["theme_id"], 0) + r["n_units"]
     top = sorted(grew, key=lambda t: (-grew[t], names(t)))[:N_GREW]
-    if top:
-        out.append(Change("grew", "Existing themes with the most new contributions",
-                          ", ".join(f"{names(t)} (+{grew[t]})" for t in top) + ".",
-                          related=tuple(top)))
+    if not top:
+        return []
+    return [Change("grew", "Existing themes with the most new contributions",
+                   ", ".join(f"{names(t)} (+{grew[t]})" for t in top) + ".", related=tuple(top))]
+
+
+def _other_lines(rows: Sequence[Mapping[str, Any]], names: _Names) -> list[Change]:
+    """Growth, revival, fading and the changes to the list of themes."""
+    out = _grew_lines(rows, names)
     done: set[tuple[str, str]] = set()
     for i, r in enumerate(rows):
         kind, tid = r["kind"], r["theme_id"]
@@ -280,12 +281,12 @@ def _other_lines(rows: Sequence[Mapping[str, Any]], names: _Names) -> list[Chang
                               f"{_q(label)} is no longer reported as a theme.", tid, label))
     for tid, parents in _grouped(rows, "merged").items():
         merged = _q(names(tid)) if names(tid) else "one theme"
-        text = (f"{_join([_named(names, p) for p in parents])} became {merged}." if parents
+        text = (f"{join_names([_named(names, p) for p in parents])} became {merged}." if parents
                 else f"{merged} was formed from other themes.")
         out.append(Change("merged", "Merged", text, tid, names(tid), related=tuple(parents)))
     for tid, parts in _grouped(rows, "split").items():
         old = _q(names(tid)) if names(tid) else "One theme"
-        text = (f"{old} became {_join([_named(names, p) for p in parts])}." if parts else
+        text = (f"{old} became {join_names([_named(names, p) for p in parts])}." if parts else
                 f"{old} was split up.")
         out.append(Change("split", "Split", text, tid, names(tid), related=tuple(parts)))
     return sorted(out, key=lambda c: _ORDER.index(c.kind))
@@ -302,7 +303,7 @@ def changes_section(changes: pd.DataFrame, tally: Tally, since: str = ""
     """
     if isinstance(changes, pd.DataFrame) and changes.empty:
         return (), ()
-    clean = _label_redactor()
+    clean = label_redactor()
     rows = _rows(changes, clean)
     if not rows:
         return (), ()

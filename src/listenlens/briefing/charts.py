@@ -1,24 +1,28 @@
 """Charts for briefings: matplotlib PNGs with alt text that states what they show.
 
-Colours come from :func:`listenlens.trends.theme_colours` when it exists (so a theme has one
-colour everywhere), otherwise from the Okabe–Ito palette, which stays distinct for colour-blind
-readers. Every bar is also labelled with its number, so nothing depends on colour alone.
+Colours come from :func:`listenlens.trends.theme_colours` (so a theme has one colour
+everywhere), darkened where needed to stay legible on white. Every bar is also labelled with its
+number and every line has its own marker and dash, so nothing depends on colour alone. The
+shifts chart draws the trends result's own figures (``trends.overall``); nothing is recounted.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..phrasing import plural
+from ..trends.charts import theme_colours
+from ..trends.text import period_name
 from .content import Chart, ThemeSummary
 
-__all__ = ["themes_chart", "shifts_chart", "colours_for", "legible"]
+if TYPE_CHECKING:
+    from ..trends import Trends
 
-_OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-              "#F0E442")
+__all__ = ["themes_chart", "shifts_chart", "colours_for", "legible"]
 
 
 #: Lines differ by marker and dash as well as colour, so no reader depends on colour alone.
@@ -52,17 +56,10 @@ def legible(hex_colour: str, minimum: float = 3.0) -> str:
 
 
 def colours_for(theme_ids: Sequence[str]) -> dict[str, str]:
-    """One legible colour per theme id (the trends module's colours when available)."""
-    chosen = {t: _OKABE_ITO[i % len(_OKABE_ITO)] for i, t in enumerate(theme_ids)}
-    try:
-        from ..trends import theme_colours
-
-        given = dict(theme_colours(list(theme_ids)))
-        if all(t in given for t in theme_ids):
-            chosen = {t: str(given[t]) for t in theme_ids}
-    except (ImportError, TypeError, ValueError):
-        pass
-    return {t: legible(c) for t, c in chosen.items()}
+    """One legible colour per theme id: :func:`listenlens.trends.theme_colours`, darkened where
+    needed (:func:`legible`)."""
+    given = theme_colours(theme_ids)
+    return {t: legible(given[t]) for t in theme_ids}
 
 
 def _png(fig: Any) -> bytes:
@@ -97,43 +94,21 @@ def themes_chart(themes: Sequence[ThemeSummary]) -> Chart:
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(x=0.12)
     alt = ("Bar chart of how many people raised each of the top themes: "
-           + "; ".join(f"{t.label}, {t.n_people} people" for t in themes) + ".")
+           + "; ".join(f"{t.label}, {plural(t.n_people, 'person', 'people')}" for t in themes)
+           + ".")
     return Chart("themes", "People who raised each top theme", alt, _png(fig))
 
 
 def _period_name(period: Any) -> str:
-    try:
-        from ..trends.text import period_name
-
-        return str(period_name(str(period)))
-    except (ImportError, ValueError, TypeError):
-        return str(period)
+    return period_name(str(period))
 
 
-def _shares(trends: Any, theme_ids: Sequence[str]) -> pd.DataFrame | None:
-    """Rows (period, theme_id, share, ci_low, ci_high) for every group together, or None."""
-    overall = getattr(trends, "overall", None)
-    if isinstance(overall, pd.DataFrame) and {"period", "theme_id", "share"} <= set(overall):
-        df = overall[overall["theme_id"].isin(theme_ids)].copy()
-        if "suppressed" in df.columns:
-            df.loc[df["suppressed"].astype(bool), "share"] = float("nan")
-        for col in ("ci_low", "ci_high"):
-            if col not in df.columns:
-                df[col] = float("nan")
-        return df[["period", "theme_id", "share", "ci_low", "ci_high"]]
-    table = getattr(trends, "table", None)
-    if not isinstance(table, pd.DataFrame) or not {"period", "theme_id", "n", "total"} <= set(
-            table.columns):
-        return None
-    df = table[table["theme_id"].isin(theme_ids)]
-    if "suppressed" in df.columns:
-        df = df[~df["suppressed"].astype(bool)]
-    per_group = table.drop_duplicates(["period", "group"]) if "group" in table.columns else table
-    total = per_group.groupby("period")["total"].sum()
-    pooled = df.groupby(["period", "theme_id"], as_index=False)["n"].sum()
-    pooled["share"] = pooled["n"] / pooled["period"].map(total)
-    pooled["ci_low"] = pooled["ci_high"] = float("nan")
-    return pooled[["period", "theme_id", "share", "ci_low", "ci_high"]]
+def _shares(trends: Trends, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Rows (period, theme_id, share, ci_low, ci_high) of ``trends.overall`` for these themes;
+    a suppressed cell (too few people to show) has no share."""
+    df = trends.overall[trends.overall["theme_id"].isin(theme_ids)].copy()
+    df.loc[df["suppressed"].astype(bool), "share"] = float("nan")
+    return df[["period", "theme_id", "share", "ci_low", "ci_high"]]
 
 
 def shifts_chart(trends: Any, theme_ids: Sequence[str], labels: dict[str, str]) -> Chart | None:

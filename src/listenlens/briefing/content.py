@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..phrasing import pct, plural
+
 __all__ = [
     "EVIDENCE_SCRIPT_ID",
     "UNCERTAINTY_COLUMN",
@@ -151,10 +153,9 @@ class Scope:
     @property
     def sentence(self) -> str:
         """``'31 people spoke at 7 events held by 3 communities between ... and ...'``."""
-        people = "1 person" if self.n_people == 1 else f"{self.n_people} people"
-        events = "1 event" if self.n_events == 1 else f"{self.n_events} events"
-        n_c = len(self.communities)
-        comms = "1 community" if n_c == 1 else f"{n_c} communities"
+        people = plural(self.n_people, "person", "people")
+        events = plural(self.n_events, "event")
+        comms = plural(len(self.communities), "community", "communities")
         when = ""
         if self.date_from and self.date_to:
             when = (f" on {format_date(self.date_from)}" if self.date_from == self.date_to else
@@ -208,6 +209,11 @@ class ThemeSummary:
     attribution: str
     keywords: tuple[str, ...] = ()
     quotes: tuple[Quote, ...] = ()
+
+    @property
+    def share_text(self) -> str:
+        """The share of people as printed in the table of top themes (empty when unknown)."""
+        return pct(self.share, missing="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,8 +278,8 @@ class Credit:
     @property
     def sentence(self) -> str:
         """``'Riverside Tenants: 4 events, 23 people, 10 January 2024 to 2 June 2024.'``."""
-        ev = "1 event" if self.n_events == 1 else f"{self.n_events} events"
-        pp = "1 person" if self.n_people == 1 else f"{self.n_people} people"
+        ev = plural(self.n_events, "event")
+        pp = plural(self.n_people, "person", "people")
         when = format_date(self.date_from)
         if self.date_to and self.date_to != self.date_from:
             when += f" to {format_date(self.date_to)}"
@@ -288,6 +294,19 @@ class Appendix:
     sources: tuple[tuple[str, str], ...] = ()
     versions: tuple[tuple[str, str], ...] = ()
     parameters: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def tables(self) -> tuple[tuple[str, tuple[str, str], tuple[tuple[str, str], ...]], ...]:
+        """The appendix tables every renderer prints, as (caption, header, rows); empty ones
+        are left out.
+
+        >>> [t[0] for t in Appendix("sha256:0", versions=(("pandas", "2.2.0"),)).tables]
+        ['Software versions']
+        """
+        tables = (("Source files", ("File", "SHA-256"), self.sources),
+                  ("Software versions", ("Package", "Version"), self.versions),
+                  ("Parameters", ("Parameter", "Value"), self.parameters))
+        return tuple(t for t in tables if t[2])
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,25 @@ def _new_document(base_size: int = 11) -> DocxDocument:
     for name in ("Title", "Heading 1", "Heading 2"):
         doc.styles[name].font.color.rgb = _ACCENT
     return doc
+
+
+#: The timestamp of every part of a written package (python-docx stamps each with the time of
+#: saving), so the same briefing always gives the same bytes.
+_PART_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _save(doc: DocxDocument, path: str | Path) -> Path:
+    """Write the package with fixed part timestamps; returns the path."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    out = Path(path)
+    with zipfile.ZipFile(buf) as built, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in built.infolist():
+            part = zipfile.ZipInfo(info.filename, date_time=_PART_TIME)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            part.external_attr = info.external_attr
+            dst.writestr(part, built.read(info.filename))
+    return out
 
 
 def _embed_evidence(doc: DocxDocument, evidence: dict[str, Any]) -> None:
@@ -113,28 +133,27 @@ def _quote(doc: DocxDocument, text: str, attribution: str) -> None:
     _muted(doc, f"— {attribution}")
 
 
-def render_docx(content: BriefingContent, path: str | Path) -> Path:
-    """Write the briefing as a Word document; returns the path."""
-    c = content
-    doc = _new_document()
-    doc.core_properties.title = _core_text(c.title)
-    doc.core_properties.comments = f"listenlens {c.listenlens_version}; input {c.appendix.input_hash}"
-    doc.add_heading(c.title, level=0)
-    if c.subtitle:
-        _muted(doc, c.subtitle)
+_ARROWS = {"up": "▲ Rising", "down": "▼ Falling"}
 
+
+def _scope(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("Who we heard from", level=1)
     doc.add_paragraph(c.scope.sentence)
     doc.add_paragraph("Communities: " + ", ".join(c.scope.communities) + ".")
 
-    if c.changes:
-        doc.add_heading(c.changes_heading, level=1)
-        doc.add_paragraph(c.changes_intro)
-        for ch in c.changes:
-            p = doc.add_paragraph(style="List Bullet")
-            p.add_run(ch.lead + ": ").bold = True
-            p.add_run(ch.text)
 
+def _changes(doc: DocxDocument, c: BriefingContent) -> None:
+    if not c.changes:
+        return
+    doc.add_heading(c.changes_heading, level=1)
+    doc.add_paragraph(c.changes_intro)
+    for ch in c.changes:
+        p = doc.add_paragraph(style="List Bullet")
+        p.add_run(ch.lead + ": ").bold = True
+        p.add_run(ch.text)
+
+
+def _themes(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("What people raised most", level=1)
     chart = c.chart("themes")
     if chart and c.themes:
@@ -145,21 +164,21 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
         _muted(doc, t.attribution)
     if c.themes:
         _table(doc, ("Theme", "People", "Events", "Communities", "Share of people"),
-               [(t.label, t.n_people, t.n_events, t.n_communities,
-                 "" if t.share is None else f"{t.share * 100:.0f}%") for t in c.themes],
+               [(t.label, t.n_people, t.n_events, t.n_communities, t.share_text)
+                for t in c.themes],
                caption="Top themes: how many people raised each")
     else:
         doc.add_paragraph("No themes were found in this material.")
 
-    votes_docx(doc, c.votes)
+
+def _shifts(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("How priorities changed", level=1)
     chart = c.chart("shifts")
     if chart:
         _picture(doc, chart)
-    arrows = {"up": "▲ Rising", "down": "▼ Falling"}
     for s in c.shifts:
         p = doc.add_paragraph(style="List Bullet")
-        p.add_run(arrows.get(s.direction, "● Steady") + ": ").bold = True
+        p.add_run(_ARROWS.get(s.direction, "● Steady") + ": ").bold = True
         p.add_run(s.sentence)
     columns = c.shift_columns()
     if columns:
@@ -170,6 +189,8 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
         doc.add_paragraph("There was not enough material over time to say whether "
                           "priorities changed.")
 
+
+def _differences(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("Differences between communities", level=1)
     for d in c.differences:
         doc.add_paragraph(d.sentence, style="List Bullet")
@@ -177,6 +198,8 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
         doc.add_paragraph("No clear differences between communities could be shown from "
                           "this material.")
 
+
+def _asks(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("What people asked for", level=1)
     for a in c.asks:
         doc.add_heading(a.label, level=2)
@@ -186,6 +209,8 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
     if not c.asks:
         doc.add_paragraph("No direct requests were found in this material.")
 
+
+def _own_words(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("In their own words", level=1)
     _muted(doc, "Quotes come only from people who agreed to be quoted. Personal details are "
                 "replaced with a description in square brackets, such as [name] or [phone].")
@@ -198,6 +223,8 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
         doc.add_paragraph("No one whose words appear here agreed to be quoted, so no quotes "
                           "are shown.")
 
+
+def _methods(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("How this briefing was made", level=1)
     doc.add_heading("Methods", level=2)
     for m in c.methods:
@@ -206,26 +233,46 @@ def render_docx(content: BriefingContent, path: str | Path) -> Path:
     for m in c.limitations:
         doc.add_paragraph(m, style="List Bullet")
 
+
+def _appendix(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("Provenance appendix", level=1)
     doc.add_paragraph(f"Input hash: {c.appendix.input_hash}. Every quote and count in this "
                       "briefing can be checked against the original material with "
                       "listenlens verify, using the evidence file saved beside this document.")
-    for caption, rows, head in (("Source files", c.appendix.sources, ("File", "SHA-256")),
-                                ("Software versions", c.appendix.versions, ("Package", "Version")),
-                                ("Parameters", c.appendix.parameters, ("Parameter", "Value"))):
-        if rows:
-            _table(doc, head, rows, caption=caption)
+    for caption, head, rows in c.appendix.tables:
+        _table(doc, head, rows, caption=caption)
 
+
+def _thanks(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("Thank you", level=1)
     doc.add_paragraph("This briefing exists because these communities gave their time and "
                       "their words:")
     for cr in c.credits:
         doc.add_paragraph(cr.sentence, style="List Bullet")
 
+
+def render_docx(content: BriefingContent, path: str | Path) -> Path:
+    """Write the briefing as a Word document; returns the path."""
+    c = content
+    doc = _new_document()
+    doc.core_properties.title = _core_text(c.title)
+    doc.core_properties.comments = f"listenlens {c.listenlens_version}; input {c.appendix.input_hash}"
+    doc.add_heading(c.title, level=0)
+    if c.subtitle:
+        _muted(doc, c.subtitle)
+    _scope(doc, c)
+    _changes(doc, c)
+    _themes(doc, c)
+    votes_docx(doc, c.votes)
+    _shifts(doc, c)
+    _differences(doc, c)
+    _asks(doc, c)
+    _own_words(doc, c)
+    _methods(doc, c)
+    _appendix(doc, c)
+    _thanks(doc, c)
     _embed_evidence(doc, c.evidence)
-    out = Path(path)
-    doc.save(str(out))
-    return out
+    return _save(doc, path)
 
 
 def render_summary_docx(summary: CommunitySummary, path: str | Path) -> Path:
@@ -245,6 +292,4 @@ def render_summary_docx(summary: CommunitySummary, path: str | Path) -> Path:
     doc.add_heading("We heard you", level=1)
     doc.add_paragraph(s.closing)
     _embed_evidence(doc, s.evidence)
-    out = Path(path)
-    doc.save(str(out))
-    return out
+    return _save(doc, path)

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..phrasing import plural
 from .content import (
     EVIDENCE_SCRIPT_ID,
     UNCERTAINTY_COLUMN,
@@ -50,16 +51,11 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["longdate"] = format_date
     env.filters["data_uri"] = _data_uri
-    env.filters["percent"] = _percent
     return env
 
 
 def _data_uri(chart: Chart) -> str:
     return "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
-
-
-def _percent(share: float | None) -> str:
-    return "" if share is None else f"{share * 100:.0f}%"
 
 
 def evidence_json(evidence: dict[str, Any]) -> Markup:
@@ -92,8 +88,8 @@ def render_summary_html(summary: CommunitySummary) -> str:
 def render_compact(content: BriefingContent) -> str:
     """A short HTML fragment for notebooks: title, scope and the top themes."""
     e = _html.escape
-    items = "".join(f"<li>{e(t.label)} ({t.n_people} people, {t.n_communities} "
-                    f"{'community' if t.n_communities == 1 else 'communities'})</li>"
+    items = "".join(f"<li>{e(t.label)} ({plural(t.n_people, 'person', 'people')}, "
+                    f"{plural(t.n_communities, 'community', 'communities')})</li>"
                     for t in content.themes[:5])
     n_quotes = sum(1 for _ in content.iter_quotes())
     return (f"<div><strong>{e(content.title)}</strong><p>{e(content.scope.sentence)}</p>"

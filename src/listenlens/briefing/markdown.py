@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from .content import BriefingContent
+from .content import BriefingContent, Quote
 from .votes import votes_markdown
 
 __all__ = ["md_escape", "render_markdown"]
@@ -24,6 +24,7 @@ _MD_NUMBERED = re.compile(r"^(\d+)([.)])")
 #: reference and '<' that starts a tag, comment or autolink; "fish & chips" and "< 5" stay.
 _ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ARROWS = {"up": "▲ Rising", "down": "▼ Falling"}
 
 
 def md_escape(text: str, *, block: bool = True) -> str:
@@ -56,90 +57,127 @@ def _table(head: Sequence[object], rows: Iterable[Sequence[object]]) -> list[str
     return out + [""]
 
 
-def render_markdown(content: BriefingContent, *, evidence_name: str = "") -> str:
-    """The briefing as Markdown; ``evidence_name`` is the sibling evidence file to point to."""
-    c, e = content, md_escape
-    out: list[str] = [f"# {e(c.title)}", ""]
-    if c.subtitle:
-        out += [e(c.subtitle), ""]
-    out += ["## Who we heard from", "", e(c.scope.sentence), "",
-            "Communities: " + e(", ".join(c.scope.communities)) + ".", ""]
-    if c.changes:
-        out += [f"## {e(c.changes_heading)}", "", e(c.changes_intro), ""]
-        out += [f"- **{e(ch.lead)}:** {e(ch.text)}" for ch in c.changes] + [""]
+def _chart(c: BriefingContent, chart_id: str) -> list[str]:
+    chart = c.chart(chart_id)
+    return [f"*Chart: {md_escape(chart.title)}.* {md_escape(chart.alt)}", ""] if chart else []
 
-    out += ["## What people raised most", ""]
-    chart = c.chart("themes")
-    if chart:
-        out += [f"*Chart: {e(chart.title)}.* {e(chart.alt)}", ""]
+
+def _quotes(quotes: Iterable[Quote]) -> list[str]:
+    out: list[str] = []
+    for q in quotes:
+        out += [f"> “{md_escape(q.text)}”", ">", f"> — {md_escape(q.attribution)}", ""]
+    return out
+
+
+def _scope(c: BriefingContent) -> list[str]:
+    e = md_escape
+    return ["## Who we heard from", "", e(c.scope.sentence), "",
+            "Communities: " + e(", ".join(c.scope.communities)) + ".", ""]
+
+
+def _changes(c: BriefingContent) -> list[str]:
+    if not c.changes:
+        return []
+    e = md_escape
+    return ([f"## {e(c.changes_heading)}", "", e(c.changes_intro), ""]
+            + [f"- **{e(ch.lead)}:** {e(ch.text)}" for ch in c.changes] + [""])
+
+
+def _themes(c: BriefingContent) -> list[str]:
+    e = md_escape
+    out = ["## What people raised most", "", *_chart(c, "themes")]
     for i, t in enumerate(c.themes, 1):
         out += [f"### {i}. {e(t.label)}", "", e(t.summary), "", f"*{e(t.attribution)}*", ""]
-    if c.themes:
-        out += _table(("Theme", "People", "Events", "Communities", "Share of people"),
-                      [(t.label, str(t.n_people), str(t.n_events), str(t.n_communities),
-                        "" if t.share is None else f"{t.share * 100:.0f}%") for t in c.themes])
-    else:
-        out += ["No themes were found in this material.", ""]
+    if not c.themes:
+        return out + ["No themes were found in this material.", ""]
+    return out + _table(("Theme", "People", "Events", "Communities", "Share of people"),
+                        [(t.label, str(t.n_people), str(t.n_events), str(t.n_communities),
+                          t.share_text) for t in c.themes])
 
-    out += votes_markdown(c.votes, e)
-    out += ["## How priorities changed", ""]
-    chart = c.chart("shifts")
-    if chart:
-        out += [f"*Chart: {e(chart.title)}.* {e(chart.alt)}", ""]
-    arrows = {"up": "▲ Rising", "down": "▼ Falling"}
-    for s in c.shifts:
-        out += [f"- **{arrows.get(s.direction, '● Steady')}:** {e(s.sentence)}"]
-    if c.shifts:
-        out += [""]
-        columns = c.shift_columns()
-        if columns:
-            out += ["**Priority shifts in numbers**", ""]
-            out += _table(("Theme", *columns), [(s.label or s.theme_id,
-                                                 *(s.number(n) for n in columns))
-                                                for s in c.shifts])
-    else:
-        out += ["There was not enough material over time to say whether priorities changed.", ""]
 
-    out += ["## Differences between communities", ""]
-    out += [f"- {e(d.sentence)}" for d in c.differences] or [
-        "No clear differences between communities could be shown from this material."]
+def _shifts(c: BriefingContent) -> list[str]:
+    out = ["## How priorities changed", "", *_chart(c, "shifts")]
+    out += [f"- **{_ARROWS.get(s.direction, '● Steady')}:** {md_escape(s.sentence)}"
+            for s in c.shifts]
+    if not c.shifts:
+        return out + ["There was not enough material over time to say whether priorities "
+                      "changed.", ""]
     out += [""]
+    columns = c.shift_columns()
+    if columns:
+        out += ["**Priority shifts in numbers**", ""]
+        out += _table(("Theme", *columns),
+                      [(s.label or s.theme_id, *(s.number(n) for n in columns))
+                       for s in c.shifts])
+    return out
 
-    out += ["## What people asked for", ""]
+
+def _differences(c: BriefingContent) -> list[str]:
+    lines = [f"- {md_escape(d.sentence)}" for d in c.differences] or [
+        "No clear differences between communities could be shown from this material."]
+    return ["## Differences between communities", "", *lines, ""]
+
+
+def _asks(c: BriefingContent) -> list[str]:
+    out = ["## What people asked for", ""]
     for a in c.asks:
-        out += [f"### {e(a.label)}", "", e(a.sentence), ""]
-        for q in a.examples:
-            out += [f"> “{e(q.text)}”", ">", f"> — {e(q.attribution)}", ""]
+        out += [f"### {md_escape(a.label)}", "", md_escape(a.sentence), ""]
+        out += _quotes(a.examples)
     if not c.asks:
         out += ["No direct requests were found in this material.", ""]
+    return out
 
-    out += ["## In their own words", "",
-            "Quotes come only from people who agreed to be quoted. Personal details are replaced "
-            "with a description in square brackets, such as \\[name\\] or \\[phone\\].", ""]
+
+def _own_words(c: BriefingContent) -> list[str]:
+    out = ["## In their own words", "",
+           "Quotes come only from people who agreed to be quoted. Personal details are replaced "
+           "with a description in square brackets, such as \\[name\\] or \\[phone\\].", ""]
     quoted = [t for t in c.themes if t.quotes]
     for t in quoted:
-        out += [f"### {e(t.label)}", ""]
-        for q in t.quotes:
-            out += [f"> “{e(q.text)}”", ">", f"> — {e(q.attribution)}", ""]
+        out += [f"### {md_escape(t.label)}", "", *_quotes(t.quotes)]
     if not quoted:
         out += ["No one whose words appear here agreed to be quoted, so no quotes are shown.", ""]
+    return out
 
-    out += ["## How this briefing was made", "", "### Methods", ""]
+
+def _methods(c: BriefingContent) -> list[str]:
+    out = ["## How this briefing was made", "", "### Methods", ""]
     for m in c.methods:
-        out += [e(m), ""]
-    out += ["### Limitations", ""] + [f"- {e(m)}" for m in c.limitations] + [""]
+        out += [md_escape(m), ""]
+    return out + ["### Limitations", ""] + [f"- {md_escape(m)}" for m in c.limitations] + [""]
 
-    out += ["## Provenance appendix", "", f"Input hash: `{c.appendix.input_hash}`.", ""]
+
+def _appendix(c: BriefingContent, evidence_name: str) -> list[str]:
+    out = ["## Provenance appendix", "", f"Input hash: `{c.appendix.input_hash}`.", ""]
     if evidence_name:
         out += [f"Evidence for every quote and count: `{evidence_name}` (check it with "
                 "`listenlens verify`).", ""]
-    for caption, rows, head in (("Source files", c.appendix.sources, ("File", "SHA-256")),
-                                ("Software versions", c.appendix.versions, ("Package", "Version")),
-                                ("Parameters", c.appendix.parameters, ("Parameter", "Value"))):
-        if rows:
-            out += [f"**{caption}**", ""] + _table(head, rows)
+    for caption, head, rows in c.appendix.tables:
+        out += [f"**{caption}**", ""] + _table(head, rows)
+    return out
 
-    out += ["## Thank you", "",
-            "This briefing exists because these communities gave their time and their words:", ""]
-    out += [f"- {e(cr.sentence)}" for cr in c.credits] + [""]
+
+def _thanks(c: BriefingContent) -> list[str]:
+    return (["## Thank you", "",
+             "This briefing exists because these communities gave their time and their words:",
+             ""] + [f"- {md_escape(cr.sentence)}" for cr in c.credits] + [""])
+
+
+def render_markdown(content: BriefingContent, *, evidence_name: str = "") -> str:
+    """The briefing as Markdown; ``evidence_name`` is the sibling evidence file to point to."""
+    c = content
+    out: list[str] = [f"# {md_escape(c.title)}", ""]
+    if c.subtitle:
+        out += [md_escape(c.subtitle), ""]
+    out += _scope(c)
+    out += _changes(c)
+    out += _themes(c)
+    out += votes_markdown(c.votes, md_escape)
+    out += _shifts(c)
+    out += _differences(c)
+    out += _asks(c)
+    out += _own_words(c)
+    out += _methods(c)
+    out += _appendix(c, evidence_name)
+    out += _thanks(c)
     return "\n".join(out)

@@ -1,22 +1,28 @@
 """Choosing quotes for a briefing: consent first, then redaction, then variety.
 
-Only units with ``consent == "quote"`` whose speaker is not a facilitator may be quoted; the
-check runs here whatever else is present, and :mod:`listenlens.provenance`'s own consent check
-runs too when present (``quotable``), so the rule can only get stricter. Every quote is redacted
-(:func:`listenlens.provenance.consent.quote_text`, or :func:`listenlens.provenance.redact.redact`)
-before it is printed; if redaction is unavailable, nothing is quoted.
+Only units with ``consent == "quote"`` whose speaker is not a facilitator may be quoted: the
+local guard (:func:`may_quote`) and :func:`listenlens.provenance.consent.quotable` must both
+agree, so the rule can only get stricter. Every quote is printed as
+:func:`listenlens.provenance.consent.quote_text` gives it: re-derived from the source spans,
+then redacted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..errors import ConsentError
+from ..provenance import consent
+from ..provenance.redact import redaction_info
 from .content import Quote
 
-__all__ = ["QuotePicker", "may_quote", "unit_ids_of"]
+if TYPE_CHECKING:
+    from ..themes import Themes
+
+__all__ = ["QuotePicker", "may_quote"]
 
 #: Quotes shorter or longer than this (characters) are used only when nothing else is left.
 _GOOD_LENGTH = (40, 320)
@@ -36,30 +42,13 @@ def may_quote(unit: Any) -> bool:
     return getattr(unit, "consent", None) == "quote" and getattr(unit, "role", "") != "facilitator"
 
 
-def unit_ids_of(found: Any) -> list[str]:
-    """Unit ids from whatever ``themes.quotes()`` returns (DataFrame, records, ids, objects)."""
-    if found is None:
-        return []
-    if isinstance(found, pd.DataFrame):
-        return [str(x) for x in found["unit_id"]] if "unit_id" in found.columns else []
-    out = []
-    for item in found:
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, dict) and "unit_id" in item:
-            out.append(str(item["unit_id"]))
-        elif hasattr(item, "unit_id"):
-            out.append(str(item.unit_id))
-    return out
-
-
 class QuotePicker:
     """Picks, checks and redacts quotes from one corpus (shown texts are cached).
 
-    With :mod:`listenlens.provenance.consent` present, its ``quotable`` mask must agree and the
-    shown text is its ``quote_text`` (re-derived from the source spans, then redacted); otherwise
-    the text is :func:`listenlens.provenance.redact.redact` of the unit text. Without redaction,
-    nothing is quoted.
+    :func:`listenlens.provenance.consent.quotable` must agree with :func:`may_quote`, and the
+    shown text is :func:`listenlens.provenance.consent.quote_text` (re-derived from the source
+    spans, then redacted). ``redaction`` describes the redaction step for the briefing's
+    evidence block.
     """
 
     def __init__(self, corpus: Any):
@@ -68,25 +57,8 @@ class QuotePicker:
         self._numbers = self._speaker_numbers(corpus)
         self._not_quotable = sorted({" ".join(u.text.split()) for u in corpus.unit_records
                                      if u.consent != "quote" and len(u.text) >= _LEAK_CHARS})
-        self._quotable: Any = None
         self._allowed: dict[tuple[Any, Any], bool] = {}
-        self._quote_text: Any = None
-        try:
-            from ..provenance.redact import redact, redaction_info
-
-            self._redact: Any = redact
-            self.redaction: dict[str, Any] = dict(redaction_info())
-            self.available = True
-        except ImportError:
-            self._redact = None
-            self.redaction = {"version": None, "note": "redaction unavailable: nothing quoted"}
-            self.available = False
-        try:
-            from ..provenance.consent import quotable, quote_text
-
-            self._quotable, self._quote_text = quotable, quote_text
-        except ImportError:
-            pass
+        self.redaction: dict[str, Any] = dict(redaction_info())
 
     @staticmethod
     def _speaker_numbers(corpus: Any) -> dict[tuple[str, str], int]:
@@ -102,23 +74,18 @@ class QuotePicker:
 
     def allowed(self, unit: Any) -> bool:
         """Whether this unit may be quoted (local guard and provenance's rule both agree)."""
-        if not (self.available and may_quote(unit)):
+        if not may_quote(unit):
             return False
-        if self._quotable is None:
-            return True
         key = (unit.consent, unit.role)  # all provenance's rule is given: asked once per pair
         if key not in self._allowed:
             row = pd.DataFrame([{"consent": unit.consent, "role": unit.role}])
-            self._allowed[key] = bool(self._quotable(row).iloc[0])
+            self._allowed[key] = bool(consent.quotable(row).iloc[0])
         return self._allowed[key]
 
     def shown(self, unit: Any) -> str:
         """The redacted text of an allowed unit, as it will be printed."""
         if unit.unit_id not in self._shown:
-            if self._quote_text is not None:
-                self._shown[unit.unit_id] = str(self._quote_text(unit, self.corpus))
-            else:
-                self._shown[unit.unit_id] = str(self._redact(unit.text).text)
+            self._shown[unit.unit_id] = str(consent.quote_text(unit, self.corpus))
         return self._shown[unit.unit_id]
 
     def _repeats_unquotable(self, unit: Any) -> bool:
@@ -126,27 +93,19 @@ class QuotePicker:
         shown = " ".join(self.shown(unit).split())
         return any(text in shown for text in self._not_quotable)
 
-    def candidates(self, themes: Any, theme_id: str, unit_ids: Sequence[str]) -> list[str]:
-        """The theme's representative units first (``themes.quotes``), then all its units."""
-        ranked: list[str] = []
-        if hasattr(themes, "quotes"):
-            try:
-                ranked = unit_ids_of(themes.quotes(theme_id, n=min(40, len(unit_ids))))
-            except (KeyError, ValueError, TypeError):
-                ranked = []
-        asg = getattr(themes, "assignments", None)
-        rest = list(unit_ids)
-        if isinstance(asg, pd.DataFrame) and "probability" in asg.columns:
-            prob = dict(zip(asg["unit_id"], asg["probability"]))
-            rest.sort(key=lambda uid: -float(prob.get(uid, 0.0)))
+    def candidates(self, themes: Themes, theme_id: str, unit_ids: Sequence[str]) -> list[str]:
+        """The theme's representative units first (``themes.quotes``), then all its units, most
+        probable first."""
+        ranked = [str(u) for u in themes.quotes(theme_id, n=min(40, len(unit_ids)))["unit_id"]]
+        asg = themes.assignments
+        prob = dict(zip(asg["unit_id"], asg["probability"]))
+        rest = sorted(unit_ids, key=lambda uid: -float(prob.get(uid, 0.0)))
         seen = set(ranked)
         return ranked + [u for u in rest if u not in seen]
 
     def quote(self, unit: Any) -> Quote:
         """A :class:`Quote` of one allowed unit, redacted."""
         if not self.allowed(unit):
-            from ..errors import ConsentError
-
             raise ConsentError(f"unit {unit.unit_id} may not be quoted (consent "
                                f"{unit.consent!r}, role {unit.role!r})")
         event = self.corpus.event(unit.event_id)
@@ -159,7 +118,7 @@ class QuotePicker:
     def pick(self, unit_ids: Iterable[str], n: int) -> tuple[Quote, ...]:
         """Up to ``n`` quotes from these units, in order, preferring readable lengths and new
         communities; never two quotes of the same text or by the same person."""
-        if n <= 0 or not self.available:
+        if n <= 0:
             return ()
         pool = _Pool(self._allowed_units(unit_ids))
         chosen: list[Any] = []

@@ -15,12 +15,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..outputs import MAX_STEM, safe_stem
+from ..phrasing import pct, plural
+from ..provenance.redact import REDACTION_VERSION
 from .content import CommunitySummary, CommunityTheme, Difference, Figure, format_date
 from .tally import Tally, lower_first, people_phrase
 from .votes import plain_votes_sentence
+
+if TYPE_CHECKING:
+    from ..themes import Themes
+    from ..trends import Trends
 
 __all__ = ["MIN_PEOPLE", "community_summaries", "save_summaries", "in_ten", "compare_rates",
            "summary_filename"]
@@ -78,15 +84,15 @@ def compare_rates(tally: Tally, community: str, *, min_people: int = MIN_PEOPLE
     label = tally.labels.get(tid, tid)
     return Difference(community, (
         f"{community} raised {lower_first(label)} more than other communities: {k_in} of {n_in} "
-        f"people ({100 * k_in / n_in:.0f}%), compared with {k_out} of {n_out} "
-        f"({100 * k_out / n_out:.0f}%) elsewhere."), tid)
+        f"people ({pct(k_in / n_in)}), compared with {k_out} of {n_out} "
+        f"({pct(k_out / n_out)}) elsewhere."), tid)
 
 
 def _compare_sentence(k_in: int, n_in: int, k_out: int, n_out: int, min_people: int) -> str:
     if n_out == 0:
         return "You were the only group we heard from, so we cannot compare yet."
     if n_in < min_people or n_out < min_people:
-        return (f"{k_out} {'person' if k_out == 1 else 'people'} in other groups talked "
+        return (f"{people_phrase(k_out)} in other groups talked "
                 "about this too. The groups are too small to compare fairly.")
     gap = k_in / n_in - k_out / n_out
     others = in_ten(k_out, n_out)
@@ -111,7 +117,8 @@ def _share_sentence(k: int, n: int, min_people: int) -> str:
     return f"{who} talked about this. That is {in_ten(k, n)} people who spoke."
 
 
-def community_summaries(themes: Any, trends: Any = None, out: str | Path | None = None, *,
+def community_summaries(themes: Themes, trends: Trends | None = None,
+                        out: str | Path | None = None, *,
                         formats: Iterable[str] = ("html", "docx"), n_themes: int = 3,
                         min_people: int = MIN_PEOPLE) -> list[CommunitySummary] | list[Path]:
     """A "you said, we heard" summary for every community in ``themes.corpus``.
@@ -127,13 +134,9 @@ def community_summaries(themes: Any, trends: Any = None, out: str | Path | None 
     return save_summaries(summaries, out, formats=formats)
 
 
-def _summaries(themes: Any, *, n_themes: int, min_people: int) -> list[CommunitySummary]:
+def _summaries(themes: Themes, *, n_themes: int, min_people: int) -> list[CommunitySummary]:
     from .. import __version__
 
-    try:
-        from ..provenance.redact import REDACTION_VERSION
-    except ImportError:
-        REDACTION_VERSION = None  # noqa: N806 - summaries quote nothing, so none is needed
     tally = Tally.from_themes(themes)
     people = tally.community_people()
     redaction = {"version": REDACTION_VERSION}
@@ -163,9 +166,8 @@ def _summaries(themes: Any, *, n_themes: int, min_people: int) -> list[Community
         if dates:
             when = (f" on {format_date(dates[0])}" if dates[0] == dates[-1] else
                     f" between {format_date(dates[0])} and {format_date(dates[-1])}")
-        intro = (f"Thank you for talking with us. We met {n_events} "
-                 f"{'time' if n_events == 1 else 'times'}{when}. "
-                 f"{'1 person' if n_people == 1 else f'{n_people} people'} spoke. "
+        intro = (f"Thank you for talking with us. We met {plural(n_events, 'time')}{when}. "
+                 f"{people_phrase(n_people)} spoke. "
                  "Here is what we heard.")
         closing = ("What you told us is part of a report for the people who plan services. "
                    f"{community} is named in it as a group that took part. No one is named. "

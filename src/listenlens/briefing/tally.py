@@ -1,22 +1,28 @@
 """Who raised what: the counts every briefing and community summary is built on.
 
-:class:`Tally` reads a fitted themes object (duck typing: ``corpus``, ``table``,
-``assignments``) and counts people the way :func:`listenlens.provenance.verify` recounts them.
+:class:`Tally` reads fitted :class:`~listenlens.themes.Themes` (``corpus``, ``table``,
+``assignments``; a missing one is an :class:`~listenlens.errors.AnalysisError` naming it) and
+counts people the way :func:`listenlens.provenance.verify` recounts them. Labels and keywords
+go through :func:`listenlens.provenance.wording.theme_wording` and :func:`label_redactor`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from ..errors import AnalysisError
-from ..themes.result import HOUSEKEEPING, UNASSIGNED
+from ..phrasing import plural
+from ..provenance.redact import redact
+from ..provenance.wording import theme_wording
+from ..themes.result import HOUSEKEEPING, UNASSIGNED, Themes
 
-__all__ = ["Tally", "is_special_theme", "people_phrase", "lower_first", "need", "columns"]
+__all__ = ["Tally", "is_special_theme", "people_phrase", "lower_first", "need", "columns",
+           "label_redactor"]
 
 _SPECIAL_PREFIXES = (UNASSIGNED, HOUSEKEEPING)
 
@@ -42,14 +48,14 @@ def is_special_theme(theme_id: str) -> bool:
     return str(theme_id).startswith(_SPECIAL_PREFIXES)
 
 
-def _label_redactor() -> Any:
+def label_redactor() -> Callable[[str], str]:
     """Labels and keywords are made from transcript words, so phone numbers, e-mails,
     postcodes and the like are taken out of them too (patterns only: a theme label is too
-    short for the name tagger to judge)."""
-    try:
-        from ..provenance.redact import redact
-    except ImportError:
-        return str
+    short for the name tagger to judge).
+
+    >>> label_redactor()("Buses (ring 07700 900123)")
+    'Buses (ring [phone])'
+    """
     return lambda text: redact(text, nlp=False).text
 
 
@@ -68,7 +74,7 @@ class Tally:
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def from_themes(cls, themes: Any) -> Tally:
+    def from_themes(cls, themes: Themes) -> Tally:
         """Tally the primary assignments of fitted themes."""
         corpus = need(themes, "corpus", "themes")
         table = columns(need(themes, "table", "themes"), ["theme_id", "label"], "themes.table")
@@ -76,7 +82,7 @@ class Tally:
                        "themes.assignments")
         if "primary" in asg.columns:
             asg = asg[asg["primary"].astype(bool)]
-        clean = _label_redactor()
+        clean = label_redactor()
         labels = {str(r.theme_id): clean(str(r.label)) for r in table.itertuples()}
         keywords: dict[str, tuple[str, ...]] = {}
         if "keywords" in table.columns:
@@ -84,10 +90,7 @@ class Tally:
                 if isinstance(kws, (list, tuple)) or hasattr(kws, "tolist"):
                     keywords[str(tid)] = tuple(clean(str(k)) for k in list(kws))
         theme_of = dict(zip(asg["unit_id"].astype(str), asg["theme_id"].astype(str)))
-        try:  # only words enough quote-consenting people used (provenance.wording)
-            from ..provenance.wording import theme_wording
-        except ImportError:
-            return cls(corpus, theme_of, labels, keywords)
+        # only words enough quote-consenting people used (provenance.wording)
         for tid, (label, kws) in theme_wording(themes).items():
             labels[tid] = clean(label)
             if tid in keywords:
@@ -133,7 +136,7 @@ class Tally:
 
 def people_phrase(n: int) -> str:
     """``'1 person'`` or ``'7 people'``."""
-    return "1 person" if n == 1 else f"{n} people"
+    return plural(n, "person", "people")
 
 
 def lower_first(label: str) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 
 from ..corpus import Corpus
 from ..errors import AnalysisError
+from ..phrasing import plural
 from ..records import Unit
 from ..themes.result import UNASSIGNED
 from ..validation import check_choice
@@ -94,10 +95,6 @@ def _code_descriptions(themes: Any, codebook: Any) -> dict[str, str]:
     return {codebook_theme_id(c.name): c.description for c in load_codebook(codebook).codes}
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def _code_rows(themes: Any, codebook: Any) -> list[dict[str, Any]]:
     from ..themes.result import HOUSEKEEPING
     from ..trends import theme_colours
@@ -109,8 +106,8 @@ def _code_rows(themes: Any, codebook: Any) -> list[dict[str, Any]]:
     original = _code_descriptions(themes, codebook)
     rows = []
     for r in table.itertuples():
-        counts = (f"{_n(r.n_units, 'unit')} from {_n(r.n_speakers, 'person', 'people')} at "
-                  f"{_n(r.n_events, 'event')} ({_n(r.n_communities, 'community', 'communities')}).")
+        counts = (f"{plural(r.n_units, 'unit')} from {plural(r.n_speakers, 'person', 'people')} at "
+                  f"{plural(r.n_events, 'event')} ({plural(r.n_communities, 'community', 'communities')}).")
         kw = f" Keywords: {', '.join(r.keywords[:10])}." if len(r.keywords) else ""
         human = original.get(r.theme_id) or f"{r.label}."
         text = f"{human}{kw} {counts}"

@@ -27,6 +27,7 @@ import pandas as pd
 from ..corpus import Corpus
 from ..errors import ConsentError
 from ..ids import normalise_label
+from ..phrasing import plural
 from ..records import Skip, Unit
 from ..spans import blank_spans, span_text
 from .redact import redact
@@ -161,7 +162,7 @@ def stale_reason(record: Any, corpus: Corpus) -> str | None:
         return "no input hash recorded: cannot tell what it was built from"
     if recorded != corpus.input_hash:
         n = len(withdrawal_log(corpus))
-        why = f" ({n} withdrawal{'s' if n != 1 else ''} since load)" if n else ""
+        why = f" ({plural(n, 'withdrawal')} since load)" if n else ""
         return (f"built from input {recorded}, but the corpus is now {corpus.input_hash}{why}; "
                 "re-run the analysis")
     return None

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from ..errors import ConsentError
+from ..phrasing import plural
 from ..records import Unit
 from ..spans import span_text
 from .redact import REDACTION_VERSION, redact
@@ -96,10 +97,6 @@ def _counts(ev: pd.DataFrame) -> pd.DataFrame:
                            ascending=[False, False, True]).reset_index(drop=True)
 
 
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
-
-
 def attribution(unit_ids: Iterable[str], corpus: Corpus, *, verb: str = "Raised",
                 max_communities: int | None = None) -> str:
     """A credit line naming the communities, with how many events and people contributed.
@@ -115,12 +112,12 @@ def attribution(unit_ids: Iterable[str], corpus: Corpus, *, verb: str = "Raised"
     if counts.empty:
         return "No evidence from the corpus."
     n_events, n_comm = ev["event_id"].nunique(), len(counts)
-    parts = [f"{r.community} ({_n(r.events, 'event')}, {_n(r.people, 'person', 'people')})"
+    parts = [f"{r.community} ({plural(r.events, 'event')}, {plural(r.people, 'person', 'people')})"
              for r in counts.itertuples()]
     if max_communities is not None and len(parts) > max_communities:
         rest = len(parts) - max_communities
-        parts = parts[:max_communities] + [f"and {_n(rest, 'other community', 'others')}"]
-    return (f"{verb} at {_n(n_events, 'event')} by {_n(n_comm, 'community', 'communities')}: "
+        parts = parts[:max_communities] + [f"and {plural(rest, 'other community', 'others')}"]
+    return (f"{verb} at {plural(n_events, 'event')} by {plural(n_comm, 'community', 'communities')}: "
             + ", ".join(parts))
 
 

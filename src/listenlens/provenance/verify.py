@@ -48,6 +48,7 @@ from xml.etree import ElementTree
 from ..corpus import Corpus
 from ..errors import VerificationError
 from ..ids import sha256_bytes
+from ..phrasing import plural
 from ..records import Unit
 from ..spans import collapse_ws, span_text
 from .cells import restore
@@ -98,8 +99,8 @@ class VerifyReport:
         return self.ok
 
     def __str__(self) -> str:
-        what = (f"{self.n_quotes} quote{'s' if self.n_quotes != 1 else ''}, "
-                f"{self.n_figures} figure{'s' if self.n_figures != 1 else ''}")
+        what = (f"{plural(self.n_quotes, 'quote')}, "
+                f"{plural(self.n_figures, 'figure')}")
         if self.n_statements:
             what += f", {self.n_statements} statements"
         if self.n_unchecked_figures:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..phrasing import plural
 from ..validation import check_number
 from .compare import compare_groups
 from .counting import Evidence, ThemesLike, build_evidence
@@ -362,8 +363,8 @@ class Trends:
     def _summary(self) -> str:
         p = self.params
         span = f"{period_name(self.periods[0])} to {period_name(self.periods[-1])}"
-        return (f"{len(self.theme_ids)} themes, {len(self.periods)} {p['period']}{'' if len(self.periods) == 1 else 's'} ({span}), "
-                f"{len(self.groups)} group(s) by {p['by']}, counting {p['count']}")
+        return (f"{len(self.theme_ids)} themes, {plural(len(self.periods), p['period'])} ({span}), "
+                f"{plural(len(self.groups), 'group')} by {p['by']}, counting {p['count']}")
 
     def __repr__(self) -> str:
         return f"<Trends: {self._summary()}>"

@@ -71,6 +71,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..phrasing import plural
 from ..validation import check_choice
 from .counting import Evidence
 from .intervals import bh_adjust, collapse, difference_test, within_strata_test
@@ -359,8 +360,7 @@ def _lower_first(s: str) -> str:
 
 
 def _count(n: float, one: str, many: str) -> str:
-    n = int(n)
-    return f"{n} {one if n == 1 else many}"
+    return plural(int(n), one, many)
 
 
 def _sentence(r: Any, ev: Evidence, level: float, k_min: int, min_events: int,

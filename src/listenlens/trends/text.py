@@ -1,8 +1,8 @@
 """Plain-English numbers: percentages, intervals in points, period names.
 
-Rounding rule: shares are shown as whole percentages, except that a share above 0 but below 0.5%
-is "under 1%" and one below 100% but above 99.5% is "over 99%", so a rounded 0% or 100% never
-hides people who did (or did not) raise something. Differences are shown in percentage points.
+Shares follow the package's one percentage rule (:func:`listenlens.phrasing.pct`: whole
+percentages rounded half up, "under 1%" and "over 99%" at the edges); differences are shown in
+percentage points, rounded the same way.
 
 >>> pct(0.314), pct(0.003), pct(0.0)
 ('31%', 'under 1%', '0%')
@@ -21,26 +21,13 @@ import math
 import re
 from collections.abc import Sequence
 
+from ..phrasing import pct, round_half_up
+
 __all__ = ["pct", "points", "period_name", "span_name", "join_names", "mdc_points"]
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^\d{4}$")
-
-
-def _round_half_up(x: float) -> int:
-    return int(math.floor(x + 0.5))
-
-
-def pct(x: float) -> str:
-    """A share as a whole percentage (see the module docstring for the edge rule)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "not shown"
-    if 0 < x < 0.005:
-        return "under 1%"
-    if 0.995 <= x < 1:
-        return "over 99%"
-    return f"{_round_half_up(100 * x)}%"
 
 
 def _signed(v: int) -> str:
@@ -55,7 +42,7 @@ def points(lo: float, hi: float) -> str:
     """
     if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
         return "interval not available"
-    a, b = _round_half_up(100 * lo), _round_half_up(100 * hi)
+    a, b = round_half_up(100 * lo), round_half_up(100 * hi)
     if lo >= 0 and hi >= 0:
         return f"{a}–{b} points"
     if lo <= 0 and hi <= 0:
@@ -116,4 +103,4 @@ def mdc_points(mdc: float) -> int:
     >>> mdc_points(0.213), mdc_points(0.2251), mdc_points(0.01)
     (20, 25, 5)
     """
-    return max(5, 5 * _round_half_up(100 * mdc / 5))
+    return max(5, 5 * round_half_up(100 * mdc / 5))
