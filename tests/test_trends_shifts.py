@@ -70,7 +70,11 @@ def test_shift_sentences_state_change_interval_and_communities(planted):
     fall = sh[(sh.scope == "overall") & (sh.theme_id == "t-fall")].iloc[0]
     assert fall.sentence.startswith("Bus routes fell from ")
     harbour = sh[(sh.group == "Harbour") & (sh.theme_id == "t-spike")].iloc[0]
-    assert harbour.sentence.startswith("In Harbour, damp and mould rose from ")
+    # planted as a jump in the last year: a step ("rose sharply from ...") or a trend
+    assert harbour.sentence.startswith(("In Harbour, damp and mould rose from ",
+                                        "In Harbour, damp and mould rose sharply from "))
+    if harbour.form == "step":
+        assert harbour.step_at in ("2022-Q4", "2023-Q1", "2023-Q2")
     for sent in sh[sh.status == "steady"].sentence:
         assert " rose from " not in sent and " fell from " not in sent
 
@@ -93,11 +97,15 @@ def test_one_event_cannot_make_a_shift():
     for i in range(6):
         people = {f"s{j}": ["t-x" if i == 5 else "t-y"] for j in range(6)}
         spec += event(f"e{i}", "A", f"202{1 if i < 3 else 2}-0{1 + i % 3}-10", people)
-    sh = track(make(spec), by=None, period="year").shifts(n_perm=999)
+    trends = track(make(spec), by=None, period="year")
+    sh = trends.shifts(n_perm=999, test="permutation")
     x = sh[sh.theme_id == "t-x"].iloc[0]
     assert x.share_early == 0 and x.share_late == pytest.approx(6 / 18)
     # events are the unit: moving the one event between windows gives as large a change
     assert x.p_value == 1.0 and x.status == "steady"
+    # the moderated test (the default) sees one odd event as noise too
+    x = trends.shifts(n_perm=999).set_index("theme_id").loc["t-x"]
+    assert x.p_value > 0.05 and x.status == "steady"
 
 
 def test_evidence_rule():
@@ -207,7 +215,9 @@ def test_within_community_permutation_finds_a_shift_that_pooling_hides():
     assert w.share_late == pytest.approx((0.85 + 0.30) / 2)
     assert w["diff"] == pytest.approx(0.215)
     # all periods: 168 x 168 orders within communities, so 9999 random ones; none as extreme
-    assert w.p_value == pytest.approx(1 / 10000) and w.form == "trend"
+    perm = trends.shifts(test="permutation").set_index(["scope", "theme_id"])
+    assert perm.loc[("overall", "t-x"), "p_value"] == pytest.approx(1 / 10000)
+    assert w.p_value < 0.001 and w.form == "trend"
     assert w.status == "emerging" and w.ci_low > 0 and w.groups_agreeing == 2
     assert w.sentence.startswith("Cost of living rose from 36% of speakers in 2021 to ")
     assert " in 2023, comparing each community with itself (95% interval for the rise: " in (

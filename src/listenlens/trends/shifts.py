@@ -73,7 +73,7 @@ import pandas as pd
 
 from .counting import Evidence
 from .intervals import bh_adjust, collapse, difference_test, within_strata_test
-from .ordered import ordered_test
+from .moderated import shifts_test
 from .power import Power, minimum_detectable_change
 from .text import mdc_points, pct, period_name, points, span_name
 
@@ -158,14 +158,19 @@ def _family(ev: Evidence, mask: np.ndarray, keys: np.ndarray, late_rows: np.ndar
 def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int = 9999,
                 level: float = 0.95, alpha: float = 0.05, min_events: int = 2,
                 min_speakers: int = 3, by_group: bool = True, seed: int = 0,
-                overall: str = "within", mdc: bool = True) -> pd.DataFrame:
+                overall: str = "within", mdc: bool = True,
+                test: str = "moderated") -> pd.DataFrame:
     """The shifts table (columns :data:`SHIFT_COLUMNS`); see the module docstring.
 
     ``overall="within"`` (the default) compares early with late within each group for the
     overall rows when groups are events' (see the module docstring); ``"pooled"`` pools all
     events of a window whatever their group. ``mdc=False`` skips the power simulation (the
-    ``mdc`` column is then NaN and ``attrs["power"]`` empty).
+    ``mdc`` column is then NaN and ``attrs["power"]`` empty). ``test``: "moderated" (the
+    default: noise borrowed across themes, :mod:`~listenlens.trends.moderated`) or
+    "permutation" (:mod:`~listenlens.trends.ordered`).
     """
+    if test not in ("moderated", "permutation"):
+        raise ValueError(f"test must be 'moderated' or 'permutation'; got {test!r}")
     if overall not in ("within", "pooled"):
         raise ValueError(f"overall must be 'within' or 'pooled'; got {overall!r}")
     early_p, late_p = windows(ev.periods)
@@ -184,11 +189,11 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
     opts = {"n_boot": n_boot, "n_perm": n_perm, "level": level, "rng": rng}
     within = multi and ev.group_is_event_level and overall == "within"
     everything = np.ones(len(period), dtype=bool)
-    power = _PowerPlan(ev, alpha=alpha, seed=seed, enabled=mdc)
+    power = _PowerPlan(ev, alpha=alpha, seed=seed, enabled=mdc, test=test)
     fam = _family(ev, in_window, event_codes, in_late.astype(np.int64),
                   group_codes if within else None, **opts)
     fam |= _ordered(ev, everything, group_codes if within else None, n_perm=n_perm, rng=rng,
-                    power=power, name="overall")
+                    power=power, name="overall", test=test, seed=seed)
     frames = [_frame(ev, fam, "overall", "All")]
     if multi and by_group:
         for gi, g in enumerate(ev.groups):
@@ -197,7 +202,8 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
                 continue
             fam = _family(ev, mask & in_window, event_codes, in_late.astype(np.int64), None,
                           **opts)
-            fam |= _ordered(ev, mask, None, n_perm=n_perm, rng=rng, power=power, name=str(g))
+            fam |= _ordered(ev, mask, None, n_perm=n_perm, rng=rng, power=power, name=str(g),
+                            test=test, seed=seed)
             frames.append(_frame(ev, fam, "group", g))
     out = pd.concat(frames, ignore_index=True)
     out["early"], out["late"] = span_name(early_p), span_name(late_p)
@@ -244,8 +250,9 @@ def _verdicts(out: pd.DataFrame, *, k_min: int, min_events: int, min_speakers: i
 class _PowerPlan:
     """MDC per scope (overall, each group) on the corpus's own design; cached by design."""
 
-    def __init__(self, ev: Evidence, *, alpha: float, seed: int, enabled: bool):
-        self.enabled = enabled
+    def __init__(self, ev: Evidence, *, alpha: float, seed: int, enabled: bool,
+                 test: str = "moderated"):
+        self.enabled, self.test = enabled, test
         self.alpha, self.seed = alpha, seed
         total = ev.N.sum(axis=0) / max(float(ev.T.sum()), 1.0)
         self.base = float(np.median(total)) if len(total) else 0.2
@@ -258,7 +265,7 @@ class _PowerPlan:
         if not self.enabled:
             return float("nan")
         self.results[name] = minimum_detectable_change(
-            x, strata, T, base=self.base, alpha=self.alpha, seed=self.seed)
+            x, strata, T, base=self.base, alpha=self.alpha, seed=self.seed, test=self.test)
         self.designs[name] = design
         return self.results[name].mdc
 
@@ -274,7 +281,8 @@ class _PowerPlan:
 
 
 def _ordered(ev: Evidence, mask: np.ndarray, strata_rows: np.ndarray | None, *, n_perm: int,
-             rng: np.random.Generator, power: _PowerPlan, name: str) -> dict[str, np.ndarray]:
+             rng: np.random.Generator, power: _PowerPlan, name: str, test: str = "moderated",
+             seed: int = 0) -> dict[str, np.ndarray]:
     """The all-period test (:mod:`~listenlens.trends.ordered`) over the events in ``mask``."""
     period_code = positions(ev)[pd.Categorical(ev.rows["period"],
                                                categories=list(ev.periods)).codes]
@@ -286,7 +294,7 @@ def _ordered(ev: Evidence, mask: np.ndarray, strata_rows: np.ndarray | None, *, 
     N, T, n_rows, per, strat = sums
     x = (per / n_rows).round().astype(np.int64)  # all rows of one event share its period
     strata = (strat / n_rows).round().astype(np.int64)
-    test = ordered_test(x, strata, N, T, n_perm=n_perm, rng=rng)
+    test_ = shifts_test(x, strata, N, T, test=test, n_perm=n_perm, rng=rng, seed=seed)
     J = N.shape[1]
     design = []
     if power.enabled:
@@ -295,9 +303,9 @@ def _ordered(ev: Evidence, mask: np.ndarray, strata_rows: np.ndarray | None, *, 
             row = first.loc[code]
             design.append([str(row["event_id"]), str(row["group"]), str(row["period"]),
                            int(t)])
-    return {"p_value": test.p_value, "z_trend": test.z_trend, "z_step": test.z_step,
-            "form": test.form, "step_index": test.step_at,
-            "test_direction": test.direction,
+    return {"p_value": test_.p_value, "z_trend": test_.z_trend, "z_step": test_.z_step,
+            "form": test_.form, "step_index": test_.step_at,
+            "test_direction": test_.direction,
             "mdc": np.full(J, power.mdc(name, x, strata, T, design))}
 
 
