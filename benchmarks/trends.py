@@ -282,6 +282,7 @@ def run_design(design: Design, seeds: int, null_seeds: int, n_perm: int) -> dict
     for size in SIZES:
         out[f"recall_{round(size * 100)}"] = float(
             planted.loc[np.isclose(planted["size"], size), "found"].mean())
+    out["oracle_20"] = oracle_power(design, 0.20)
     out["oracle_25"] = oracle_power(design, 0.25)
     out["oracle_30"] = oracle_power(design, 0.30)
     for kind in KINDS:
@@ -334,8 +335,10 @@ def targets(table: pd.DataFrame) -> list[str]:
             misses.append(f"{r.design}: recall {min(r.recall_30, r.recall_40):.2f} < 0.9 for "
                           f">= 25 points{bound}")
         if r.events >= 30 and min(r.recall_20, r.recall_30, r.recall_40) < 0.8:
+            bound = (f" (out of reach: the oracle bound is {r.oracle_20:.2f} at 20 points)"
+                     if r.oracle_20 < 0.8 else "")
             misses.append(f"{r.design}: recall {min(r.recall_20, r.recall_30, r.recall_40):.2f}"
-                          " < 0.8 for >= 20 points")
+                          f" < 0.8 for >= 20 points{bound}")
         if max(r.fa, r.fa_null) > 0.05:
             misses.append(f"{r.design}: false alarms {max(r.fa, r.fa_null):.3f} > 0.05")
     return misses
@@ -349,12 +352,21 @@ EXAMPLE_SHIFTS = {"t-cost-of-living": "emerging", "t-food-banks": "emerging",
                   "t-buses-transport": "declining"}
 
 
-def example_trends(seed: int = 0) -> Trends:
-    """Trends of the example corpus with the true theme of every unit (its key) as themes."""
+#: Saltmere (the held-out corpus): its planted shifts (``_key/shifts.csv``). GP access was meant
+#: as a steady control but planted at 45% -> 35%: a real 10-point fall, so either verdict is
+#: accepted for it.
+SALTMERE = EXAMPLE.parent / "saltmere"
+SALTMERE_SHIFTS = {"t-loneliness": "declining", "t-cost-of-living": "emerging",
+                   "t-transport": "declining", "t-housing-conditions": "emerging"}
+SALTMERE_EITHER = ("t-gp-access",)
+
+
+def example_trends(seed: int = 0, path: Path = EXAMPLE) -> Trends:
+    """Trends of an example corpus with the true theme of every unit (its key) as themes."""
     import listenlens as ll
 
-    corpus = ll.load(EXAMPLE, progress=False)
-    key = pd.read_csv(EXAMPLE / "_key" / "themes.csv")
+    corpus = ll.load(path, progress=False)
+    key = pd.read_csv(path / "_key" / "themes.csv")
     units = corpus.units
     merged = units[["unit_id", "source", "line"]].assign(line=units["line"].astype(int)).merge(
         key, on=["source", "line"], how="left", validate="one_to_one")
@@ -369,12 +381,15 @@ def example_trends(seed: int = 0) -> Trends:
     return Trends.from_frames(units, a, table, period="year", seed=seed)
 
 
-def score_example(shifts: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(planted shifts missed, rows flagged that are not planted), overall rows."""
+def score_example(shifts: pd.DataFrame, planted: dict[str, str] | None = None,
+                  either: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
+    """(planted shifts missed, rows flagged that are not planted), overall rows; themes in
+    ``either`` may be flagged or not."""
+    planted = EXAMPLE_SHIFTS if planted is None else planted
     overall = shifts[shifts["scope"] == "overall"].set_index("theme_id")["status"]
-    missed = [t for t, want in EXAMPLE_SHIFTS.items() if overall.get(t) != want]
+    missed = [t for t, want in planted.items() if overall.get(t) != want]
     extra = [t for t, s in overall.items()
-             if s in ("emerging", "declining") and t not in EXAMPLE_SHIFTS]
+             if s in ("emerging", "declining") and t not in planted and t not in either]
     return missed, extra
 
 
@@ -401,8 +416,20 @@ def main(argv: list[str] | None = None) -> int:
     missed, extra = score_example(trends.shifts())
     print(f"\nexample corpus with its key: planted shifts missed {missed or 'none'}; other "
           f"themes flagged {extra or 'none'}")
+    sh = example_trends(path=SALTMERE).shifts()
+    s_missed, s_extra = score_example(sh, SALTMERE_SHIFTS, SALTMERE_EITHER)
+    gp = sh[(sh["scope"] == "overall") & (sh["theme_id"] == "t-gp-access")]
+    print(f"Saltmere with its key: planted shifts missed {s_missed or 'none'}; other themes "
+          f"flagged {s_extra or 'none'}; GP access (planted 45% -> 35%): "
+          f"{gp['status'].iloc[0] if len(gp) else 'missing'}; MDC "
+          f"{sh.attrs['power']['overall']['mdc']:.2f}")
+    missed, extra = missed + s_missed, extra + s_extra
     misses = targets(table)
     print(f"grid in {time.perf_counter() - t0:.0f} s")
+    reach = table[(table["events"] >= 20) & (table["oracle_25"] >= 0.9)]
+    print(f"designs with >= 20 events: {int((table['events'] >= 20).sum())}; the oracle reaches "
+          f"0.9 at 25 points in {len(reach)}, where recall at 30 points is >= 0.9 in "
+          f"{int((reach['recall_30'] >= 0.9).sum())}")
     for m in misses:
         print("MISSED", m)
     ok = not misses and not missed and not extra

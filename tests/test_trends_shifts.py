@@ -276,6 +276,21 @@ def test_example_key_every_planted_shift_found_and_nothing_else(example):
                                     "of speakers in 2023 to ")
 
 
+def test_saltmere_key_every_planted_shift_found_and_nothing_else():
+    """The held-out corpus with its key: the four planted shifts, with the step's year; GP access
+    (planted 45% -> 35%, a real fall) may be flagged; nothing else is."""
+    bench = _bench()
+    sh = bench.example_trends(path=bench.SALTMERE).shifts()
+    missed, extra = bench.score_example(sh, bench.SALTMERE_SHIFTS, bench.SALTMERE_EITHER)
+    assert missed == [] and extra == []
+    overall = sh[sh.scope == "overall"].set_index("theme_id")
+    housing = overall.loc["t-housing-conditions"]  # planted: a step up from 2023
+    assert housing.form == "step" and housing.step_at == "2023"
+    assert housing.sentence.startswith("Housing conditions rose sharply from 2023: ")
+    flagged = sh[(sh.scope == "group") & sh.status.isin(["emerging", "declining"])]
+    assert set(flagged.theme_id) <= set(bench.SALTMERE_SHIFTS) | set(bench.SALTMERE_EITHER)
+
+
 def test_the_briefing_states_the_mdc(example):
     from listenlens.briefing.build import _power
     from listenlens.trends.power import power_sentence
