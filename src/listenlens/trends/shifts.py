@@ -22,13 +22,16 @@ differences between communities as noise. Only communities heard in both windows
 overall row. ``overall="pooled"`` restores the pooled comparison (``method`` says which was used;
 with ``by=None`` or groups that split events it is always pooled).
 
-Test: the windows state the change; the p-value uses **every period**. It is the stratified
-trend-or-step permutation test of :mod:`~listenlens.trends.ordered`: a monotone trend and a step
-statistic, periods reordered within each community (each keeps its events per period), combined
-as the maximum of the two standardised statistics against its own permutation distribution.
-Exact when the reorderings can be enumerated (two communities heard once in each of three years:
-36), else 9,999 random ones. ``form`` says which describes the change ("step": the sentence says
-"rose sharply from 2024", ``step_at`` the period), ``z_trend`` / ``z_step`` the statistics.
+Test: the windows state the change; the p-value uses **every period**: a monotone trend and a
+step statistic within each community, combined as the larger of the two standardised statistics
+against the distribution of that maximum. By default (``test="moderated"``,
+:mod:`~listenlens.trends.moderated`) the noise comes from a community + period fit whose
+over-dispersion is shrunk across the analysis's themes (empirical Bayes), and the maximum is
+referred to its multivariate t; ``test="permutation"`` (:mod:`~listenlens.trends.ordered`)
+reorders periods within each community instead (exact when the reorderings can be enumerated:
+two communities heard once in each of three years give 36; else 9,999 random ones). ``form``
+says which describes the change ("step": the sentence says "rose sharply from 2024",
+``step_at`` the period), ``z_trend`` / ``z_step`` the statistics.
 Interval of the windows' change: for pooled rows a bootstrap t interval resampling events within
 each window; for within-community rows a t interval on (events - communities - 1) degrees of
 freedom whose standard error is the larger of the bootstrap's (events resampled within community
