@@ -32,6 +32,7 @@ reorders periods within each community instead (exact when the reorderings can b
 two communities heard once in each of three years give 36; else 9,999 random ones). ``form``
 says which describes the change ("step": the sentence says "rose sharply from 2024",
 ``step_at`` the period), ``z_trend`` / ``z_step`` the statistics.
+
 Interval of the windows' change: for pooled rows a bootstrap t interval resampling events within
 each window; for within-community rows a t interval on (events - communities - 1) degrees of
 freedom whose standard error is the larger of the bootstrap's (events resampled within community
