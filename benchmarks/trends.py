@@ -408,8 +408,12 @@ def main(argv: list[str] | None = None) -> int:
           f"base shares {', '.join(f'{b:.0%}' for b in BASES)}; community sd {COMMUNITY_SD}, "
           f"event sd {GRID_EVENT_SD} (logit); n_perm {args.n_perm}")
     t0 = time.perf_counter()
-    table = pd.DataFrame([run_design(d, args.seeds, args.null_seeds, args.n_perm)
-                          for d in designs])
+    rows = []
+    for d in designs:  # one line per design as it finishes (the full grid takes a while)
+        rows.append(run_design(d, args.seeds, args.null_seeds, args.n_perm))
+        print("done", {k: (round(v, 2) if isinstance(v, float) else v)
+                       for k, v in rows[-1].items()}, flush=True)
+    table = pd.DataFrame(rows)
     pd.set_option("display.width", 200)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     trends = example_trends()

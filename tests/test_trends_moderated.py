@@ -84,3 +84,18 @@ def test_too_little_to_estimate_noise_falls_back_to_the_permutation_test():
     assert isinstance(r, OrderedTest) and r.exact and r.n_relabellings == 6
     with pytest.raises(ValueError, match="test must be"):
         shifts_test(x, s, N, T, test="bayes", n_perm=99, rng=np.random.default_rng(0))
+
+
+def test_one_odd_event_keeps_its_own_noise():
+    """Theme 0 is quiet except at one late event where 9 of 10 people raised it: borrowing never
+    lowers its noise below its own, so the odd event is not judged against the quiet themes."""
+    rng = np.random.default_rng(11)
+    x = np.repeat(np.arange(5), 5)
+    s = np.tile(np.arange(5), 5)
+    T = np.full(25, 10.0)
+    N = rng.binomial(10, 0.2, (25, 12)).astype(float)
+    N[:, 0] = np.where(np.arange(25) == 22, 9, N[:, 0])
+    r = moderated_test(x, s, N, T, n_sim=1999, seed=0)
+    assert (r.phi_moderated >= r.phi - 1e-12).all()
+    assert r.phi[0] > 2 * np.median(r.phi[1:]) and r.phi_moderated[0] == r.phi[0]
+    assert r.p_value[0] > 0.05

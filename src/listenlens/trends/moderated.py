@@ -19,7 +19,10 @@ noise better:
   of freedom ``d0`` and scale ``s0`` are estimated from the spread of the ``log phi_j``, by the
   method of moments): ``phi~_j = (d0 s0 + d phi_j) / (d0 + d)`` on ``d0 + d`` degrees of
   freedom. When the themes' dispersions differ more than chance allows, ``d0`` is small and each
-  theme keeps (nearly) its own; with fewer than three themes nothing is borrowed;
+  theme keeps (nearly) its own; with fewer than three themes nothing is borrowed. Borrowing only
+  ever *raises* a theme's noise (``max(phi~_j, phi_j)``): a theme noisier than the rest (one
+  event where everyone raised it) keeps its own noise, so one odd event is not judged against the
+  quiet themes' spread;
 - **statistics**: the weighted (``T_e``) least-squares slope on the period position and, for
   every cut, the step between the periods before and after it, each within community, as t
   statistics with the moderated noise; the **combined** statistic is the largest ``|t|``, and its
@@ -160,6 +163,7 @@ def moderated_test(x: np.ndarray, strata: np.ndarray, N: np.ndarray, T: np.ndarr
         phi_mod, df = (d0 * s0 + d * phi_own) / (d0 + d), d0 + d
     else:
         phi_mod, df = phi_own, float(d)
+    phi_mod = np.maximum(phi_mod, phi_own)  # borrowing may raise a theme's noise, never lower it
     cuts = np.unique(x)[1:]
     contrasts = np.column_stack([x.astype(np.float64)]
                                 + [(x >= c).astype(np.float64) for c in cuts])
