@@ -128,11 +128,10 @@ def test_mdc_is_nan_when_no_change_can_be_detected():
 
 
 def test_mdc_in_shifts_metadata_and_the_no_clear_change_sentence():
-    rng = np.random.default_rng(4)
     spec = []
-    for c in "ABCD":
+    for ci, c in enumerate("ABCD"):
         for y in range(2021, 2025):
-            k = int(rng.integers(2, 5))
+            k = (2, 3, 4, 3)[(y + ci) % 4]  # every year 12 of 40 people: no change at all
             spec += event(f"{c}{y}", c, f"{y}-04-01",
                           {f"s{j}": ["t-x" if j < k else "t-y"] for j in range(10)})
     sh = track(make(spec, labels={"t-x": "Bus routes", "t-y": "Damp"}),

@@ -70,7 +70,11 @@ def test_shift_sentences_state_change_interval_and_communities(planted):
     fall = sh[(sh.scope == "overall") & (sh.theme_id == "t-fall")].iloc[0]
     assert fall.sentence.startswith("Bus routes fell from ")
     harbour = sh[(sh.group == "Harbour") & (sh.theme_id == "t-spike")].iloc[0]
-    assert harbour.sentence.startswith("In Harbour, damp and mould rose from ")
+    # planted as a jump in the last year: a step ("rose sharply from ...") or a trend
+    assert harbour.sentence.startswith(("In Harbour, damp and mould rose from ",
+                                        "In Harbour, damp and mould rose sharply from "))
+    if harbour.form == "step":
+        assert harbour.step_at in ("2022-Q4", "2023-Q1", "2023-Q2")
     steady = sh[sh.status == "steady"].sentence
     assert len(steady) > 0
     for sent in steady:
@@ -95,11 +99,15 @@ def test_one_event_cannot_make_a_shift():
     for i in range(6):
         people = {f"s{j}": ["t-x" if i == 5 else "t-y"] for j in range(6)}
         spec += event(f"e{i}", "A", f"202{1 if i < 3 else 2}-0{1 + i % 3}-10", people)
-    sh = track(make(spec), by=None, period="year").shifts(n_perm=999)
+    trends = track(make(spec), by=None, period="year")
+    sh = trends.shifts(n_perm=999, test="permutation")
     x = sh[sh.theme_id == "t-x"].iloc[0]
     assert x.share_early == 0 and x.share_late == pytest.approx(6 / 18)
     # events are the unit: moving the one event between windows gives as large a change
     assert x.p_value == 1.0 and x.status == "steady"
+    # the moderated test (the default) sees one odd event as noise too
+    x = trends.shifts(n_perm=999).set_index("theme_id").loc["t-x"]
+    assert x.p_value > 0.05 and x.status == "steady"
 
 
 def test_evidence_rule():
@@ -209,7 +217,9 @@ def test_within_community_permutation_finds_a_shift_that_pooling_hides():
     assert w.share_late == pytest.approx((0.85 + 0.30) / 2)
     assert w["diff"] == pytest.approx(0.215)
     # all periods: 168 x 168 orders within communities, so 9999 random ones; none as extreme
-    assert w.p_value == pytest.approx(1 / 10000) and w.form == "trend"
+    perm = trends.shifts(test="permutation").set_index(["scope", "theme_id"])
+    assert perm.loc[("overall", "t-x"), "p_value"] == pytest.approx(1 / 10000)
+    assert w.p_value < 0.001 and w.form == "trend"
     assert w.status == "emerging" and w.ci_low > 0 and w.groups_agreeing == 2
     assert w.sentence.startswith("Cost of living rose from 36% of speakers in 2021 to ")
     assert " in 2023, comparing each community with itself (95% interval for the rise: " in (
@@ -266,6 +276,21 @@ def test_example_key_every_planted_shift_found_and_nothing_else(example):
     cost = overall[overall.theme_id == "t-cost-of-living"].iloc[0]
     assert cost.sentence.startswith(f"Cost of living rose from {round(cost.share_early * 100)}% "
                                     "of speakers in 2023 to ")
+
+
+def test_saltmere_key_every_planted_shift_found_and_nothing_else():
+    """The held-out corpus with its key: the four planted shifts, with the step's year; GP access
+    (planted 45% -> 35%, a real fall) may be flagged; nothing else is."""
+    bench = _bench()
+    sh = bench.example_trends(path=bench.SALTMERE).shifts()
+    missed, extra = bench.score_example(sh, bench.SALTMERE_SHIFTS, bench.SALTMERE_EITHER)
+    assert missed == [] and extra == []
+    overall = sh[sh.scope == "overall"].set_index("theme_id")
+    housing = overall.loc["t-housing-conditions"]  # planted: a step up from 2023
+    assert housing.form == "step" and housing.step_at == "2023"
+    assert housing.sentence.startswith("Housing conditions rose sharply from 2023: ")
+    flagged = sh[(sh.scope == "group") & sh.status.isin(["emerging", "declining"])]
+    assert set(flagged.theme_id) <= set(bench.SALTMERE_SHIFTS) | set(bench.SALTMERE_EITHER)
 
 
 def test_the_briefing_states_the_mdc(example):

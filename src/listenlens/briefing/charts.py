@@ -9,6 +9,7 @@ shifts chart draws the trends result's own figures (``trends.overall``); nothing
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -113,13 +114,40 @@ def _shares(trends: Trends, theme_ids: Sequence[str]) -> pd.DataFrame:
 
 def shifts_chart(trends: Any, theme_ids: Sequence[str], labels: dict[str, str]) -> Chart | None:
     """Share of people raising each top theme per period, all groups together, with its
-    interval shaded (None when there are fewer than two periods to draw)."""
+    interval shaded (None when there are fewer than two periods to draw). The axis is fitted to
+    the data, not to 100%: intervals are cut at its top (see :func:`shifts_axis_top`), so a
+    wide band never squeezes the lines."""
     df = _shares(trends, theme_ids)
     if df is None or df["period"].nunique() < 2 or df["share"].notna().sum() == 0:
         return None
+    fig, described, shaded = shifts_figure(df, theme_ids, labels)
+    alt = ("Line chart of the share of people raising each top theme in each period"
+           + (", with the uncertainty range shaded and cut at the top of the axis"
+              if shaded else "") + ": " + "; ".join(described) + ".")
+    title = "How often each top theme was raised, by period"
+    return Chart("shifts", title + (" (shaded: uncertainty range)" if shaded else ""), alt,
+                 _png(fig))
+
+
+def shifts_axis_top(shares: Sequence[float]) -> float:
+    """Top of the shifts chart's axis, in %: the largest share drawn plus a quarter, rounded up
+    to 5 points (at least 10, at most 100).
+
+    >>> shifts_axis_top([0.12, 0.31]), shifts_axis_top([0.9]), shifts_axis_top([0.01])
+    (40.0, 100.0, 10.0)
+    """
+    top = max((float(v) * 100 for v in shares if v == v), default=0.0)
+    return float(min(100.0, max(10.0, 5 * math.ceil(top * 1.25 / 5))))
+
+
+def shifts_figure(df: pd.DataFrame, theme_ids: Sequence[str], labels: dict[str, str]
+                  ) -> tuple[Any, list[str], bool]:
+    """The shifts chart's figure from rows (period, theme_id, share, ci_low, ci_high), with
+    the sentences its alt text is made of and whether any band is shaded."""
     periods = sorted(df["period"].unique(), key=str)
     names = [_period_name(p) for p in periods]
     x = list(range(len(periods)))
+    top = shifts_axis_top(df["share"].dropna().tolist())
     plt = _plt()
     colours = colours_for(list(theme_ids))
     fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -131,7 +159,8 @@ def shifts_chart(trends: Any, theme_ids: Sequence[str], labels: dict[str, str]) 
         ys = (rows["share"] * 100).tolist()
         ax.plot(x, ys, marker=_MARKERS[i % len(_MARKERS)], linestyle=_LINES[i % len(_LINES)],
                 color=colours[tid], label=labels.get(tid, tid), linewidth=2)
-        lo, hi = (rows["ci_low"] * 100).tolist(), (rows["ci_high"] * 100).tolist()
+        lo = (rows["ci_low"] * 100).clip(lower=0, upper=top).tolist()
+        hi = (rows["ci_high"] * 100).clip(lower=0, upper=top).tolist()
         ax.fill_between(x, lo, hi, color=colours[tid], alpha=0.12, linewidth=0)
         shown = [(n, y) for n, y in zip(names, ys) if y == y]
         described.append(f"{labels.get(tid, tid)} from {shown[0][1]:.0f}% in {shown[0][0]} to "
@@ -142,12 +171,7 @@ def shifts_chart(trends: Any, theme_ids: Sequence[str], labels: dict[str, str]) 
     else:
         ax.set_xticks(x, names)
     ax.set_ylabel("% of people who spoke")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, top)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    alt = ("Line chart of the share of people raising each top theme in each period"
-           + (", with the uncertainty range shaded" if shaded else "") + ": "
-           + "; ".join(described) + ".")
-    title = "How often each top theme was raised, by period"
-    return Chart("shifts", title + (" (shaded: uncertainty range)" if shaded else ""), alt,
-                 _png(fig))
+    return fig, described, shaded

@@ -22,6 +22,8 @@ Every export embeds an *evidence block* (see ``docs/design/contracts.md``):
 - **consent**: no unit whose consent is not ``quote`` appears verbatim in the document;
 - **votes** (a briefing with Polis votes): every vote figure re-derives
   (:mod:`listenlens.provenance.verify_votes`);
+- **power**: the minimum-detectable-change sentence follows from its figures, its design is the
+  corpus's events and the MDC recomputes (:mod:`~listenlens.provenance.verify_power`);
 - **freshness**: the block's ``input_hash`` equals ``corpus.input_hash`` (otherwise the export is
   *stale*: built before a withdrawal or from other inputs).
 
@@ -55,6 +57,7 @@ from .cells import restore
 from .consent import stale_reason
 from .evidence import FIGURE_KINDS, attribution, figure_value
 from .redact import REDACTION_VERSION, redact_many, redaction_info
+from .verify_power import check_power
 from .verify_tables import (
     _participant_numbers,
     check_quote_rows,
@@ -635,6 +638,7 @@ def verify(output_path: str | Path, corpus: Corpus | str | Path, *, strict: bool
     mismatches += _check_leaks(corpus, body, block)
     mismatches += _check_quote_marks(block, body[-1], quote_blocks(path))
     mismatches += _check_attributions(block, corpus, body[-1])
+    mismatches += check_power(block, corpus, body)
     if path.suffix.lower() == ".csv":
         rows = read_table(path)
         if isinstance(block.get("table"), Mapping):

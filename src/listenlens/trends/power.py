@@ -13,6 +13,9 @@ people behind each event's share. Simulated themes are drawn like real ones:
 - event-to-event noise: a normal effect per event on the logit scale (sd ``event_sd`` = 0.3);
 - each of an event's people raises the theme with the resulting probability.
 
+The test is the one ``shifts()`` uses (``test``: "moderated", borrowing the noise across the
+simulated themes, or "permutation").
+
 Every ``delta`` uses the same random numbers (common random numbers), so estimated power rises
 with ``delta``; the MDC is found by bisection over a 2-point grid and interpolated linearly
 between the last grid point below 80% power and the first at or above it. ``nan`` when even the
@@ -36,11 +39,11 @@ from typing import Any
 
 import numpy as np
 
-from .ordered import ordered_test
+from .moderated import shifts_test
 from .text import mdc_points
 
 __all__ = ["Power", "minimum_detectable_change", "power_at", "power_sentence", "power_evidence",
-           "MDC_GRID"]
+           "recompute_power", "period_position", "MDC_GRID"]
 
 #: Planted changes tried, in share points (2 to 90 points in steps of 2).
 MDC_GRID = np.round(np.arange(0.02, 0.91, 0.02), 2)
@@ -63,6 +66,7 @@ class Power:
     community_sd: float
     event_sd: float
     curve: tuple[tuple[float, float], ...]
+    test: str = "moderated"
 
     def as_dict(self) -> dict[str, object]:
         """Plain values for ``DataFrame.attrs`` and evidence blocks."""
@@ -96,19 +100,21 @@ class _Simulator:
 
 
 def power_at(sim: _Simulator, base: float, delta: float, *, alpha: float, n_perm: int,
-             seed: int) -> float:
+             seed: int, test: str = "moderated") -> float:
     """Share of simulated themes with a planted ``delta`` that the test finds at ``alpha``."""
     N = sim.counts(base, delta)
     rng = np.random.default_rng([seed, 15])
-    test = ordered_test(sim.x, sim.strata, N, sim.T.astype(np.float64), n_perm=n_perm, rng=rng)
-    p = np.nan_to_num(test.p_value, nan=1.0)
-    return float(((p < alpha) & (test.direction > 0)).mean())
+    test_ = shifts_test(sim.x, sim.strata, N, sim.T.astype(np.float64), test=test,
+                        n_perm=n_perm, rng=rng, seed=seed)
+    p = np.nan_to_num(test_.p_value, nan=1.0)
+    return float(((p < alpha) & (test_.direction > 0)).mean())
 
 
 def minimum_detectable_change(x: np.ndarray, strata: np.ndarray, T: np.ndarray, *,
                               base: float, alpha: float = 0.05, power: float = 0.8,
                               n_sim: int = 200, n_perm: int = 499, seed: int = 0,
-                              community_sd: float = 0.5, event_sd: float = 0.3) -> Power:
+                              community_sd: float = 0.5, event_sd: float = 0.3,
+                              test: str = "moderated") -> Power:
     """The MDC of the design (period index ``x``, stratum and people ``T`` of every event)."""
     x, strata, T = np.asarray(x), np.asarray(strata), np.asarray(T)
     ok = T > 0
@@ -118,7 +124,7 @@ def minimum_detectable_change(x: np.ndarray, strata: np.ndarray, T: np.ndarray, 
     fields = {"base": base, "alpha": alpha, "power": power, "n_sim": n_sim, "n_perm": n_perm,
               "seed": seed, "n_events": int(len(x)), "n_periods": int(len(np.unique(x))),
               "n_strata": int(len(np.unique(strata))), "community_sd": community_sd,
-              "event_sd": event_sd}
+              "event_sd": event_sd, "test": test}
     if len(x) < 2 or len(np.unique(x)) < 2 or len(grid) == 0:
         return Power(mdc=float("nan"), curve=(), **fields)
     sim = _Simulator(x, strata, T, n_sim=n_sim, seed=seed, community_sd=community_sd,
@@ -127,7 +133,8 @@ def minimum_detectable_change(x: np.ndarray, strata: np.ndarray, T: np.ndarray, 
 
     def at(i: int) -> float:
         if i not in seen:
-            seen[i] = power_at(sim, base, float(grid[i]), alpha=alpha, n_perm=n_perm, seed=seed)
+            seen[i] = power_at(sim, base, float(grid[i]), alpha=alpha, n_perm=n_perm, seed=seed,
+                               test=test)
         return seen[i]
 
     lo, hi = -1, len(grid) - 1  # power(grid[lo]) < target (lo=-1: zero change), test hi
@@ -194,3 +201,51 @@ def power_evidence(summary: Mapping[str, Any]) -> dict[str, Any]:
 
     return {"sentence": power_sentence(summary), "period": summary.get("period"),
             **{k: clean(v) for k, v in overall.items()}}
+
+
+def period_position(label: str, period: str, index: int) -> int:
+    """Calendar position of a period label (as :func:`~listenlens.trends.shifts.positions`):
+    the year, year x 4 + quarter, year x 12 + month, else ``index``.
+
+    >>> period_position("2023", "year", 0), period_position("2023-Q2", "quarter", 0)
+    (2023, 8093)
+    """
+    year, _, part = str(label).partition("-")
+    if period == "year" and year.isdigit():
+        return int(year)
+    if period == "quarter" and year.isdigit() and part[1:].isdigit():
+        return int(year) * 4 + int(part[1:]) - 1
+    if period == "month" and year.isdigit() and part.isdigit():
+        return int(year) * 12 + int(part) - 1
+    return index
+
+
+def recompute_power(block: Mapping[str, Any]) -> Power:
+    """The MDC recomputed from an evidence block's ``power`` (:func:`power_evidence`): its
+    design rows ``[event_id, group, period, people]`` and simulation settings. The strata are
+    the groups when the block had as many strata as groups, else one.
+
+    >>> block = {"period": "year", "base": 0.2, "alpha": 0.05, "n_sim": 50, "n_perm": 99,
+    ...          "seed": 0, "community_sd": 0.5, "event_sd": 0.3, "n_strata": 3,
+    ...          "design": [[f"e{c}{y}", f"C{c}", str(2021 + y), 10]
+    ...                     for c in range(3) for y in range(4)]}
+    >>> p = recompute_power(block); (p.n_events, p.n_periods, p.n_strata)
+    (12, 4, 3)
+    """
+    design = list(block.get("design") or [])
+    period = str(block.get("period") or "event")
+    labels = sorted({str(r[2]) for r in design})
+    order = {lab: i for i, lab in enumerate(labels)}
+    x = np.array([period_position(str(r[2]), period, order[str(r[2])]) for r in design],
+                 dtype=np.int64)
+    groups = [str(r[1]) for r in design]
+    one = int(block.get("n_strata") or 1) != len(set(groups))
+    strata = np.zeros(len(design), dtype=np.int64) if one else np.unique(
+        groups, return_inverse=True)[1]
+    T = np.array([float(r[3]) for r in design])
+    return minimum_detectable_change(
+        x, strata, T, base=float(block["base"]), alpha=float(block["alpha"]),
+        power=float(block.get("power", 0.8)), n_sim=int(block["n_sim"]),
+        n_perm=int(block["n_perm"]), seed=int(block["seed"]),
+        community_sd=float(block["community_sd"]), event_sd=float(block["event_sd"]),
+        test=str(block.get("test", "moderated")))

@@ -22,13 +22,17 @@ differences between communities as noise. Only communities heard in both windows
 overall row. ``overall="pooled"`` restores the pooled comparison (``method`` says which was used;
 with ``by=None`` or groups that split events it is always pooled).
 
-Test: the windows state the change; the p-value uses **every period**. It is the stratified
-trend-or-step permutation test of :mod:`~listenlens.trends.ordered`: a monotone trend and a step
-statistic, periods reordered within each community (each keeps its events per period), combined
-as the maximum of the two standardised statistics against its own permutation distribution.
-Exact when the reorderings can be enumerated (two communities heard once in each of three years:
-36), else 9,999 random ones. ``form`` says which describes the change ("step": the sentence says
-"rose sharply from 2024", ``step_at`` the period), ``z_trend`` / ``z_step`` the statistics.
+Test: the windows state the change; the p-value uses **every period**: a monotone trend and a
+step statistic within each community, combined as the larger of the two standardised statistics
+against the distribution of that maximum. By default (``test="moderated"``,
+:mod:`~listenlens.trends.moderated`) the noise comes from a community + period fit whose
+over-dispersion is shrunk across the analysis's themes (empirical Bayes), and the maximum is
+referred to its multivariate t; ``test="permutation"`` (:mod:`~listenlens.trends.ordered`)
+reorders periods within each community instead (exact when the reorderings can be enumerated:
+two communities heard once in each of three years give 36; else 9,999 random ones). ``form``
+says which describes the change ("step": the sentence says "rose sharply from 2024",
+``step_at`` the period), ``z_trend`` / ``z_step`` the statistics.
+
 Interval of the windows' change: for pooled rows a bootstrap t interval resampling events within
 each window; for within-community rows a t interval on (events - communities - 1) degrees of
 freedom whose standard error is the larger of the bootstrap's (events resampled within community
@@ -75,7 +79,7 @@ from ..phrasing import plural
 from ..validation import check_choice
 from .counting import Evidence
 from .intervals import bh_adjust, collapse, difference_test, within_strata_test
-from .ordered import ordered_test
+from .moderated import shifts_test
 from .power import Power, minimum_detectable_change
 from .text import mdc_points, pct, period_name, points, span_name
 
@@ -160,14 +164,18 @@ def _family(ev: Evidence, mask: np.ndarray, keys: np.ndarray, late_rows: np.ndar
 def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int = 9999,
                 level: float = 0.95, alpha: float = 0.05, min_events: int = 2,
                 min_speakers: int = 3, by_group: bool = True, seed: int = 0,
-                overall: str = "within", mdc: bool = True) -> pd.DataFrame:
+                overall: str = "within", mdc: bool = True,
+                test: str = "moderated") -> pd.DataFrame:
     """The shifts table (columns :data:`SHIFT_COLUMNS`); see the module docstring.
 
     ``overall="within"`` (the default) compares early with late within each group for the
     overall rows when groups are events' (see the module docstring); ``"pooled"`` pools all
     events of a window whatever their group. ``mdc=False`` skips the power simulation (the
-    ``mdc`` column is then NaN and ``attrs["power"]`` empty).
+    ``mdc`` column is then NaN and ``attrs["power"]`` empty). ``test``: "moderated" (the
+    default: noise borrowed across themes, :mod:`~listenlens.trends.moderated`) or
+    "permutation" (:mod:`~listenlens.trends.ordered`).
     """
+    check_choice("test", test, ("moderated", "permutation"))
     check_choice("overall", overall, ("within", "pooled"))
     early_p, late_p = windows(ev.periods)
     if not early_p:
@@ -185,11 +193,11 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
     opts = {"n_boot": n_boot, "n_perm": n_perm, "level": level, "rng": rng}
     within = multi and ev.group_is_event_level and overall == "within"
     everything = np.ones(len(period), dtype=bool)
-    power = _PowerPlan(ev, alpha=alpha, seed=seed, enabled=mdc)
+    power = _PowerPlan(ev, alpha=alpha, seed=seed, enabled=mdc, test=test)
     fam = _family(ev, in_window, event_codes, in_late.astype(np.int64),
                   group_codes if within else None, **opts)
     fam |= _ordered(ev, everything, group_codes if within else None, n_perm=n_perm, rng=rng,
-                    power=power, name="overall")
+                    power=power, name="overall", test=test, seed=seed)
     frames = [_frame(ev, fam, "overall", "All")]
     if multi and by_group:
         for gi, g in enumerate(ev.groups):
@@ -198,7 +206,8 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
                 continue
             fam = _family(ev, mask & in_window, event_codes, in_late.astype(np.int64), None,
                           **opts)
-            fam |= _ordered(ev, mask, None, n_perm=n_perm, rng=rng, power=power, name=str(g))
+            fam |= _ordered(ev, mask, None, n_perm=n_perm, rng=rng, power=power, name=str(g),
+                            test=test, seed=seed)
             frames.append(_frame(ev, fam, "group", g))
     out = pd.concat(frames, ignore_index=True)
     out["early"], out["late"] = span_name(early_p), span_name(late_p)
@@ -245,8 +254,9 @@ def _verdicts(out: pd.DataFrame, *, k_min: int, min_events: int, min_speakers: i
 class _PowerPlan:
     """MDC per scope (overall, each group) on the corpus's own design; cached by design."""
 
-    def __init__(self, ev: Evidence, *, alpha: float, seed: int, enabled: bool):
-        self.enabled = enabled
+    def __init__(self, ev: Evidence, *, alpha: float, seed: int, enabled: bool,
+                 test: str = "moderated"):
+        self.enabled, self.test = enabled, test
         self.alpha, self.seed = alpha, seed
         total = ev.N.sum(axis=0) / max(float(ev.T.sum()), 1.0)
         self.base = float(np.median(total)) if len(total) else 0.2
@@ -259,7 +269,7 @@ class _PowerPlan:
         if not self.enabled:
             return float("nan")
         self.results[name] = minimum_detectable_change(
-            x, strata, T, base=self.base, alpha=self.alpha, seed=self.seed)
+            x, strata, T, base=self.base, alpha=self.alpha, seed=self.seed, test=self.test)
         self.designs[name] = design
         return self.results[name].mdc
 
@@ -275,7 +285,8 @@ class _PowerPlan:
 
 
 def _ordered(ev: Evidence, mask: np.ndarray, strata_rows: np.ndarray | None, *, n_perm: int,
-             rng: np.random.Generator, power: _PowerPlan, name: str) -> dict[str, np.ndarray]:
+             rng: np.random.Generator, power: _PowerPlan, name: str, test: str = "moderated",
+             seed: int = 0) -> dict[str, np.ndarray]:
     """The all-period test (:mod:`~listenlens.trends.ordered`) over the events in ``mask``."""
     period_code = positions(ev)[pd.Categorical(ev.rows["period"],
                                                categories=list(ev.periods)).codes]
@@ -287,7 +298,7 @@ def _ordered(ev: Evidence, mask: np.ndarray, strata_rows: np.ndarray | None, *, 
     N, T, n_rows, per, strat = sums
     x = (per / n_rows).round().astype(np.int64)  # all rows of one event share its period
     strata = (strat / n_rows).round().astype(np.int64)
-    test = ordered_test(x, strata, N, T, n_perm=n_perm, rng=rng)
+    test_ = shifts_test(x, strata, N, T, test=test, n_perm=n_perm, rng=rng, seed=seed)
     J = N.shape[1]
     design = []
     if power.enabled:
@@ -296,9 +307,9 @@ def _ordered(ev: Evidence, mask: np.ndarray, strata_rows: np.ndarray | None, *, 
             row = first.loc[code]
             design.append([str(row["event_id"]), str(row["group"]), str(row["period"]),
                            int(t)])
-    return {"p_value": test.p_value, "z_trend": test.z_trend, "z_step": test.z_step,
-            "form": test.form, "step_index": test.step_at,
-            "test_direction": test.direction,
+    return {"p_value": test_.p_value, "z_trend": test_.z_trend, "z_step": test_.z_step,
+            "form": test_.form, "step_index": test_.step_at,
+            "test_direction": test_.direction,
             "mdc": np.full(J, power.mdc(name, x, strata, T, design))}
 
 
