@@ -41,10 +41,11 @@ from .context import (
     decide_context,
     structure_evidence,
 )
-from .discover import DEFAULTS, ClusterResult, centroids, cluster_embeddings
+from .discover import DEFAULTS, ClusterResult, centroids
 from .housekeeping import detect_housekeeping
 from .labels import keywords as top_keywords
 from .labels import label_context, phrase_labels, term_weights
+from .large import LARGE_CORPUS, SAMPLE_SIZE, cluster_units
 from .result import (
     ASSIGNMENT_COLUMNS,
     HOUSEKEEPING,
@@ -77,10 +78,18 @@ def theme_id_for(unit_ids: list[str]) -> str:
     return "t-" + stable_hash("\n".join(sorted(unit_ids)), length=8)
 
 
-def embed_corpus(corpus: Corpus, embedder: Embedder, cache_dir: str | Path | None = None
-                 ) -> np.ndarray:
-    """Embeddings of every unit's text, in corpus order (through the cache when given)."""
+def embed_corpus(corpus: Corpus, embedder: Embedder, cache_dir: str | Path | None = None,
+                 client: Any = None) -> np.ndarray:
+    """Embeddings of every unit's text, in corpus order (through the cache when given; on the
+    workers of a Dask ``client`` when given, see :mod:`listenlens.distributed`)."""
     texts = [u.text for u in corpus.unit_records]
+    if client is not None:
+        from ..distributed import embed_on_cluster
+
+        if cache_dir is None:
+            raise AnalysisError("embedding on a Dask cluster (client=...) needs cache_dir, a "
+                                "folder every worker can reach")
+        return embed_on_cluster(texts, embedder, Path(cache_dir) / "embeddings", client)
     if cache_dir is not None:
         return EmbeddingCache(Path(cache_dir) / "embeddings").encode(embedder, texts)
     return ensure_unit(embedder.encode(texts)) if texts else np.zeros((0, embedder.dim),
@@ -110,7 +119,12 @@ class ThemeModel:
     :mod:`listenlens.themes.codebook`) and ``codebook_threshold``; ``context`` (``"auto"``:
     cluster on each unit's embedding plus its previous turn and its prompt where the corpus shows
     conversational structure, ``"always"``, ``"none"``; see :mod:`listenlens.themes.context`);
-    ``progress`` (bars).
+    ``progress`` (bars); ``large_corpus`` and ``sample_size`` (above ``large_corpus``
+    emergent units, the clustering is fitted on a sample of ``sample_size`` units stratified by
+    event and the rest placed by nearest neighbours, see :mod:`listenlens.themes.large`;
+    ``large_corpus=None`` always fits every unit); ``client`` (a ``distributed.Client``: the
+    embeddings are computed on its workers, see :mod:`listenlens.distributed`; needs
+    ``cache_dir``; the themes are the same as without it).
 
     Learned: ``themes_`` (:class:`Themes`), ``embeddings_``, ``assignments_``, ``table_``,
     ``clusters_`` (raw cluster result), ``timings_`` (seconds per step; also
@@ -129,7 +143,9 @@ class ThemeModel:
                  secondary_margin: float = 0.03,
                  temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 25,
                  codebook: Any = None, codebook_threshold: float | None = None,
-                 context: str = "auto", progress: bool | None = None):
+                 context: str = "auto", progress: bool | None = None,
+                 large_corpus: int | None = LARGE_CORPUS, sample_size: int = SAMPLE_SIZE,
+                 client: Any = None):
         self.seed = seed
         self.embedder = embedder
         self.cache_dir = cache_dir
@@ -154,20 +170,23 @@ class ThemeModel:
         self.codebook_threshold = codebook_threshold
         self.context = context
         self.progress = progress
+        self.large_corpus = large_corpus
+        self.sample_size = sample_size
+        self.client = client
 
     _PARAMS = ("seed", "min_theme_size", "min_samples", "n_neighbors", "n_components",
                "cluster_selection_method", "granularity", "max_themes", "merge_threshold",
                "reassign_quantile",
                "small_corpus", "small_threshold", "housekeeping", "facilitator", "secondary_margin",
                "temperature", "n_keywords", "label_docs", "codebook", "codebook_threshold",
-               "context", "progress")
+               "context", "progress", "large_corpus", "sample_size")
     #: What ``fit`` learns; reading one before ``fit`` raises :class:`NotFittedError`.
     _LEARNED = ("themes_", "embeddings_", "assignments_", "table_", "clusters_", "timings_")
 
     def get_params(self) -> dict[str, Any]:
-        """The constructor parameters (embedder and cache folder included)."""
+        """The constructor parameters (embedder, cache folder and Dask client included)."""
         return {**{k: getattr(self, k) for k in self._PARAMS}, "embedder": self.embedder,
-                "cache_dir": self.cache_dir}
+                "cache_dir": self.cache_dir, "client": self.client}
 
     def _validate(self) -> None:
         check_choice("cluster_selection_method", self.cluster_selection_method, ("eom", "leaf"))
@@ -192,7 +211,7 @@ class ThemeModel:
             progress=self.progress)
         units = corpus.unit_records
         unit_ids = [u.unit_id for u in units]
-        x = embed_corpus(corpus, embedder, self.cache_dir)
+        x = embed_corpus(corpus, embedder, self.cache_dir, client=self.client)
         timings["embed"] = time.perf_counter() - t0
 
         t = time.perf_counter()
@@ -210,8 +229,10 @@ class ThemeModel:
         cluster_params = {"min_cluster_size": self.min_theme_size,
                           **{k: getattr(self, k) for k in DEFAULTS if k != "min_cluster_size"}}
         if len(emergent):
-            result = cluster_embeddings(z[emergent], seed=self.seed, cache_dir=self.cache_dir,
-                                        **cluster_params)
+            result = cluster_units(z[emergent], strata=[units[i].event_id for i in emergent],
+                                   seed=self.seed, cache_dir=self.cache_dir,
+                                   large_corpus=self.large_corpus, sample_size=self.sample_size,
+                                   **cluster_params)
         else:
             result = ClusterResult(np.zeros(0, dtype=np.int64), "none",
                                    ["no units left for emergent discovery."])

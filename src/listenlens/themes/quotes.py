@@ -43,29 +43,47 @@ def mmr(x: np.ndarray, centroid: np.ndarray, unit_ids: Sequence[str], n: int = 5
     c = np.asarray(centroid, dtype=np.float32)
     c = unit_vector(c)
     relevance = x @ c
-    order = sorted(range(m), key=lambda i: (-round(float(relevance[i]), 6), unit_ids[i]))
-    keys = [normalise_text(t) for t in texts] if texts is not None else None
+    order = np.array(sorted(range(m), key=lambda i: (-round(float(relevance[i]), 6),
+                                                     unit_ids[i])), dtype=np.int64)
+    rank = np.empty(m, dtype=np.int64)
+    rank[order] = np.arange(m)
+    keys: dict[int, str] = {}  # normalised text, only for rows that come up as the best
     chosen: list[int] = []
     seen_keys: set[str] = set()
     redundancy = np.full(m, -1.0, dtype=np.float32)
     blocked = np.zeros(m, dtype=bool)
     while len(chosen) < min(n, m):
-        best, best_score = -1, -np.inf
-        for i in order:
-            if blocked[i]:
-                continue
-            score = lam * relevance[i] - (1 - lam) * max(redundancy[i], 0.0) if chosen else \
-                relevance[i]
-            if score > best_score + 1e-9:
-                best, best_score = i, score
+        best = _best(relevance, redundancy, blocked, order, rank, lam, bool(chosen))
         if best < 0:
             break
+        if texts is not None:
+            key = keys.setdefault(best, normalise_text(texts[best]))
+            if key in seen_keys:  # repeats a chosen quote word for word
+                blocked[best] = True
+                continue
+            seen_keys.add(key)
         chosen.append(best)
         blocked[best] = True
         sims = x @ x[best]
         redundancy = np.maximum(redundancy, sims)
         blocked |= sims >= duplicate
-        if keys is not None:
-            seen_keys.add(keys[best])
-            blocked |= np.array([k in seen_keys for k in keys], dtype=bool)
     return chosen
+
+
+def _best(relevance: np.ndarray, redundancy: np.ndarray, blocked: np.ndarray,
+          order: np.ndarray, rank: np.ndarray, lam: float, any_chosen: bool) -> int:
+    """The next row by MMR score: the first row in ``order`` whose score beats every earlier
+    one by more than 1e-9, scanning only rows within 1e-6 of the top score (the others cannot
+    win), so the cost is one vector operation, not a Python loop over every member."""
+    score = (lam * relevance - (1 - lam) * np.maximum(redundancy, 0.0) if any_chosen
+             else relevance.copy())
+    score = np.where(blocked, -np.inf, score)
+    top = score.max() if len(score) else -np.inf
+    if not np.isfinite(top):
+        return -1
+    near = np.where(score >= top - 1e-6)[0]
+    best, best_score = -1, -np.inf
+    for i in near[np.argsort(rank[near], kind="stable")].tolist():
+        if score[i] > best_score + 1e-9:
+            best, best_score = i, float(score[i])
+    return best

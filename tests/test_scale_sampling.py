@@ -1,0 +1,98 @@
+"""The large-corpus path of theme discovery: a stratified sample is fitted, the rest placed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+import listenlens as ll
+from listenlens.embeddings import HashingEmbedder
+from listenlens.synthetic import make_corpus
+from listenlens.themes.discover import cluster_embeddings
+from listenlens.themes.large import cluster_units, place, stratified_sample
+from listenlens.themes.model import ThemeModel
+from listenlens.themes.result import HOUSEKEEPING, UNASSIGNED
+
+
+def blobs(n_per: int, k: int, dim: int = 16, noise: float = 0.08, seed: int = 0
+          ) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    truth = np.repeat(np.arange(k), n_per)
+    x = np.eye(dim, dtype=np.float32)[truth] + noise * rng.standard_normal(
+        (len(truth), dim)).astype(np.float32)
+    order = rng.permutation(len(truth))
+    x, truth = x[order], truth[order]
+    return x / np.linalg.norm(x, axis=1, keepdims=True), truth
+
+
+def test_stratified_sample_keeps_each_stratum_share_and_is_seeded() -> None:
+    strata = np.array(["a"] * 500 + ["b"] * 300 + ["c"] * 197 + ["d"] * 3)
+    got = stratified_sample(strata, 250, seed=1)
+    assert len(got) == 250 and len(set(got.tolist())) == 250
+    assert np.all(np.diff(got) > 0)
+    for name, count in zip(*np.unique(strata, return_counts=True)):
+        share = int((strata[got] == name).sum())
+        assert abs(share - count * 250 / 1000) < 1, name
+    assert np.array_equal(got, stratified_sample(strata, 250, seed=1))
+    assert not np.array_equal(got, stratified_sample(strata, 250, seed=2))
+
+
+def test_stratified_sample_of_everything_is_everything() -> None:
+    assert stratified_sample(["x", "y", "x"], 10, seed=0).tolist() == [0, 1, 2]
+
+
+def test_place_follows_neighbours_and_the_outlier_rule() -> None:
+    x, truth = blobs(40, 3)
+    placed = place(x[60:], x[:60], truth[:60], k=5)
+    assert np.array_equal(placed, truth[60:])
+    # a unit whose neighbours are unassigned stays unassigned unless it is close to a centroid
+    labels = truth[:60].copy()
+    labels[labels == 2] = -1
+    far = place(x[60:], x[:60], labels, k=5, threshold=2.0)
+    near = place(x[60:], x[:60], labels, k=5, threshold=-1.0)
+    assert (far[truth[60:] == 2] == -1).all()
+    assert (near[truth[60:] == 2] >= 0).all()
+
+
+def test_below_the_size_the_full_fit_is_used_unchanged() -> None:
+    x, _ = blobs(15, 3)
+    full = cluster_embeddings(x, seed=0, granularity="fine")
+    same = cluster_units(x, strata=np.arange(len(x)) % 3, seed=0, large_corpus=len(x),
+                         granularity="fine")
+    assert np.array_equal(full.labels, same.labels) and "sampled" not in same.params
+
+
+def test_sampled_fit_finds_the_planted_clusters_and_records_the_sample() -> None:
+    x, truth = blobs(60, 4)
+    result = cluster_units(x, strata=np.arange(len(x)) % 5, seed=0, large_corpus=150,
+                           sample_size=120, granularity="fine", min_cluster_size=20)
+    assert result.method.endswith("+sampled")
+    assert result.details["n_sample"] == 120 and result.details["n_placed"] == 120
+    assert result.params["sampled"]["sample_size"] == 120
+    assert result.params["min_cluster_size"] == 10  # scaled to the sample
+    assert adjusted_rand_score(truth, result.labels) > 0.95
+    again = cluster_units(x, strata=np.arange(len(x)) % 5, seed=0, large_corpus=150,
+                          sample_size=120, granularity="fine", min_cluster_size=20)
+    assert np.array_equal(result.labels, again.labels)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> ll.Corpus:
+    root = tmp_path_factory.mktemp("sampled") / "corpus"
+    make_corpus(root, n_units=400, seed=2)
+    return ll.load(root, progress=False)
+
+
+def test_theme_model_uses_the_sample_above_the_size_and_says_so(corpus: ll.Corpus) -> None:
+    model = ThemeModel(seed=0, embedder=HashingEmbedder(), large_corpus=200, sample_size=150,
+                       progress=False).fit(corpus)
+    params = model.themes_.params
+    assert params["resolved"]["sampled"]["sample_size"] == 150
+    assert params["large_corpus"] == 200 and params["method"].endswith("+sampled")
+    assert any("sample of 150 units stratified by event" in n for n in params["notes"])
+    assert set(model.assignments_["unit_id"]) == {u.unit_id for u in corpus.unit_records}
+    sub = {uid for row in params["hierarchy"] for uid in row["unit_ids"]}
+    asg = model.assignments_
+    themed = asg[asg["primary"] & ~asg["theme_id"].isin([HOUSEKEEPING, UNASSIGNED])]
+    assert set(themed["unit_id"]) == sub
