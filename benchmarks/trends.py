@@ -260,7 +260,8 @@ def score_grid(shifts: pd.DataFrame, themes: list[Planted]) -> list[dict]:
     return rows
 
 
-def run_design(design: Design, seeds: int, null_seeds: int, n_perm: int) -> dict:
+def run_design(design: Design, seeds: int, null_seeds: int, n_perm: int,
+               test: str = "moderated") -> dict:
     """Recall per size, false alarms on null themes (planted and null corpora) and the MDC."""
     rows, mdc = [], float("nan")
     for seed in range(seeds + null_seeds):
@@ -268,7 +269,7 @@ def run_design(design: Design, seeds: int, null_seeds: int, n_perm: int) -> dict
         u, a, table, themes = grid_corpus(design, seed, null=null)
         trends = Trends.from_frames(u, a, table, period="year", seed=seed, n_boot=200)
         want_mdc = seed == 0
-        sh = trends.shifts(n_perm=n_perm, by_group=False, mdc=want_mdc)
+        sh = trends.shifts(n_perm=n_perm, by_group=False, mdc=want_mdc, test=test)
         if want_mdc:
             mdc = sh.attrs["power"]["overall"]["mdc"]
         rows += [{**r, "null_design": null} for r in score_grid(sh, themes)]
@@ -399,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--null-seeds", type=int, default=5, help="null corpora per design")
     ap.add_argument("--n-perm", type=int, default=999)
     ap.add_argument("--full", action="store_true", help="every design of the grid (96)")
+    ap.add_argument("--test", default="moderated", choices=("moderated", "permutation"),
+                    help="the all-period test shifts() uses")
     args = ap.parse_args(argv)
     designs = FULL_GRID if args.full else SAMPLE
     print(f"designs ({'full grid' if args.full else 'sample'}): "
@@ -410,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     rows = []
     for d in designs:  # one line per design as it finishes (the full grid takes a while)
-        rows.append(run_design(d, args.seeds, args.null_seeds, args.n_perm))
+        rows.append(run_design(d, args.seeds, args.null_seeds, args.n_perm, args.test))
         print("done", {k: (round(v, 2) if isinstance(v, float) else v)
                        for k, v in rows[-1].items()}, flush=True)
     table = pd.DataFrame(rows)
