@@ -302,7 +302,7 @@ def init_project(directory: str | Path, *, seed: int = 0, default_consent: str =
 
     root = Path(directory)
     check_choice("default_consent", default_consent, CONSENT_LEVELS)
-    unknown = set(model_params) - set(ThemeModel._PARAMS)
+    unknown = set(model_params) - set(ThemeModel().get_params())
     if unknown:
         raise TypeError(f"unknown theme parameters: {sorted(unknown)}")
     if "codebook" in model_params and model_params["codebook"] is not None:

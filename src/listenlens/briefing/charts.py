@@ -63,7 +63,7 @@ def colours_for(theme_ids: Sequence[str]) -> dict[str, str]:
     return {t: legible(given[t]) for t in theme_ids}
 
 
-def _png(fig: Any) -> bytes:
+def figure_png(fig: Any) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
     import matplotlib.pyplot as plt
@@ -72,7 +72,7 @@ def _png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def _plt() -> Any:
+def load_pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -83,7 +83,7 @@ def _plt() -> Any:
 
 def themes_chart(themes: Sequence[ThemeSummary]) -> Chart:
     """A horizontal bar chart of people per top theme."""
-    plt = _plt()
+    plt = load_pyplot()
     labels = [t.label for t in themes][::-1]
     values = [t.n_people for t in themes][::-1]
     colours = colours_for([t.theme_id for t in themes])
@@ -97,7 +97,7 @@ def themes_chart(themes: Sequence[ThemeSummary]) -> Chart:
     alt = ("Bar chart of how many people raised each of the top themes: "
            + "; ".join(f"{t.label}, {plural(t.n_people, 'person', 'people')}" for t in themes)
            + ".")
-    return Chart("themes", "People who raised each top theme", alt, _png(fig))
+    return Chart("themes", "People who raised each top theme", alt, figure_png(fig))
 
 
 def _period_name(period: Any) -> str:
@@ -126,7 +126,7 @@ def shifts_chart(trends: Any, theme_ids: Sequence[str], labels: dict[str, str]) 
               if shaded else "") + ": " + "; ".join(described) + ".")
     title = "How often each top theme was raised, by period"
     return Chart("shifts", title + (" (shaded: uncertainty range)" if shaded else ""), alt,
-                 _png(fig))
+                 figure_png(fig))
 
 
 def shifts_axis_top(shares: Sequence[float]) -> float:
@@ -148,7 +148,7 @@ def shifts_figure(df: pd.DataFrame, theme_ids: Sequence[str], labels: dict[str, 
     names = [_period_name(p) for p in periods]
     x = list(range(len(periods)))
     top = shifts_axis_top(df["share"].dropna().tolist())
-    plt = _plt()
+    plt = load_pyplot()
     colours = colours_for(list(theme_ids))
     fig, ax = plt.subplots(figsize=(7, 3.6))
     described = []

@@ -111,7 +111,7 @@ def _table(doc: DocxDocument, head: Sequence[str], rows: Sequence[Sequence[str]]
     doc.add_paragraph()
 
 
-def _picture(doc: DocxDocument, chart: Chart) -> None:
+def add_picture(doc: DocxDocument, chart: Chart) -> None:
     doc.add_picture(io.BytesIO(chart.png), width=Inches(chart.width_in))
     run = doc.paragraphs[-1].runs[-1]
     for doc_pr in run._r.iter(qn("wp:docPr")):
@@ -128,7 +128,7 @@ def _muted(doc: DocxDocument, text: str) -> None:
     r.font.color.rgb = _MUTED
 
 
-def _quote(doc: DocxDocument, text: str, attribution: str) -> None:
+def add_quote(doc: DocxDocument, text: str, attribution: str) -> None:
     doc.add_paragraph(f"“{text}”", style="Quote")
     _muted(doc, f"— {attribution}")
 
@@ -157,7 +157,7 @@ def _themes(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("What people raised most", level=1)
     chart = c.chart("themes")
     if chart and c.themes:
-        _picture(doc, chart)
+        add_picture(doc, chart)
     for i, t in enumerate(c.themes, 1):
         doc.add_heading(f"{i}. {t.label}", level=2)
         doc.add_paragraph(t.summary)
@@ -175,7 +175,7 @@ def _shifts(doc: DocxDocument, c: BriefingContent) -> None:
     doc.add_heading("How priorities changed", level=1)
     chart = c.chart("shifts")
     if chart:
-        _picture(doc, chart)
+        add_picture(doc, chart)
     for s in c.shifts:
         p = doc.add_paragraph(style="List Bullet")
         p.add_run(_ARROWS.get(s.direction, "● Steady") + ": ").bold = True
@@ -205,7 +205,7 @@ def _asks(doc: DocxDocument, c: BriefingContent) -> None:
         doc.add_heading(a.label, level=2)
         doc.add_paragraph(a.sentence)
         for q in a.examples:
-            _quote(doc, q.text, q.attribution)
+            add_quote(doc, q.text, q.attribution)
     if not c.asks:
         doc.add_paragraph("No direct requests were found in this material.")
 
@@ -218,7 +218,7 @@ def _own_words(doc: DocxDocument, c: BriefingContent) -> None:
     for t in quoted:
         doc.add_heading(t.label, level=2)
         for q in t.quotes:
-            _quote(doc, q.text, q.attribution)
+            add_quote(doc, q.text, q.attribution)
     if not quoted:
         doc.add_paragraph("No one whose words appear here agreed to be quoted, so no quotes "
                           "are shown.")

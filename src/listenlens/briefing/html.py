@@ -50,11 +50,11 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = format_date
-    env.filters["data_uri"] = _data_uri
+    env.filters["data_uri"] = png_data_uri
     return env
 
 
-def _data_uri(chart: Chart) -> str:
+def png_data_uri(chart: Chart) -> str:
     return "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
 
 

@@ -236,9 +236,9 @@ def votes_section(tally: Any, picker: Any, theme_ids: Sequence[str], *, seed: in
 
 def agreement_chart(themes: Sequence[VoteTheme]) -> Chart:
     """Agreement per theme with its likely range (points with interval bars)."""
-    from .charts import _plt, _png
+    from .charts import figure_png, load_pyplot
 
-    plt = _plt()
+    plt = load_pyplot()
     rows = [t for t in themes if t.agreement.agreement is not None][::-1]
     fig, ax = plt.subplots(figsize=(7, 0.55 * len(rows) + 1.4))
     for y, t in enumerate(rows):
@@ -258,7 +258,7 @@ def agreement_chart(themes: Sequence[VoteTheme]) -> Chart:
     alt = ("Chart of how much voters agreed with the statements of each theme: "
            + "; ".join(f"{t.label}, {agreement_phrase(t.agreement.agreement, t.agreement.ci_low, t.agreement.ci_high)}"
                        for t in rows[::-1]) + ".")
-    return Chart("votes", "Agreement per theme in the online vote", alt, _png(fig))
+    return Chart("votes", "Agreement per theme in the online vote", alt, figure_png(fig))
 
 
 # --- rendering (the renderers call these; each returns its format's pieces) ----------------
@@ -310,9 +310,9 @@ def votes_html(section: VotesSection | None) -> Markup:
         parts.append(f'<section id="{sid}" aria-labelledby="h-{sid}">'
                      f'<h2 id="h-{sid}">{e(heading)}</h2>')
         if attr == "consensus" and section.chart is not None:
-            from .html import _data_uri
+            from .html import png_data_uri
 
-            parts.append(f'<figure><img src="{_data_uri(section.chart)}" '
+            parts.append(f'<figure><img src="{png_data_uri(section.chart)}" '
                          f'alt="{e(section.chart.alt)}"><figcaption>{e(section.chart.title)}'
                          "</figcaption></figure>")
         for t in section.themes:
@@ -336,12 +336,12 @@ def votes_docx(doc: Any, section: VotesSection | None) -> None:
     """Add both sections to a python-docx document (nothing without votes)."""
     if section is None:
         return
-    from .docx import _picture, _quote
+    from .docx import add_picture, add_quote
 
     for heading, attr in ((AGREED_HEADING, "consensus"), (DISAGREED_HEADING, "divisive")):
         doc.add_heading(heading, level=1)
         if attr == "consensus" and section.chart is not None:
-            _picture(doc, section.chart)
+            add_picture(doc, section.chart)
         for t in section.themes:
             items = getattr(t, attr)
             if attr == "consensus" or items:
@@ -350,7 +350,7 @@ def votes_docx(doc: Any, section: VotesSection | None) -> None:
                 doc.add_paragraph(t.sentence)
             for s in items:
                 if s.quote is not None:
-                    _quote(doc, s.quote.text, s.quote.attribution)
+                    add_quote(doc, s.quote.text, s.quote.attribution)
                 else:
                     doc.add_paragraph(_said(s))
                 doc.add_paragraph(s.counts)

@@ -115,7 +115,6 @@ def parse_date(value: str | dt.date, display: str, line: int | None) -> dt.date:
     return date
 
 
-_parse_date = parse_date  # the name project.py imports
 
 
 def _event_files(root: Path, cell: str, eid: str, line: int,
@@ -179,7 +178,7 @@ def read_events(root: Path, limits: Limits | None = None
             raise CorpusError(f"event {eid!r} names no file", file=display, line=line)
         meta = {k: v for k, v in row.items() if k not in EVENT_COLUMNS and k not in option_names}
         events.append(Event(
-            event_id=eid, community=row["community"], date=_parse_date(row["date"], display, line),
+            event_id=eid, community=row["community"], date=parse_date(row["date"], display, line),
             place=row.get("place", ""), format=row.get("format", ""),
             facilitator=row.get("facilitator", ""), title=row.get("title", ""), files=files,
             metadata=meta))

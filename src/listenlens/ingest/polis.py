@@ -42,7 +42,7 @@ from ..errors import ParseError
 from ..ids import sha256_bytes
 from ._base import Piece, Reader, Skipped
 from .encoding import decode_text
-from .table import _cell_spans, _cell_value, _csv_rows, _norm
+from .table import cell_spans, cell_value, csv_rows, normalise_header
 
 __all__ = ["READERS", "POLIS_READER", "COUNT_COLUMNS", "PARTICIPANT_VOTES_FILE",
            "StatementVotes", "ParticipantVotes", "parse_polis", "statement_votes",
@@ -125,7 +125,7 @@ def _count(name: str, value: str, cid: str, path: str, line: int) -> int | None:
 
 
 def _header(hdr: list[str], path: str, line: int) -> dict[str, int]:
-    norm = [_norm(h) for h in hdr]
+    norm = [normalise_header(h) for h in hdr]
     for need in ("comment-body", "author-id", "comment-id", "moderated"):
         if need not in norm:
             raise ParseError(f"not a Polis comments export: no {need!r} column; "
@@ -142,12 +142,12 @@ def parse_polis(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Pi
     ``moderated-hidden``.
     """
     idx: dict[str, int] = {}
-    for _hdr, row in _csv_rows(text, path):
+    for _hdr, row in csv_rows(text, path):
         if not idx:
             idx = _header(_hdr, path, row.line)
             continue
         cells = row.cells
-        values = {n: (_cell_value(text, cells[i]) if i < len(cells) else "")
+        values = {n: (cell_value(text, cells[i]) if i < len(cells) else "")
                   for n, i in idx.items()}
         cid = values["comment-id"]
         if _as_int(values["moderated"]) == -1:
@@ -173,7 +173,7 @@ def parse_polis(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Pi
             else:
                 extra[name] = value
         author = values["author-id"]
-        yield Piece(spans=_cell_spans(text, cells[text_i]), line=row.line, kind="comment",
+        yield Piece(spans=cell_spans(text, cells[text_i]), line=row.line, kind="comment",
                     speaker=f"participant {author}" if author else "", extra=extra)
 
 
@@ -200,7 +200,7 @@ class ParticipantVotes:
 
 def _vote_columns(header: list[str], path: str, line: int) -> tuple[int, list[tuple[int, int]]]:
     """The participant column and the (column, comment id) of every statement column."""
-    norm = [_norm(h) for h in header]
+    norm = [normalise_header(h) for h in header]
     if "participant" not in norm:
         raise ParseError("not a Polis participants-votes export: no 'participant' column; "
                          f"columns: {', '.join(header[:12])}", file=path, line=line)
@@ -219,7 +219,7 @@ def _vote_columns(header: list[str], path: str, line: int) -> tuple[int, list[tu
 
 def read_participant_votes_text(text: str, path: str) -> ParticipantVotes:
     """:class:`ParticipantVotes` from the decoded text of a ``participants-votes.csv``."""
-    rows = _csv_rows(text, path)
+    rows = csv_rows(text, path)
     first = next(rows, None)
     if first is None:
         raise ParseError("empty participants-votes file", file=path, line=1)
@@ -230,7 +230,7 @@ def read_participant_votes_text(text: str, path: str) -> ParticipantVotes:
     matrix: list[list[float]] = []
     seen: dict[str, int] = {}
     for _, row in rows:
-        cells = [_cell_value(text, c) for c in row.cells]
+        cells = [cell_value(text, c) for c in row.cells]
         pid = cells[p_col] if p_col < len(cells) else ""
         if not pid:
             raise ParseError("row has no participant id", file=path, line=row.line)

@@ -134,7 +134,7 @@ def tokenize_csv(text: str, path: str, delimiter: str = ",") -> Iterator[Row]:
         yield Row(start_line, tuple(cells))
 
 
-def _cell_spans(text: str, cell: Cell) -> tuple[tuple[int, int], ...]:
+def cell_spans(text: str, cell: Cell) -> tuple[tuple[int, int], ...]:
     """Spans of a cell such that ``span_text(..., escape="csv")`` gives its value."""
     if cell.quoted:
         return ((cell.start, cell.end),)
@@ -148,19 +148,19 @@ def _cell_spans(text: str, cell: Cell) -> tuple[tuple[int, int], ...]:
     return tuple(sp for sp in spans if sp[1] > sp[0]) or ((cell.start, cell.end),)
 
 
-def _cell_value(text: str, cell: Cell) -> str:
+def cell_value(text: str, cell: Cell) -> str:
     raw = text[cell.start:cell.end]
     return unescape(raw, "csv").strip() if cell.quoted else raw.strip()
 
 
-def _norm(name: str) -> str:
+def normalise_header(name: str) -> str:
     return "-".join(name.strip().lower().replace("_", " ").split())
 
 
 def _find_column(header: Sequence[str], wanted: str, role: str, path: str, line: int) -> int:
     """Index of the column called ``wanted`` (case- and ``_``/space-insensitive)."""
-    norm = [_norm(h) for h in header]
-    key = _norm(wanted)
+    norm = [normalise_header(h) for h in header]
+    key = normalise_header(wanted)
     if key in norm:
         return norm.index(key)
     raise ParseError(f"{role} {wanted!r} is not a column; columns: {', '.join(header) or '(none)'}",
@@ -171,7 +171,7 @@ def _text_column(header: Sequence[str], options: Mapping[str, Any], path: str, l
                  where: str = "header") -> int:
     if options.get("text_column"):
         return _find_column(header, str(options["text_column"]), "text_column", path, line)
-    norm = [_norm(h) for h in header]
+    norm = [normalise_header(h) for h in header]
     for name in TEXT_COLUMNS:
         if name in norm:
             return norm.index(name)
@@ -190,7 +190,7 @@ def _roles(header: Sequence[str], options: Mapping[str, Any], path: str,
             roles[role] = _find_column(header, str(name), f"{role}_column", path, line)
     if "speaker" not in roles and options.get("speaker_column") is None:
         # without a speaker every row counts as a different person: find one when it is there
-        norm = [_norm(h) for h in header]
+        norm = [normalise_header(h) for h in header]
         for name in SPEAKER_COLUMNS:
             if name in norm and norm.index(name) != roles["text"]:
                 roles["speaker"] = norm.index(name)
@@ -244,7 +244,7 @@ def _header_names(text: str, row: Row) -> list[str]:
     """Header names as written; an empty one is ``column_<n>``, a repeated one gets ``_<k>``."""
     names: list[str] = []
     for i, cell in enumerate(row.cells):
-        name = _cell_value(text, cell) or f"column_{i + 1}"
+        name = cell_value(text, cell) or f"column_{i + 1}"
         base, k = name, 2
         while name in names:
             name, k = f"{base}_{k}", k + 1
@@ -252,7 +252,7 @@ def _header_names(text: str, row: Row) -> list[str]:
     return names
 
 
-def _csv_rows(text: str, path: str) -> Iterator[tuple[list[str], Row]]:
+def csv_rows(text: str, path: str) -> Iterator[tuple[list[str], Row]]:
     """The header names and each data row, padded to the header's width."""
     rows = tokenize_csv(text, path)
     header_row = next(rows, None)
@@ -270,7 +270,7 @@ def _csv_rows(text: str, path: str) -> Iterator[tuple[list[str], Row]]:
 def parse_csv(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Piece | Skipped]:
     """One ``response`` piece per CSV data row (see the module docstring)."""
     roles: dict[str, str] = {}
-    for header, row in _csv_rows(text, path):
+    for header, row in csv_rows(text, path):
         if not roles:
             idx = _roles(header, options, path, row.line)
             roles = {role: header[i] for role, i in idx.items()}
@@ -281,14 +281,14 @@ def parse_csv(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Piec
 
 def _csv_piece(text: str, header: Sequence[str], row: Row, roles: Mapping[str, str],
                text_idx: int, kind: str) -> Piece | Skipped:
-    values = {name: _cell_value(text, cell) for name, cell in zip(header, row.cells)}
+    values = {name: cell_value(text, cell) for name, cell in zip(header, row.cells)}
     for name in header[len(row.cells):]:
         values[name] = ""
-    if text_idx >= len(row.cells) or not _cell_value(text, row.cells[text_idx]):
+    if text_idx >= len(row.cells) or not cell_value(text, row.cells[text_idx]):
         return Skipped(row.line, "no-text", f"empty {roles['text']!r} cell",
                        excerpt=_excerpt(values))
     fields = _apply_roles(values, roles)
-    return Piece(spans=_cell_spans(text, row.cells[text_idx]), line=row.line, kind=kind, **fields)
+    return Piece(spans=cell_spans(text, row.cells[text_idx]), line=row.line, kind=kind, **fields)
 
 
 def _excerpt(values: Mapping[str, Any]) -> str:
@@ -348,7 +348,7 @@ def parse_jsonl(text: str, path: str, options: Mapping[str, Any]) -> Iterator[Pi
             idx = _roles(keys, options, path, lineno, "the keys of the first object:")
             roles = {role: keys[i] for role, i in idx.items()}
         key = roles["text"]
-        key = next((k for k in obj if _norm(k) == _norm(key)), key)
+        key = next((k for k in obj if normalise_header(k) == normalise_header(key)), key)
         value = obj.get(key)
         if not isinstance(value, str) or not value.strip():
             what = "missing" if key not in obj else f"{type(value).__name__} value"

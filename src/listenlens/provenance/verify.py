@@ -59,10 +59,10 @@ from .evidence import FIGURE_KINDS, attribution, figure_value
 from .redact import REDACTION_VERSION, redact_many, redaction_info
 from .verify_power import check_power
 from .verify_tables import (
-    _participant_numbers,
     check_quote_rows,
     check_table_rows,
     expected_attribution,
+    participant_numbers,
     read_table,
 )
 from .verify_votes import check_votes
@@ -519,7 +519,7 @@ def _check_attributions(block: Mapping[str, Any], corpus: Corpus, text: str) -> 
     """Every quote credited as the corpus says (speaker number, community, date), wherever the
     document prints it (two people who said the same words may be credited either way)."""
     out: list[str] = []
-    numbers = _participant_numbers(corpus)
+    numbers = participant_numbers(corpus)
     credits: dict[str, set[str]] = {}
     for i, q in enumerate(block.get("quotes", [])):
         stated, shown = q.get("attribution"), q.get("shown")

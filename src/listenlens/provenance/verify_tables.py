@@ -33,7 +33,7 @@ from .cells import restore
 from .evidence import FIGURE_KINDS, TABLE_DERIVED, figure_value
 from .wording import UNNAMED, allowed_words, label_words
 
-__all__ = ["read_table", "check_table_rows", "check_quote_rows"]
+__all__ = ["read_table", "check_table_rows", "check_quote_rows", "participant_numbers"]
 
 
 def read_table(path: str | Path) -> list[list[str]]:
@@ -133,7 +133,7 @@ def check_table_rows(evidence: Mapping[str, Any], rows: list[list[str]],
     return out
 
 
-def _participant_numbers(corpus: Corpus) -> dict[tuple[str, str], int]:
+def participant_numbers(corpus: Corpus) -> dict[tuple[str, str], int]:
     """'Participant N' as briefings number speakers: order of first appearance per event."""
     numbers: dict[tuple[str, str], int] = {}
     counts: dict[str, int] = {}
@@ -168,7 +168,7 @@ def check_quote_rows(evidence: Mapping[str, Any], rows: list[list[str]],
     out: list[str] = []
     header, body = (rows[0], rows[1:]) if rows else ([], [])
     shown = {q.get("unit_id"): q.get("shown") for q in evidence.get("quotes", [])}
-    numbers = _participant_numbers(corpus)
+    numbers = participant_numbers(corpus)
     for i, cells in enumerate(body, start=2):
         record = dict(zip(header, cells))
         uid = record.get("unit_id", "")

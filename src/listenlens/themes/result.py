@@ -156,6 +156,11 @@ class Themes:
         """Whether ``unit_id`` is one of the units these themes were found in."""
         return unit_id in self._row
 
+    def row(self, unit_id: str) -> int:
+        """The position of ``unit_id`` in :attr:`unit_ids` and :attr:`embeddings` (unknown ids
+        raise ``KeyError``)."""
+        return self._row[unit_id]
+
     def vectors(self, unit_ids: Iterable[str]) -> np.ndarray:
         """The embeddings of ``unit_ids`` (rows in the order given; unknown ids raise
         ``KeyError``)."""
@@ -192,8 +197,6 @@ class Themes:
         if len(ids) != 1:
             raise KeyError(f"theme {theme_id!r} was split into {ids}; name one of them")
         return ids[0]
-
-    _one = resolve_one  # the name review.py and review_sheet.py use
 
     def label(self, theme_id: str) -> str:
         """The label of a theme (``"Unassigned"``, ``"Facilitator housekeeping"`` for the

@@ -160,7 +160,7 @@ def _codes_facilitator(themes: Themes, final: Mapping[str, str]) -> bool:
     theme (not housekeeping or unassigned). Discovery sets facilitator talk aside; some teams
     code a facilitator's question with the concern it raises, and the loop follows them."""
     fac = _facilitator(themes)
-    return any(fac[themes._row[u]] and t not in SPECIAL_LABELS for u, t in final.items())
+    return any(fac[themes.row(u)] and t not in SPECIAL_LABELS for u, t in final.items())
 
 
 def _facilitator_logistics(themes: Themes) -> np.ndarray:
@@ -263,7 +263,7 @@ def _training(themes: Themes, final: dict[str, str], check: set[str], seen: set[
     rows, ys, ws = [], [], []
     for u, t in sorted(final.items()):
         if u not in check:
-            rows.append(themes._row[u])
+            rows.append(themes.row(u))
             ys.append(t)
             ws.append(1.0)
     prim = themes.primary()
@@ -371,7 +371,7 @@ def _queue_rows(themes: Themes, ids: list[str], why: list[str],
     text = {u.unit_id: u.text for u in themes.corpus.unit_records}
     out = []
     for u, reason in zip(ids, why):
-        i = themes._row[u]
+        i = themes.row(u)
         order = np.argsort(-p[i], kind="stable") if len(classes) else np.array([], dtype=int)
         top = classes[order[0]] if len(order) else UNASSIGNED
         second = classes[order[1]] if len(order) > 1 else ""
@@ -407,9 +407,9 @@ def _farthest(themes: Themes, cand: list[str], known: list[str], k: int) -> list
     if k <= 0 or not cand:
         return []
     x = themes.embeddings
-    rows = np.array([themes._row[u] for u in cand])
+    rows = np.array([themes.row(u) for u in cand])
     if known:
-        near = (x[rows] @ x[[themes._row[u] for u in known]].T).max(axis=1)
+        near = (x[rows] @ x[[themes.row(u) for u in known]].T).max(axis=1)
     else:
         near = np.full(len(rows), -1.0)
     out: list[str] = []
@@ -450,7 +450,7 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
                 continue
             members = [u for u in cand if prim[u] == tid and u not in picked]
             if members:
-                best = max(members, key=lambda u: (p[themes._row[u], pos[tid]], u))
+                best = max(members, key=lambda u: (p[themes.row(u), pos[tid]], u))
                 picked.append(best)
                 why.append("first look at this theme")
         probes = _facilitator_probes(themes, final, classes, p, n - len(picked))
@@ -462,7 +462,7 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
         n_far = int(round(explore * max(0, n - len(picked)))) if final else 0
         taken = set(picked)
         rest = sorted((u for u in cand if u not in taken),
-                      key=lambda u: (round(float(margin[themes._row[u]]), 9), u))
+                      key=lambda u: (round(float(margin[themes.row(u)]), 9), u))
         for u in rest[:max(0, n - len(picked) - n_far)]:
             picked.append(u)
             why.append("least sure")
@@ -483,7 +483,7 @@ def _facilitator_probes(themes: Themes, final: Mapping[str, str], classes: list[
     facilitator turns that look most like a theme, so the reviewer can say whether facilitator
     questions are coded (see :func:`_codes_facilitator`)."""
     fac = _facilitator(themes)
-    if room <= 0 or any(fac[themes._row[u]] for u in final):
+    if room <= 0 or any(fac[themes.row(u)] for u in final):
         return []
     aside = (themes.primary() == HOUSEKEEPING).to_numpy() & fac
     rows = np.where(aside)[0]
@@ -504,7 +504,7 @@ def _resolve_target(themes: Themes, value: str, new: dict[str, str]) -> tuple[st
     if not v:
         raise ValueError("a decision cannot be empty")
     try:
-        tid = themes._one(v)
+        tid = themes.resolve_one(v)
         return tid, _label_of(themes, tid)
     except KeyError:
         pass
@@ -525,7 +525,7 @@ def review(themes: Themes, answers: Mapping[str, str], *, who: str | None = None
     """New themes with the decisions ``{unit_id: theme}`` taken and every undecided unit
     re-coded (see the module docstring). The check sample is drawn at the first review
     (``check_size`` units; or exactly ``check_ids``)."""
-    unknown = [u for u in answers if u not in themes._row]
+    unknown = [u for u in answers if not themes.has_unit(u)]
     if unknown:
         raise KeyError(f"unknown unit ids: {unknown[:5]}")
     if not answers:
@@ -538,7 +538,7 @@ def review(themes: Themes, answers: Mapping[str, str], *, who: str | None = None
         "labels": {t: new_labels.get(t) or _label_of(themes, t) for t in set(chosen.values())},
         "check_ids": None}
     if check_sample_ids(themes) is None:
-        args["check_ids"] = (sorted(u for u in check_ids if u in themes._row)
+        args["check_ids"] = (sorted(u for u in check_ids if themes.has_unit(u))
                              if check_ids is not None else _draw_check(themes, check_size))
     entry = {"op": "review", "args": args, "when": when or utc_now(), "who": who or "",
              "why": why or "", "result": {"new_themes": sorted(new_labels)}}
@@ -568,7 +568,7 @@ def _recode(themes: Themes, entry: dict[str, Any], new_labels: dict[str, str]) -
     else:
         model_of_check = {u: str(prim[u]) for u in check}
     for u, t in final.items():
-        primary[themes._row[u]], prob[themes._row[u]] = t, 1.0
+        primary[themes.row(u)], prob[themes.row(u)] = t, 1.0
     assignments = pd.DataFrame({"unit_id": themes.unit_ids, "theme_id": primary,
                                 "probability": np.round(prob, 6), "primary": True})
     members = {t: np.where(primary == t)[0] for t in dict.fromkeys(primary.tolist())
@@ -718,10 +718,10 @@ def replay_review(themes: Themes, entry: Mapping[str, Any]) -> Themes:
     labels = args.get("labels", {})
     answers = {}
     for u, t in args["decisions"].items():
-        if u not in themes._row:
+        if not themes.has_unit(u):
             continue
         try:
-            answers[u] = themes._one(t)
+            answers[u] = themes.resolve_one(t)
         except KeyError:
             answers[u] = labels.get(t, t)
     if not answers:

@@ -153,7 +153,7 @@ def _decision(themes: Themes, value: str, choices: dict[str, str]) -> str | None
     if v.casefold() in choices:
         return choices[v.casefold()]
     try:
-        return themes._one(v)
+        return themes.resolve_one(v)
     except KeyError:
         return None
 
