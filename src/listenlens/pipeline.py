@@ -87,7 +87,7 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     it and renamed into place at the end (see :mod:`listenlens.outputs`): an interrupted run
     leaves the earlier outputs as they were, and a finished one leaves nothing of them.
 
-    >>> result = analyse("corpora/examples/riverside", out="out/example")
+    >>> result = analyse("corpora/examples/riverside", out="out/example")  # doctest: +SLOW
     >>> sorted(p.name for p in result.files if p.parent.name == "example")[:3]
     ['briefing.docx', 'briefing.evidence.json', 'briefing.html']
     """

@@ -294,7 +294,7 @@ def init_project(directory: str | Path, *, seed: int = 0, default_consent: str =
     >>> print(project.add("corpora/examples/riverside"))    # the same files again: nothing
     added 0 event(s) (none) with 0 file(s)
     already in the project (same content): ...
-    >>> report = project.update(stability_runs=0)
+    >>> report = project.update(stability_runs=0)                # doctest: +SLOW
     >>> report.method, report.n_new == len(project.corpus())
     ('build', True)
     """
