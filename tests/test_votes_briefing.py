@@ -48,14 +48,22 @@ def write_export(folder: Path, seed: int = 0, matrix: bool = True) -> None:
                                                          encoding="utf-8")
 
 
+def stand_in_themes(corpus: ll.Corpus, rows: list[dict], ids: list[str],
+                    labels: list[str]) -> SimpleNamespace:
+    """A themes object of the shape the briefing reads (no representative quotes: every unit
+    of a theme is a candidate, most probable first)."""
+    assignments = pd.DataFrame(rows).assign(probability=1.0, primary=True)
+    return SimpleNamespace(corpus=corpus, assignments=assignments, params={},
+                           table=pd.DataFrame({"theme_id": ids, "label": labels}),
+                           quotes=lambda tid, n=3: pd.DataFrame(columns=["unit_id"]))
+
+
 def fake_themes(corpus: ll.Corpus) -> SimpleNamespace:
-    """A themes object of the shape the briefing reads: roads or parks by statement id."""
+    """Roads or parks by statement id."""
     rows = [{"unit_id": u.unit_id,
              "theme_id": "t-parks" if u.extra["comment_id"] < 6 else "t-roads"}
             for u in corpus.unit_records]
-    table = pd.DataFrame({"theme_id": ["t-parks", "t-roads"], "label": ["Parks", "Roads"]})
-    return SimpleNamespace(corpus=corpus, table=table, assignments=pd.DataFrame(rows),
-                           quotes=lambda tid, n=3: [])
+    return stand_in_themes(corpus, rows, ["t-parks", "t-roads"], ["Parks", "Roads"])
 
 
 def build(tmp_path: Path, consent: str = "quote", matrix: bool = True):
@@ -135,11 +143,8 @@ def test_no_votes_no_section_and_summary_says_it_plainly(tmp_path: Path) -> None
     (tmp_path / "plain.csv").write_text("comment\nMore buses please\nFix the lights\n",
                                         encoding="utf-8")
     plain = ll.load(tmp_path / "plain.csv", community="X", date="2024-01-01", consent="quote")
-    themes = SimpleNamespace(corpus=plain, table=pd.DataFrame({"theme_id": ["t1"],
-                                                              "label": ["Buses"]}),
-                             assignments=pd.DataFrame({"unit_id": [u.unit_id for u in
-                                                                   plain.unit_records],
-                                                       "theme_id": "t1"}))
+    themes = stand_in_themes(plain, [{"unit_id": u.unit_id, "theme_id": "t1"}
+                                     for u in plain.unit_records], ["t1"], ["Buses"])
     b = ll.brief(themes, title="No votes")
     assert b.content.votes is None and "votes" not in b.content.evidence
     assert AGREED_HEADING not in b.save(tmp_path / "plain.md").read_text(encoding="utf-8")
@@ -163,9 +168,8 @@ def test_bowling_green_briefing_shows_votes_per_theme_and_verifies(tmp_path: Pat
              "theme_id": next((t for t, ws in words.items()
                                if any(w in u.text.lower() for w in ws)), "t-other")}
             for u in corpus.unit_records]
-    themes = SimpleNamespace(corpus=corpus, assignments=pd.DataFrame(rows),
-                             table=pd.DataFrame({"theme_id": ["t-roads", "t-parks", "t-other"],
-                                                 "label": ["Roads", "Parks", "Other"]}))
+    themes = stand_in_themes(corpus, rows, ["t-roads", "t-parks", "t-other"],
+                             ["Roads", "Parks", "Other"])
     b = ll.brief(themes, title="Bowling Green", n_themes=3)
     v = b.content.votes
     assert {t.theme_id for t in v.themes} == {"t-roads", "t-parks", "t-other"}
