@@ -13,9 +13,15 @@ embedding backends. Prints one table, one row per size:
 - the adjusted Rand index of the themes against the corpus key (``_key/themes.csv``, planted
   housekeeping lines excluded; unassigned units count as one cluster).
 
+With ``--dask`` every size gets a second row, ``backend`` ending in ``+dask``: the same
+analysis with the embeddings computed on a 2-worker ``distributed.LocalCluster`` (one thread
+each; ``--workers`` to change), its own cold cache, the floor the same, and whether its
+assignments are identical to the single-process run's (``same``). Its RSS is the client
+process's; the workers' memory is not in it.
+
 Each measurement runs in its own child process (this script with ``--child``) so that peak RSS
-(from ``os.wait4``) belongs to that run alone. Not a timed test. The sampled clustering for large
-corpora and the Dask rows of issue 16 are not part of this benchmark yet.
+(from ``os.wait4``) belongs to that run alone. Not a timed test. Corpora above 20,000 units take
+the sampled clustering path (``listenlens.themes.large``); the run's manifest records it.
 """
 
 from __future__ import annotations
@@ -60,6 +66,33 @@ def child_analyse(corpus: Path, out: Path, cache: Path) -> dict[str, Any]:
             "backend": result.manifest.embedding_backend}
 
 
+def child_analyse_dask(corpus: Path, out: Path, cache: Path, workers: int) -> dict[str, Any]:
+    """The same analysis with the embeddings computed on a local Dask cluster."""
+    from distributed import Client, LocalCluster
+
+    import listenlens as ll
+    from listenlens.pipeline import analyse
+
+    t = time.perf_counter()
+    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cl, \
+            Client(cl) as client:
+        c = ll.load(corpus, progress=False)
+        t_load = time.perf_counter()
+        themes = ll.find_themes(c, cache_dir=cache, client=client, progress=False)
+        t_themes = time.perf_counter()
+        result = analyse(c, out=out, cache_dir=cache, themes=themes, progress=False)
+    wall = time.perf_counter() - t
+    asg = result.themes.assignments
+    prim = asg[asg["primary"]]
+    units = result.corpus.units[["unit_id", "source", "line"]].merge(
+        prim[["unit_id", "theme_id"]], on="unit_id", how="left")
+    units.to_csv(out / "unit_themes.csv", index=False)
+    timings = dict(result.manifest.timings)
+    timings["load"], timings["themes"] = t_load - t, t_themes - t_load  # outside analyse here
+    return {"wall": wall, "timings": timings,
+            "backend": result.manifest.embedding_backend + "+dask"}
+
+
 def child_floor(corpus: Path) -> dict[str, Any]:
     """Load MiniLM and embed every unit text once, with no embedding cache."""
     t = time.perf_counter()
@@ -98,7 +131,32 @@ def ari_against_key(corpus: Path, out: Path) -> float:
     return float(adjusted_rand_score(got.loc[sub, "theme"], got.loc[sub, "theme_id"].fillna("?")))
 
 
-def one_size(n: int, seed: int) -> dict[str, Any]:
+def same_assignments(out_a: Path, out_b: Path) -> bool:
+    import pandas as pd
+
+    a = pd.read_csv(out_a / "unit_themes.csv").sort_values("unit_id", ignore_index=True)
+    b = pd.read_csv(out_b / "unit_themes.csv").sort_values("unit_id", ignore_index=True)
+    return bool(a.equals(b))
+
+
+def dask_row(n: int, corpus: Path, work: Path, floor: dict[str, Any], floor_rss: float,
+             workers: int) -> dict[str, Any]:
+    """The Dask row of one size: cold cache, then a cached re-run, on a local cluster."""
+    first, rss = run_child(["dask", str(corpus), str(work / "dout"), str(work / "dcache"),
+                            str(workers)])
+    again, _ = run_child(["dask", str(corpus), str(work / "dout2"), str(work / "dcache"),
+                          str(workers)])
+    timings = first["timings"]
+    return {"n": n, "backend": first["backend"], **{s: timings.get(s, 0.0) for s in STEPS},
+            "total": first["wall"], "rss_mb": rss, "floor": floor["wall"],
+            "floor_rss_mb": floor_rss, "ratio": first["wall"] / floor["wall"],
+            "rerun": again["wall"], "rerun_share": again["wall"] / first["wall"],
+            "briefing_share": timings.get("briefing", 0.0) / first["wall"],
+            "ari": ari_against_key(corpus, work / "dout"),
+            "same": same_assignments(work / "out", work / "dout")}
+
+
+def one_size(n: int, seed: int, dask_workers: int = 0) -> list[dict[str, Any]]:
     from listenlens.synthetic import make_corpus
 
     corpus = CACHE / f"scale-{n}-{seed}"
@@ -110,20 +168,23 @@ def one_size(n: int, seed: int) -> dict[str, Any]:
         first, rss = run_child(["analyse", str(corpus), str(work / "out"), str(work / "cache")])
         again, _ = run_child(["analyse", str(corpus), str(work / "out2"), str(work / "cache")])
         ari = ari_against_key(corpus, work / "out")
+        extra = ([dask_row(n, corpus, work, floor, floor_rss, dask_workers)] if dask_workers
+                 else [])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     timings = first["timings"]
-    return {"n": n, "backend": first["backend"], **{s: timings.get(s, 0.0) for s in STEPS},
+    return [{"n": n, "backend": first["backend"], **{s: timings.get(s, 0.0) for s in STEPS},
             "total": first["wall"], "rss_mb": rss, "floor": floor["wall"],
             "floor_rss_mb": floor_rss, "ratio": first["wall"] / floor["wall"],
             "rerun": again["wall"], "rerun_share": again["wall"] / first["wall"],
-            "briefing_share": timings.get("briefing", 0.0) / first["wall"], "ari": ari}
+            "briefing_share": timings.get("briefing", 0.0) / first["wall"], "ari": ari,
+             "same": None}, *extra]
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     head = (f"{'units':>7} {'backend':>7} " + " ".join(f"{s:>8}" for s in STEPS)
             + f" {'total':>8} {'RSS MB':>7} {'floor':>7} {'fl. MB':>6} {'ratio':>6} {'re-run':>7}"
-            f" {'re/1st':>6} {'brief%':>6} {'ARI':>6}")
+            f" {'re/1st':>6} {'brief%':>6} {'ARI':>6} {'same':>5}")
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -131,10 +192,11 @@ def print_table(rows: list[dict[str, Any]]) -> None:
               + f" {r['total']:>8.1f} {r['rss_mb']:>7.0f} {r['floor']:>7.1f} {r['floor_rss_mb']:>6.0f}"
               f" {r['ratio']:>6.2f}"
               f" {r['rerun']:>7.1f} {r['rerun_share']:>6.0%} {r['briefing_share']:>6.1%}"
-              f" {r['ari']:>6.3f}")
+              f" {r['ari']:>6.3f} {'' if r['same'] is None else str(r['same']):>5}")
     print("\nseconds of wall time; RSS: peak resident memory of the analysing process; floor: "
           "load MiniLM + embed the same texts, no cache; ratio: total / floor; re-run: same "
-          "cache, nothing embedded again; ARI against the planted themes.")
+          "cache, nothing embedded again; ARI against the planted themes; same: the Dask run's "
+          "assignments equal the single-process run's.")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -143,12 +205,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", choices=["onnx", "torch"],
                         help="embedding backend (default: listenlens's default)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dask", action="store_true",
+                        help="add a row per size on a local Dask cluster")
+    parser.add_argument("--workers", type=int, default=2, help="Dask workers (with --dask)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         answer, kind, *rest = args.child
-        data = (child_floor(Path(rest[0])) if kind == "floor"
-                else child_analyse(Path(rest[0]), Path(rest[1]), Path(rest[2])))
+        if kind == "floor":
+            data = child_floor(Path(rest[0]))
+        elif kind == "dask":
+            data = child_analyse_dask(Path(rest[0]), Path(rest[1]), Path(rest[2]), int(rest[3]))
+        else:
+            data = child_analyse(Path(rest[0]), Path(rest[1]), Path(rest[2]))
         Path(answer).write_text(json.dumps(data), encoding="utf-8")
         return
     if args.backend:
@@ -162,7 +231,7 @@ def main(argv: list[str] | None = None) -> None:
     run_child(["floor", str(warm)])  # exports the ONNX model once, outside every timed run
     rows = []
     for n in args.sizes:
-        rows.append(one_size(n, args.seed))
+        rows.extend(one_size(n, args.seed, args.workers if args.dask else 0))
         print(f"(done: {n} units)", file=sys.stderr, flush=True)
     print_table(rows)
 

@@ -17,8 +17,9 @@ every other unit by its ``k`` most similar sampled units:
 A ``min_cluster_size`` given by the user is scaled to the sample (the share of units a theme
 must reach stays the same); size-dependent defaults are resolved on the sample as usual. The
 result records the sample (``params["sampled"]``, ``details["n_sample"]``) and says so in a
-note. At 20,000 synthetic units the sampled path's adjusted Rand index against the planted
-themes was within 0.02 of the full fit's (see ``docs/guide/large-corpora.md``).
+note. Measured on 14,249 MiniLM vectors of a synthetic corpus (a 60% sample): adjusted Rand
+index against the planted themes 0.347 sampled, 0.313 full fit, with the fit 6 times faster
+(see ``docs/guide/large-corpora.md``).
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
