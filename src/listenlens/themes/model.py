@@ -489,7 +489,9 @@ def find_themes(corpus: Corpus, *, seed: int = 0, embedder: Embedder | None = No
                 secondary_margin: float = 0.03,
                 temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 25,
                 codebook: Any = None, codebook_threshold: float | None = None,
-                context: str = "auto", progress: bool | None = None) -> Themes:
+                context: str = "auto", progress: bool | None = None,
+                large_corpus: int | None = LARGE_CORPUS, sample_size: int = SAMPLE_SIZE,
+                client: Any = None) -> Themes:
     """Find themes in a corpus: ``ThemeModel(...).fit(corpus).themes_``, with the same
     parameters as :class:`ThemeModel` (described there).
 
@@ -506,5 +508,6 @@ def find_themes(corpus: Corpus, *, seed: int = 0, embedder: Embedder | None = No
         small_threshold=small_threshold, housekeeping=housekeeping, facilitator=facilitator,
         secondary_margin=secondary_margin, temperature=temperature, n_keywords=n_keywords,
         label_docs=label_docs, codebook=codebook, codebook_threshold=codebook_threshold,
-        context=context, progress=progress)
+        context=context, progress=progress, large_corpus=large_corpus,
+        sample_size=sample_size, client=client)
     return model.fit(corpus).themes_
