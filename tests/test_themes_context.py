@@ -82,24 +82,6 @@ def test_links_follow_sources_skip_facilitators_and_use_headings():
         None, "What about the buses?", "Transport", None, "What about the buses?"]
 
 
-def test_acknowledgements_do_not_replace_the_prompt():
-    # "Thank you, I've written that down." asks nothing: the talk after it still answers the
-    # question before it (as a prompt it pulled unrelated answers together on the example)
-    from types import SimpleNamespace as U
-
-    units = [U(source="a.txt", role="facilitator", context="", text="How are the buses?"),
-             U(source="a.txt", role="participant", context="", text="Late again."),
-             U(source="a.txt", role="facilitator", context="",
-               text="Thank you, I've written that down."),
-             U(source="a.txt", role="participant", context="", text="And the fares went up."),
-             U(source="a.txt", role="facilitator", context="", text="What about the GP?"),
-             U(source="a.txt", role="participant", context="", text="Three weeks to wait.")]
-    links = conversation_links(units, np.ones(len(units), dtype=bool))
-    assert [links.prompt_texts[p] if p >= 0 else None for p in links.prompt.tolist()] == [
-        None, "How are the buses?", None, "How are the buses?", None, "What about the GP?"]
-    assert links.prompt_texts == ("How are the buses?", "What about the GP?")
-
-
 def test_the_decision_follows_the_evidence_and_the_mode():
     strong, weak = (8.0, 5.0, 100, 100), (1.0, None, 100, 0)
     assert decide_context("auto", strong).w_prev == 0.5

@@ -11,12 +11,9 @@ into vectors the clustering can use, through one documented function,
 
 * ``prev(i)`` is the previous substantive participant turn of the same source file (facilitator
   talk and housekeeping are skipped; the first turn of a file has none);
-* ``prompt(i)`` is what the unit answers: the most recent facilitator *question* of the same
-  source that is not meeting logistics (judged with the housekeeping detector's facilitator
-  rule; see :func:`asks`: acknowledgements such as "Thank you, I've written that down." leave
-  the current prompt in place), or, where the reader recorded one, the unit's own ``context`` (a
-  note's heading path, a survey's question, a sticky-note wall's table). Units with neither get
-  no prompt term.
+* ``prompt(i)`` is what the unit answers: the most recent facilitator turn of the same source that
+  is not meeting logistics (judged with the housekeeping detector's facilitator rule), or, where the reader recorded one, the unit's own ``context`` (a note's heading path, a
+  survey's question, a sticky-note wall's table). Units with neither get no prompt term.
 
 **Used only where the data shows it.** Context helps only when a corpus *has* conversational
 structure; on a corpus of independent answers it would blur themes. So each weight is switched on
@@ -47,7 +44,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["ContextLinks", "ContextDecision", "conversation_links", "structure_evidence",
-           "contextual_embeddings", "decide_context", "asks", "CONTEXT_MODES"]
+           "contextual_embeddings", "decide_context", "CONTEXT_MODES"]
 
 #: Accepted values of the ``context`` parameter of theme discovery.
 CONTEXT_MODES = ("auto", "always", "none")
@@ -119,7 +116,7 @@ def conversation_links(units: Sequence[Any], substantive: np.ndarray,
     for i, u in enumerate(units):
         src = u.source
         if u.role == "facilitator":
-            if is_prompt[i] and asks(u.text):
+            if is_prompt[i]:
                 last_prompt[src] = prompt_id(u.text)
             continue
         if not substantive[i]:
@@ -132,18 +129,6 @@ def conversation_links(units: Sequence[Any], substantive: np.ndarray,
         elif src in last_prompt:
             prompt[i] = last_prompt[src]
     return ContextLinks(prev, prompt, tuple(texts))
-
-
-def asks(text: str) -> bool:
-    """Whether a facilitator turn opens a stretch of talk: it asks something (has a question
-    mark). Acknowledgements and wrap-ups ("Thank you, I've written that down.", "We'll bring a
-    write-up to the next meeting.") leave the current prompt in place: they say nothing about
-    what the talk after them is about, and as prompts they pulled unrelated answers together.
-
-    >>> asks("What's it like getting to the GP?"), asks("Thank you, I've written that down.")
-    (True, False)
-    """
-    return "?" in text
 
 
 def _ztest(linked: np.ndarray, baseline: np.ndarray) -> float | None:
