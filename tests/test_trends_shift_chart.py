@@ -19,7 +19,8 @@ def _rows() -> pd.DataFrame:
     for tid, ys in share.items():
         for year, y in zip(range(2021, 2025), ys):
             rows.append({"period": str(year), "theme_id": tid, "share": y,
-                         "ci_low": max(0.0, y - 0.2), "ci_high": min(1.0, y + 0.65)})
+                         "ci_low": max(0.0, y - 0.2), "ci_high": min(1.0, y + 0.65),
+                         "suppressed": False})
     return pd.DataFrame(rows)
 
 

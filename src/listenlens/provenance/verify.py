@@ -62,6 +62,7 @@ from .verify_tables import (
     check_quote_rows,
     check_table_rows,
     expected_attribution,
+    known_units,
     participant_numbers,
     read_table,
 )
@@ -217,15 +218,20 @@ def _parse_block(raw: str, where: str) -> dict[str, Any]:
     return block
 
 
+def _read_html(path: Path) -> _VisibleText:
+    """An HTML export read through :class:`_VisibleText` (visible text and quotations)."""
+    parser = _VisibleText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
 def document_text(path: str | Path) -> str:
     """The text a reader of the export sees, whitespace collapsed (what quotes must appear in)."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".html", ".htm"):
-        parser = _VisibleText()
-        parser.feed(p.read_text(encoding="utf-8"))
-        parser.close()
-        return collapse_ws(html.unescape("".join(parser.parts)))
+        return collapse_ws(html.unescape("".join(_read_html(p).parts)))
     if suffix == ".docx":
         import docx
 
@@ -252,10 +258,7 @@ def quote_blocks(path: str | Path) -> list[str]:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".html", ".htm"):
-        parser = _VisibleText()
-        parser.feed(p.read_text(encoding="utf-8"))
-        parser.close()
-        return parser.quotes
+        return _read_html(p).quotes
     if suffix == ".docx":
         import docx
 
@@ -370,12 +373,7 @@ def _check_figures(block: Mapping[str, Any], corpus: Corpus,
             out.append(f"{label}: unknown kind {f.get('kind')!r}; verify recomputes "
                        f"{', '.join(sorted(FIGURE_KINDS))}")
             continue
-        units, missing = [], []
-        for uid in ids:
-            try:
-                units.append(corpus.unit(uid))
-            except KeyError:
-                missing.append(uid)
+        units, missing = known_units(list(ids), corpus)
         if missing:
             out.append(f"{label}: {len(missing)} unit(s) not in the corpus (withdrawn, or from "
                        f"other inputs): {', '.join(missing[:3])}")

@@ -33,7 +33,8 @@ from .cells import restore
 from .evidence import FIGURE_KINDS, TABLE_DERIVED, figure_value
 from .wording import UNNAMED, allowed_words, label_words
 
-__all__ = ["read_table", "check_table_rows", "check_quote_rows", "participant_numbers"]
+__all__ = ["read_table", "check_table_rows", "check_quote_rows", "participant_numbers",
+           "known_units"]
 
 
 def read_table(path: str | Path) -> list[list[str]]:
@@ -42,7 +43,9 @@ def read_table(path: str | Path) -> list[list[str]]:
     return [[restore(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
 
 
-def _units(ids: list[str], corpus: Corpus) -> tuple[list[Unit], list[str]]:
+def known_units(ids: list[str], corpus: Corpus) -> tuple[list[Unit], list[str]]:
+    """The units of ``ids`` the corpus holds, and the ids it does not (withdrawn, or from other
+    inputs)."""
     units, missing = [], []
     for uid in ids:
         try:
@@ -110,7 +113,7 @@ def check_table_rows(evidence: Mapping[str, Any], rows: list[list[str]],
     expected = list(evidence.get("rows", []))
     if len(body) != len(expected):
         out.append(f"table has {len(body)} rows, the run wrote {len(expected)}")
-    denominator, missing = _units(list(evidence.get("denominator_ids", [])), corpus)
+    denominator, missing = known_units(list(evidence.get("denominator_ids", [])), corpus)
     if missing:
         out.append(f"{len(missing)} unit(s) behind the shares are not in the corpus: "
                    f"{', '.join(missing[:3])}")
@@ -121,7 +124,7 @@ def check_table_rows(evidence: Mapping[str, Any], rows: list[list[str]],
             if record.get(column) != written:
                 out.append(f"{where}: {column} is {record.get(column)!r}, the run wrote "
                            f"{written!r} (edited after export?)")
-        units, gone = _units(list(entry.get("unit_ids", [])), corpus)
+        units, gone = known_units(list(entry.get("unit_ids", [])), corpus)
         if gone:
             out.append(f"{where}: {len(gone)} unit(s) not in the corpus: {', '.join(gone[:3])}")
         for column, cell in record.items():
