@@ -282,3 +282,16 @@ def minilm_corpus_dir(root: Path, n_events: int, per_event: int, seed: int = 0) 
     root, key = write_planted(root, events)
     key.rename(columns={"concern": "theme"}).to_csv(root.parent / "key.csv", index=False)
     return root
+
+
+# --- the living-analysis update tests: concerns with no shared words ---------------------------
+
+#: Five concerns whose words never overlap (the update tests' templates are stop words only).
+UPDATE_WORDS = {
+    "damp": ["damp", "mould", "condensation", "landlord", "repairs", "bedroom", "walls"],
+    "bus": ["bus", "timetable", "fares", "route", "driver", "stop", "cancelled"],
+    "gp": ["doctor", "appointment", "surgery", "nurse", "receptionist", "prescription",
+           "pharmacy"],
+    "youth": ["youth", "club", "teenagers", "skate", "park", "activities", "funding"],
+    "food": ["foodbank", "vouchers", "hungry", "meals", "pantry", "groceries", "breakfast"],
+}

@@ -18,14 +18,9 @@ import listenlens as ll
 from conftest import write_corpus
 from listenlens.embeddings import HashingEmbedder
 from listenlens.themes.update import ThemeUpdater
+from planted import UPDATE_WORDS
 
-WORDS = {
-    "damp": ["damp", "mould", "condensation", "landlord", "repairs", "bedroom", "walls"],
-    "bus": ["bus", "timetable", "fares", "route", "driver", "stop", "cancelled"],
-    "gp": ["doctor", "appointment", "surgery", "nurse", "receptionist", "prescription",
-           "pharmacy"],
-    "youth": ["youth", "club", "teenagers", "skate", "park", "activities", "funding"],
-}
+WORDS = {k: UPDATE_WORDS[k] for k in ("damp", "bus", "gp", "youth")}
 PROMPTS = {"damp": "Tell us about damp, mould and repairs at home?",
            "bus": "How are the bus routes, fares and timetable?",
            "gp": "What about the doctor, surgery and appointments?",

@@ -29,16 +29,10 @@ from listenlens.embeddings import HashingEmbedder
 from listenlens.themes.registry import ThemeRegistry
 from listenlens.themes.result import UNASSIGNED
 from listenlens.themes.update import ThemeUpdater
+from planted import UPDATE_WORDS
 
 # only the concerns' own words carry meaning (the templates are stop words)
-WORDS = {
-    "damp": ["damp", "mould", "condensation", "landlord", "repairs", "bedroom", "walls"],
-    "bus": ["bus", "timetable", "fares", "route", "driver", "stop", "cancelled"],
-    "gp": ["doctor", "appointment", "surgery", "nurse", "receptionist", "prescription",
-           "pharmacy"],
-    "youth": ["youth", "club", "teenagers", "skate", "park", "activities", "funding"],
-    "food": ["foodbank", "vouchers", "hungry", "meals", "pantry", "groceries", "breakfast"],
-}
+WORDS = UPDATE_WORDS
 OLD = ["damp", "bus", "gp", "youth"]
 TEMPLATES = ["The {a}, the {b} and the {c}.", "It is the {a} and the {b} and the {c}.",
              "And the {a}, {b}, {c}!"]

@@ -3,7 +3,6 @@ intervals, verdict rules, and the Bowling Green conversation when the shared dat
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from conftest import shared_dir
 from listenlens.errors import AnalysisError, NotFittedError
 from listenlens.votes import (
     MIN_VOTES_FOR_CONSENSUS,
@@ -161,12 +161,8 @@ def test_opinion_groups_need_enough_voters_and_fit() -> None:
 
 # --- the shared Polis conversation ---------------------------------------------------------
 
-def shared_root() -> Path:
-    env = os.environ.get("LISTENLENS_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
-
-
-BOWLING = shared_root() / "corpora" / "polis" / "american-assembly.bowling-green" / "comments.csv"
+BOWLING = ((shared_dir() or Path("/nonexistent")) / "corpora" / "polis"
+           / "american-assembly.bowling-green" / "comments.csv")
 
 
 @pytest.mark.skipif(not BOWLING.is_file(), reason="shared Polis corpora not found (set "

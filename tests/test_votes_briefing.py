@@ -4,7 +4,6 @@ planted opinion groups, and on Bowling Green when the shared data is there."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,6 +12,7 @@ import pandas as pd
 import pytest
 
 import listenlens as ll
+from conftest import shared_dir
 from listenlens.briefing.votes import AGREED_HEADING, DISAGREED_HEADING
 from listenlens.errors import VerificationError
 from listenlens.provenance.verify import document_text
@@ -150,12 +150,8 @@ def test_no_votes_no_section_and_summary_says_it_plainly(tmp_path: Path) -> None
     assert AGREED_HEADING not in b.save(tmp_path / "plain.md").read_text(encoding="utf-8")
 
 
-def _shared() -> Path:
-    env = os.environ.get("LISTENLENS_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
-
-
-BOWLING = _shared() / "corpora" / "polis" / "american-assembly.bowling-green" / "comments.csv"
+BOWLING = ((shared_dir() or Path("/nonexistent")) / "corpora" / "polis"
+           / "american-assembly.bowling-green" / "comments.csv")
 
 
 @pytest.mark.skipif(not BOWLING.is_file(), reason="shared Polis corpora not found (set "
