@@ -735,8 +735,10 @@ class ThemeUpdater:
         (with their labels); also the matched registry ids and the replay's skips."""
         from .curation import replay
 
-        # the codebook is replayed from the log, not re-seeded from the stored description
-        fitted = set(ThemeModel().get_params()) - {"embedder", "cache_dir", "progress", "codebook"}
+        # params["codebook"] only describes the codebook used; the refit takes the codebook
+        # itself from model_params (the project's settings)
+        fitted = set(ThemeModel().get_params()) - {"embedder", "cache_dir", "progress",
+                                                   "codebook"}
         params = {k: v for k, v in prev.params.items() if k in fitted}
         params.update(self.model_params or {})
         fresh = ThemeModel(embedder=embedder, cache_dir=self.cache_dir, progress=self.progress,
