@@ -154,3 +154,12 @@ def test_shifts_table_has_one_row_per_shift(content: BriefingContent) -> None:
     md = render_markdown(content)
     assert "| Access &lt;ramps> | 10% |  |  |" in md
     assert "| 20% | 40% | The 95% range of the change runs from 5 to 35 points. |" in md
+
+
+def test_save_summaries_refuses_an_unknown_format_before_writing(tmp_path):
+    from listenlens.briefing.summary import save_summaries
+    from listenlens.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="format must be one of html, docx; got 'pdf'"):
+        save_summaries([], tmp_path / "out", formats=("html", "pdf"))
+    assert not (tmp_path / "out").exists()

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import AnalysisError
+from ..errors import AnalysisError, ParameterError
 from ..phrasing import pct, plural
 from ..provenance.evidence import attribution
 from ..provenance.manifest import package_versions
@@ -461,7 +461,7 @@ class Briefing:
         out = Path(path)
         ext = out.suffix.lower()
         if ext not in (".html", ".htm", ".docx", ".md"):
-            raise ValueError(f"cannot save a briefing as {out.name!r}: use .html, .docx or .md")
+            raise ParameterError(f"cannot save a briefing as {out.name!r}: use .html, .docx or .md")
         out.parent.mkdir(parents=True, exist_ok=True)
         if ext in (".html", ".htm"):
             from .html import render_html

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..outputs import MAX_STEM, safe_stem
 from ..phrasing import pct, plural
 from ..provenance.redact import REDACTION_VERSION
+from ..validation import check_choice
 from .content import CommunitySummary, CommunityTheme, Difference, Figure, format_date
 from .tally import Tally, lower_first, people_phrase
 from .votes import plain_votes_sentence
@@ -196,6 +197,7 @@ def save_summaries(summaries: Iterable[CommunitySummary], directory: str | Path,
     from .docx import render_summary_docx
     from .html import render_summary_html
 
+    formats = [check_choice("format", fmt, ("html", "docx")) for fmt in formats]
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -209,11 +211,9 @@ def save_summaries(summaries: Iterable[CommunitySummary], directory: str | Path,
             if fmt == "html":
                 p = folder / f"{stem}.html"
                 p.write_text(render_summary_html(s), encoding="utf-8")
-            elif fmt == "docx":
+            else:
                 p = render_summary_docx(s, folder / f"{stem}.docx")
                 (folder / f"{stem}.evidence.json").write_text(
                     json.dumps(s.evidence, ensure_ascii=False, indent=1), encoding="utf-8")
-            else:
-                raise ValueError(f"unknown summary format {fmt!r}; use 'html' or 'docx'")
             paths.append(p)
     return paths
