@@ -7,7 +7,8 @@ embedding backends. Prints one table, one row per size:
 - wall time of every step, from the run's ``manifest.json`` timings (load, themes, trends,
   briefing, write), the total, and the peak resident memory of the analysing process;
 - the embedding floor, measured in the same run: a fresh process that loads MiniLM and embeds the
-  same texts with no cache (wall and peak RSS), and the ratio analyse / floor;
+  same texts with no cache (wall and peak RSS), and the ratio analyse / floor; the same ratio in
+  CPU seconds (user + system), which other work on a shared machine does not inflate;
 - the cached re-run (same cache folder: nothing embedded again) and its share of the first run;
 - the briefing step's share of the total;
 - the adjusted Rand index of the themes against the corpus key (``_key/themes.csv``, planted
@@ -116,6 +117,7 @@ def run_child(args: list[str]) -> tuple[dict[str, Any], float]:
         raise SystemExit(f"child {args[0]} failed (status {status})")
     data = json.loads(answer.read_text(encoding="utf-8"))
     answer.unlink()
+    data["cpu"] = usage.ru_utime + usage.ru_stime  # CPU seconds: robust to a loaded machine
     return data, usage.ru_maxrss / 1024
 
 
@@ -153,7 +155,9 @@ def dask_row(n: int, corpus: Path, work: Path, floor: dict[str, Any], floor_rss:
             "rerun": again["wall"], "rerun_share": again["wall"] / first["wall"],
             "briefing_share": timings.get("briefing", 0.0) / first["wall"],
             "ari": ari_against_key(corpus, work / "dout"),
-            "same": same_assignments(work / "out", work / "dout")}
+            "same": same_assignments(work / "out", work / "dout"), "cpu": first["cpu"],
+            "floor_cpu": floor["cpu"], "cpu_ratio": first["cpu"] / floor["cpu"],
+            "rerun_cpu": again["cpu"]}
 
 
 def one_size(n: int, seed: int, dask_workers: int = 0) -> list[dict[str, Any]]:
@@ -178,7 +182,8 @@ def one_size(n: int, seed: int, dask_workers: int = 0) -> list[dict[str, Any]]:
             "floor_rss_mb": floor_rss, "ratio": first["wall"] / floor["wall"],
             "rerun": again["wall"], "rerun_share": again["wall"] / first["wall"],
             "briefing_share": timings.get("briefing", 0.0) / first["wall"], "ari": ari,
-             "same": None}, *extra]
+             "same": None, "cpu": first["cpu"], "floor_cpu": floor["cpu"],
+             "cpu_ratio": first["cpu"] / floor["cpu"], "rerun_cpu": again["cpu"]}, *extra]
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
@@ -193,10 +198,16 @@ def print_table(rows: list[dict[str, Any]]) -> None:
               f" {r['ratio']:>6.2f}"
               f" {r['rerun']:>7.1f} {r['rerun_share']:>6.0%} {r['briefing_share']:>6.1%}"
               f" {r['ari']:>6.3f} {'' if r['same'] is None else str(r['same']):>5}")
+    print(f"\n{'units':>7} {'backend':>7} {'CPU s':>8} {'floor CPU':>9} {'CPU ratio':>9}"
+          f" {'re-run CPU':>10}")
+    for r in rows:
+        print(f"{r['n']:>7} {r['backend']:>7} {r['cpu']:>8.1f} {r['floor_cpu']:>9.1f}"
+              f" {r['cpu_ratio']:>9.2f} {r['rerun_cpu']:>10.1f}")
     print("\nseconds of wall time; RSS: peak resident memory of the analysing process; floor: "
           "load MiniLM + embed the same texts, no cache; ratio: total / floor; re-run: same "
           "cache, nothing embedded again; ARI against the planted themes; same: the Dask run's "
-          "assignments equal the single-process run's.")
+          "assignments equal the single-process run's. CPU: user + system seconds of the analysing "
+          "process (the Dask row: the client's only), robust to other work on the machine.")
 
 
 def main(argv: list[str] | None = None) -> None:

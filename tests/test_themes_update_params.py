@@ -137,3 +137,27 @@ def test_keyword_weight_trades_centroid_likeness_for_shared_keywords(world: dict
     _, by_keywords = _update(world, "food", match_threshold=threshold, keyword_weight=1.0)
     assert by_centroid.n_in_new_themes == 0 and by_centroid.n_joined > 0
     assert by_keywords.n_in_new_themes > 0
+
+
+def test_keywords_and_new_labels_of_an_update_follow_the_corpus_names_rule(world, monkeypatch):
+    # the fit labels with the corpus's own names (community, place, facilitator, speakers) ruled
+    # out; an update must hand the same names to its keywords and to the labels of born themes
+    import listenlens.themes.update as update_module
+
+    seen = {}
+
+    def spy(name, real):
+        def wrapper(*args, **kwargs):
+            seen[name] = kwargs.get("context")
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(update_module, "phrase_labels",
+                        spy("labels", update_module.phrase_labels))
+    monkeypatch.setattr(update_module, "top_keywords", spy("keywords", update_module.top_keywords))
+    _, report = _update(world, "food")
+    assert {"born"} <= {e.kind for e in report.lineage}
+    want = update_module.label_context(world["corpus"])
+    for name in ("labels", "keywords"):
+        assert seen.get(name) is not None, f"{name} were made without the corpus's names"
+        assert seen[name].names == want.names

@@ -62,8 +62,8 @@ from .central import LABEL_DOCS, central_texts
 from .context import contextual_embeddings, conversation_links
 from .discover import DEFAULTS, GRANULARITY, cluster_embeddings, resolve_sizes
 from .housekeeping import detect_housekeeping
+from .labels import LabelContext, label_context, phrase_labels, term_weights
 from .labels import keywords as top_keywords
-from .labels import phrase_labels, term_weights
 from .lineage import LineageEvent
 from .model import ThemeModel, assignment_rows, theme_id_for
 from .registry import ThemeRegistry, UpdateReport, first_date, match_themes
@@ -561,13 +561,14 @@ class ThemeUpdater:
         docs = {tid: snap.texts(np.where(column == j)[0]) for j, tid in enumerate(final_ids)}
         weights = term_weights(docs) if changed else None
         n_keywords = int(prev.params.get("n_keywords", 10) or 10)
-        keywords = (top_keywords(docs, n_keywords, weights) if changed
+        label_ctx = label_context(corpus)  # the corpus's own names never label a theme
+        keywords = (top_keywords(docs, n_keywords, weights, context=label_ctx) if changed
                     else {t: prev.keywords(t) for t in final_ids})
         known = prev.fields()["labels"]
         labels = {t: known[t] for t in final_ids if t in known}
         if pool.born:
             labels.update(self._born_labels(prev, snap, pool, column, final_ids, centroids,
-                                            keywords, weights, labels, embedder))
+                                            keywords, weights, labels, embedder, label_ctx))
         n_placed = sum(1 for i in snap.new_rows if column[i] >= 0)
         note = (f"Update {update}: {len(snap.new_rows)} new units, {len(snap.removed)} removed; "
                 f"{n_placed} placed in themes, {len(pool.born)} new themes.")
@@ -630,7 +631,7 @@ class ThemeUpdater:
     def _born_labels(prev: Themes, snap: _Snapshot, pool: _Pool, column: np.ndarray,
                      final_ids: list[str], centroids: dict[str, np.ndarray],
                      keywords: dict[str, list[str]], weights: Any, labels: dict[str, str],
-                     embedder: Embedder) -> dict[str, str]:
+                     embedder: Embedder, label_ctx: LabelContext) -> dict[str, str]:
         """Labels of the new themes, as a fit labels them; one that repeats an existing label
         gets its first keyword added."""
         n_docs = int(prev.params.get("label_docs", LABEL_DOCS) or LABEL_DOCS)
@@ -640,7 +641,7 @@ class ThemeUpdater:
             central[tid] = central_texts(snap.texts(rows), [snap.unit_ids[i] for i in rows],
                                           snap.vectors[rows], centroids[tid], n_docs)
         named = phrase_labels(central, weights=weights, fallback=keywords, embedder=embedder,
-                              centroids={t: centroids[t] for t in pool.born})
+                              centroids={t: centroids[t] for t in pool.born}, context=label_ctx)
         taken = {v.casefold() for k, v in labels.items() if k not in pool.born}
         for tid in pool.born:
             if named[tid].casefold() in taken:
