@@ -36,18 +36,37 @@ import numpy as np
 from .embeddings import Embedder, EmbeddingCache, text_key
 from .errors import AnalysisError
 
-__all__ = ["embed_on_cluster", "embed_block", "missing_blocks", "connect"]
+__all__ = ["embed_on_cluster", "embed_block", "missing_blocks", "connect",
+           "scheduler_address", "CONNECT_TIMEOUT"]
+
+#: Seconds :func:`connect` waits for a scheduler before giving up.
+CONNECT_TIMEOUT = 10.0
 
 
-def connect(address: str) -> Any:
-    """A ``distributed.Client`` for the scheduler at ``address`` (``tcp://host:8786``), with a
-    clear error when the optional ``dask`` extra is not installed."""
+def connect(address: str, *, timeout: float = CONNECT_TIMEOUT) -> Any:
+    """A ``distributed.Client`` for the scheduler at ``address`` (``tcp://host:8786``).
+
+    Clear errors (:class:`~listenlens.errors.AnalysisError`) when the optional ``dask`` extra
+    is not installed, and when no scheduler answers at ``address`` within ``timeout`` seconds.
+    The caller closes the client (it is a context manager).
+    """
     try:
         from distributed import Client
-    except ImportError as err:  # pragma: no cover - the extra is installed in development
-        raise AnalysisError('running on a Dask cluster needs the "dask" extra: '
+    except ImportError as err:
+        raise AnalysisError('running on a Dask cluster (--scheduler) needs the "dask" extra: '
                             'pip install "listenlens[dask]"') from err
-    return Client(address)
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise AnalysisError(f"could not reach a Dask scheduler at {address!r} within "
+                            f"{timeout:g} s ({type(err).__name__}: {err}); start one with "
+                            "`dask scheduler` and give its address (tcp://HOST:8786)") from err
+
+
+def scheduler_address(client: Any) -> str:
+    """The address of the scheduler a ``distributed.Client`` is connected to (what a run's
+    manifest records)."""
+    return str(client.scheduler.address)
 
 
 def missing_blocks(cache: EmbeddingCache, embedder: Embedder, texts: Sequence[str]
