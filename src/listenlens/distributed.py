@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .embedding_cache import BLOCK_SIZE
 from .embeddings import Embedder, EmbeddingCache, text_key
 from .errors import AnalysisError
 
@@ -99,17 +100,19 @@ def embed_block(texts: list[str], embedder: Embedder, cache_dir: str, block_size
 
 
 def embed_on_cluster(texts: Sequence[str], embedder: Embedder, cache_dir: str | Path,
-                     client: Any, *, block_size: int = 4096) -> np.ndarray:
+                     client: Any, *, block_size: int | None = None) -> np.ndarray:
     """Vectors for ``texts``, the missing ones embedded on the workers of ``client`` (a
     ``distributed.Client``), through the embedding cache in ``cache_dir`` (a folder every
     worker can reach). The same vectors, row for row, as
-    ``EmbeddingCache(cache_dir).encode(embedder, texts)``.
+    ``EmbeddingCache(cache_dir).encode(embedder, texts)`` (blocks of ``block_size`` texts,
+    default :data:`~listenlens.embedding_cache.BLOCK_SIZE`, as there).
     """
     if cache_dir is None:
         raise AnalysisError("embedding on a Dask cluster needs a cache folder every worker can "
                             "reach (cache_dir)")
     cache_dir = str(Path(cache_dir).resolve())
     texts = list(texts)
+    block_size = BLOCK_SIZE if block_size is None else int(block_size)
     blocks = missing_blocks(EmbeddingCache(cache_dir, block_size=block_size), embedder, texts)
     if blocks:
         futures = client.map(embed_block, blocks, embedder=embedder, cache_dir=cache_dir,
