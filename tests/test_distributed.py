@@ -69,3 +69,54 @@ def test_find_themes_on_a_cluster_is_identical(client, corpus, tmp_path) -> None
 def test_a_cluster_needs_a_shared_cache_folder(client, corpus) -> None:
     with pytest.raises(AnalysisError, match="cache"):
         ll.find_themes(corpus, embedder=HashingEmbedder(), client=client)
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_cli_analyse_on_a_scheduler_matches_the_local_run_and_is_recorded(
+        client, corpus, tmp_path, monkeypatch) -> None:
+    from listenlens import cli
+    from listenlens.provenance.manifest import RunManifest
+    from listenlens.themes import model
+
+    # the hashing embedder stands in for MiniLM (a model load per worker process is slow in CI)
+    monkeypatch.setattr(model, "MiniLMEmbedder", lambda progress=None: HashingEmbedder(dim=128))
+    root = str(corpus.root)
+    base = ["analyse", root, "--format", "md", "-q"]
+    assert cli.main([*base, "--out", str(tmp_path / "here"), "--cache-dir",
+                     str(tmp_path / "c1")]) == 0
+    address = client.scheduler.address
+    assert cli.main([*base, "--out", str(tmp_path / "there"), "--cache-dir",
+                     str(tmp_path / "c2"), "--scheduler", address]) == 0
+    for name in ("themes.csv", "trends.csv", "quotes.csv"):
+        here = (tmp_path / "here" / "tables" / name).read_bytes()
+        assert here == (tmp_path / "there" / "tables" / name).read_bytes(), name
+    runs = [RunManifest.from_json((tmp_path / d / "manifest.json").read_text()).params["run"]
+            for d in ("here", "there")]
+    assert runs[0]["scheduler"] is None and runs[1]["scheduler"] == address
+    # the workers wrote the shared cache: the client's own cache folder was filled remotely
+    assert list((tmp_path / "c2").rglob("shard-*.npy"))
+
+
+def test_cli_says_clearly_when_the_scheduler_cannot_be_used(corpus, tmp_path, capsys,
+                                                             monkeypatch) -> None:
+    from listenlens import cli
+
+    base = ["analyse", str(corpus.root), "--out", str(tmp_path / "out"), "-q"]
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    assert cli.main([*base, "--scheduler", address, "--scheduler-timeout", "1"]) == 2
+    err = capsys.readouterr().err
+    assert f"could not reach a Dask scheduler at '{address}' within 1 s" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+    assert cli.main([*base, "--scheduler", address, "--no-cache"]) == 2
+    assert "--no-cache" in capsys.readouterr().err
+    monkeypatch.setitem(__import__("sys").modules, "distributed", None)  # extra not installed
+    assert cli.main([*base, "--scheduler", address]) == 2
+    assert 'needs the "dask" extra' in capsys.readouterr().err

@@ -7,10 +7,12 @@ stderr and exit with status 2; they never print a traceback. ``LISTENLENS_DEBUG=
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .errors import InputError, ListenlensError
 from .records import CONSENT_LEVELS
@@ -48,6 +50,19 @@ def _terminated(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _scheduler_client(args: argparse.Namespace) -> Any:
+    """A client of the Dask scheduler named by ``--scheduler`` (a context manager that closes
+    it), or a context with ``None`` when the run stays in this process."""
+    if not args.scheduler:
+        return contextlib.nullcontext(None)
+    if args.no_cache:
+        raise InputError("--scheduler needs the embedding cache (a folder every worker can "
+                         "reach, --cache-dir); it cannot be used with --no-cache")
+    from .distributed import connect
+
+    return connect(args.scheduler, timeout=args.scheduler_timeout)
+
+
 def _cmd_analyse(args: argparse.Namespace) -> int:
     from .pipeline import analyse
 
@@ -57,11 +72,13 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     # earlier outputs stay as they were
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        result = analyse(args.corpus, out=args.out, formats=formats, codebook=args.codebook,
-                         period=args.period, seed=args.seed, title=args.title,
-                         default_consent=args.default_consent,
-                         progress=False if args.quiet else None,
-                         cache_dir=False if args.no_cache else (args.cache_dir or True), log=log)
+        with _scheduler_client(args) as client:
+            result = analyse(args.corpus, out=args.out, formats=formats, codebook=args.codebook,
+                             period=args.period, seed=args.seed, title=args.title,
+                             default_consent=args.default_consent,
+                             progress=False if args.quiet else None,
+                             cache_dir=False if args.no_cache else (args.cache_dir or True),
+                             log=log, client=client)
     finally:
         signal.signal(signal.SIGTERM, previous)
     print(f"{result.corpus.report()}")
@@ -215,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", metavar="DIR",
                    help="embedding cache (default: $LISTENLENS_CACHE or ~/.cache/listenlens)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="embed on a Dask cluster: the address of its scheduler "
+                        "(tcp://HOST:8786; needs the dask extra and a --cache-dir every worker "
+                        "can reach); recorded in the manifest")
+    p.add_argument("--scheduler-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="how long to wait for the scheduler (default: 10)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_analyse)
 

@@ -33,21 +33,41 @@ from typing import Any
 
 import numpy as np
 
+from .embedding_cache import BLOCK_SIZE
 from .embeddings import Embedder, EmbeddingCache, text_key
 from .errors import AnalysisError
 
-__all__ = ["embed_on_cluster", "embed_block", "missing_blocks", "connect"]
+__all__ = ["embed_on_cluster", "embed_block", "missing_blocks", "connect",
+           "scheduler_address", "CONNECT_TIMEOUT"]
+
+#: Seconds :func:`connect` waits for a scheduler before giving up.
+CONNECT_TIMEOUT = 10.0
 
 
-def connect(address: str) -> Any:
-    """A ``distributed.Client`` for the scheduler at ``address`` (``tcp://host:8786``), with a
-    clear error when the optional ``dask`` extra is not installed."""
+def connect(address: str, *, timeout: float = CONNECT_TIMEOUT) -> Any:
+    """A ``distributed.Client`` for the scheduler at ``address`` (``tcp://host:8786``).
+
+    Clear errors (:class:`~listenlens.errors.AnalysisError`) when the optional ``dask`` extra
+    is not installed, and when no scheduler answers at ``address`` within ``timeout`` seconds.
+    The caller closes the client (it is a context manager).
+    """
     try:
         from distributed import Client
-    except ImportError as err:  # pragma: no cover - the extra is installed in development
-        raise AnalysisError('running on a Dask cluster needs the "dask" extra: '
+    except ImportError as err:
+        raise AnalysisError('running on a Dask cluster (--scheduler) needs the "dask" extra: '
                             'pip install "listenlens[dask]"') from err
-    return Client(address)
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise AnalysisError(f"could not reach a Dask scheduler at {address!r} within "
+                            f"{timeout:g} s ({type(err).__name__}: {err}); start one with "
+                            "`dask scheduler` and give its address (tcp://HOST:8786)") from err
+
+
+def scheduler_address(client: Any) -> str:
+    """The address of the scheduler a ``distributed.Client`` is connected to (what a run's
+    manifest records)."""
+    return str(client.scheduler.address)
 
 
 def missing_blocks(cache: EmbeddingCache, embedder: Embedder, texts: Sequence[str]
@@ -80,17 +100,19 @@ def embed_block(texts: list[str], embedder: Embedder, cache_dir: str, block_size
 
 
 def embed_on_cluster(texts: Sequence[str], embedder: Embedder, cache_dir: str | Path,
-                     client: Any, *, block_size: int = 4096) -> np.ndarray:
+                     client: Any, *, block_size: int | None = None) -> np.ndarray:
     """Vectors for ``texts``, the missing ones embedded on the workers of ``client`` (a
     ``distributed.Client``), through the embedding cache in ``cache_dir`` (a folder every
     worker can reach). The same vectors, row for row, as
-    ``EmbeddingCache(cache_dir).encode(embedder, texts)``.
+    ``EmbeddingCache(cache_dir).encode(embedder, texts)`` (blocks of ``block_size`` texts,
+    default :data:`~listenlens.embedding_cache.BLOCK_SIZE`, as there).
     """
     if cache_dir is None:
         raise AnalysisError("embedding on a Dask cluster needs a cache folder every worker can "
                             "reach (cache_dir)")
     cache_dir = str(Path(cache_dir).resolve())
     texts = list(texts)
+    block_size = BLOCK_SIZE if block_size is None else int(block_size)
     blocks = missing_blocks(EmbeddingCache(cache_dir, block_size=block_size), embedder, texts)
     if blocks:
         futures = client.map(embed_block, blocks, embedder=embedder, cache_dir=cache_dir,

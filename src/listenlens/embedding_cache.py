@@ -19,7 +19,11 @@ from .embeddings import Embedder, ensure_unit
 from .outputs import write_atomic
 from .validation import check_number
 
-__all__ = ["EmbeddingCache", "text_key"]
+__all__ = ["EmbeddingCache", "text_key", "BLOCK_SIZE"]
+
+#: Texts per shard when an :class:`EmbeddingCache` is made without ``block_size``: what an
+#: interrupted run loses at most.
+BLOCK_SIZE = 4096
 
 
 def text_key(text: str) -> str:
@@ -38,7 +42,8 @@ class EmbeddingCache:
     (the embedder name and dim) and append-only shards ``shard-<hash>.npy`` (float32 rows) with
     ``shard-<hash>.json`` (the text keys of the rows, in order). A re-run embeds only texts not
     seen before and writes them as new shards of at most ``block_size`` rows, each written as
-    soon as it is computed (an interrupted run resumes from the blocks it finished); shards are
+    soon as it is computed (an interrupted run resumes from the blocks it finished; default
+    :data:`BLOCK_SIZE`); shards are
     compacted into one when there are more than ``max_shards``.
 
     >>> import tempfile
@@ -53,7 +58,9 @@ class EmbeddingCache:
     (1, 1)
     """
 
-    def __init__(self, directory: str | Path, max_shards: int = 64, block_size: int = 4096):
+    def __init__(self, directory: str | Path, max_shards: int = 64,
+                 block_size: int | None = None):
+        block_size = BLOCK_SIZE if block_size is None else block_size
         check_number("block_size", block_size, low=1, whole=True)
         self.directory = Path(directory)
         self.max_shards = max_shards

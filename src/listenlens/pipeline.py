@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus, load
+from .errors import AnalysisError
 from .outputs import OutputFolder, normalise_zip, safe_stem
 from .provenance.cells import is_formula_like, neutralise_frame
 from .provenance.wording import ShownThemes
@@ -73,13 +74,16 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
             default_consent: str = "paraphrase", progress: bool | None = None,
             cache_dir: str | Path | None | bool = True,
             log: Callable[[str], None] | None = None, themes: Any = None,
-            brief_options: dict[str, Any] | None = None) -> Analysis:
+            brief_options: dict[str, Any] | None = None, client: Any = None) -> Analysis:
     """Run the whole analysis and, when ``out`` is given, write every output into it.
 
     ``cache_dir``: where embeddings are cached (``True``: :func:`default_cache_dir`; ``False`` or
     ``None``: no cache), so a re-run embeds only new text. ``themes``: already fitted (or
     curated) themes of this corpus to use instead of finding them (a project passes its
-    registry's); ``brief_options`` go to :func:`listenlens.brief`.
+    registry's); ``brief_options`` go to :func:`listenlens.brief`. ``client``: a
+    ``distributed.Client`` whose workers embed the units (see :mod:`listenlens.distributed`;
+    needs a cache folder every worker can reach); its scheduler's address is recorded in the
+    manifest (``params["run"]["scheduler"]``, ``None`` for a run in this process).
 
     ``out`` is checked before anything is analysed (it must be a new or empty folder, or the
     outputs of an earlier run, with a writable parent; otherwise
@@ -93,12 +97,15 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     """
     for fmt in formats:
         check_choice("format", fmt, FORMATS)
+    if client is not None and not cache_dir:
+        raise AnalysisError("running on a Dask cluster needs an embedding cache folder every "
+                            "worker can reach (cache_dir; not --no-cache)")
     folder = OutputFolder(out).prepare() if out is not None else None
     try:
         result = _run(corpus, folder, formats=formats, codebook=codebook, period=period,
                       seed=seed, title=title, default_consent=default_consent,
                       progress=progress, cache_dir=cache_dir, say=log or (lambda _msg: None),
-                      themes=themes, brief_options=brief_options)
+                      themes=themes, brief_options=brief_options, client=client)
         if folder is not None:
             folder.commit()
     except BaseException:
@@ -112,7 +119,7 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
          codebook: str | Path | None, period: str, seed: int, title: str | None,
          default_consent: str, progress: bool | None, cache_dir: str | Path | None | bool,
          say: Callable[[str], None], themes: Any,
-         brief_options: dict[str, Any] | None) -> Analysis:
+         brief_options: dict[str, Any] | None, client: Any = None) -> Analysis:
     from .briefing import brief
     from .provenance import build_manifest
     from .themes import find_themes
@@ -131,7 +138,7 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
     if themes is None:
         themes = find_themes(corpus, seed=seed, codebook=codebook, progress=progress,
-                             cache_dir=cache)
+                             cache_dir=cache, client=client)
         say(f"{len(themes.table)} themes found")
     elif themes.corpus.input_hash != corpus.input_hash:
         raise ValueError("the themes given were fitted on another corpus (input hashes differ)")
@@ -146,7 +153,8 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
     manifest = build_manifest(corpus, themes=themes, trends=trends,
                               params={"period": period, "formats": list(formats),
                                       "codebook": str(codebook) if codebook else None,
-                                      "title": title, "output_timestamp": stamp.isoformat()},
+                                      "title": title, "output_timestamp": stamp.isoformat(),
+                                      "scheduler": _scheduler(client)},
                               seeds={"seed": seed})
     result = Analysis(corpus, themes, trends, briefing, manifest, timings=timings)
     if folder is None:
@@ -168,6 +176,14 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
     result.files = [folder.final_path(p) for p in
                     (*written, staging / "manifest.json", staging / "prov.json")]
     return result
+
+
+def _scheduler(client: Any) -> str | None:
+    if client is None:
+        return None
+    from .distributed import scheduler_address
+
+    return scheduler_address(client)
 
 
 def output_timestamp(corpus: Corpus) -> dt.datetime:

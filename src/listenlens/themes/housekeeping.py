@@ -6,10 +6,18 @@ housekeeping when it is short and either matches one of a small list of phrases,
 similar (in embedding space) to one of a few prototype sentences; a facilitator's unit needs less
 evidence than a participant's.
 
->>> flags, scores = detect_housekeeping(
+>>> found = detect_housekeeping(
 ...     ["Can everyone hear me at the back?", "The damp in the bedroom is back."],
 ...     roles=["facilitator", "participant"])
->>> flags.tolist()
+>>> found.flags.tolist(), found.phrase.tolist()
+([True, False], [True, False])
+
+A second rule over the same texts (another ``facilitator`` setting, say) takes the first call's
+phrase matches instead of running the phrase list again:
+
+>>> detect_housekeeping(["Can everyone hear me at the back?", "The damp in the bedroom is back."],
+...                     ["facilitator", "participant"], facilitator="detect",
+...                     phrase=found.phrase).flags.tolist()
 [True, False]
 """
 
@@ -17,13 +25,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..validation import check_choice
+from ..validation import check_choice, refuse
 
-__all__ = ["PHRASES", "RECORD_NOTES", "PROTOTYPES", "detect_housekeeping", "matches_phrase"]
+__all__ = ["PHRASES", "RECORD_NOTES", "PROTOTYPES", "Housekeeping", "detect_housekeeping",
+           "matches_phrase"]
 
 #: Regular expressions (case-insensitive) for housekeeping talk.
 PHRASES: tuple[str, ...] = (
@@ -110,13 +119,25 @@ def matches_phrase(text: str) -> bool:
     return any(p.search(text) for p in _COMPILED)
 
 
+class Housekeeping(NamedTuple):
+    """What :func:`detect_housekeeping` found, one entry per text: ``flags`` (housekeeping or
+    not), ``scores`` (1.0 for a phrase match, else the best prototype similarity when
+    embeddings were given, in ``[0, 1]``) and ``phrase`` (the text matches one of
+    :data:`PHRASES`: evidence another rule over the same texts can reuse)."""
+
+    flags: np.ndarray
+    scores: np.ndarray
+    phrase: np.ndarray
+
+
 def detect_housekeeping(texts: Sequence[str], roles: Sequence[str] | None = None, *,
                         embeddings: np.ndarray | None = None, embedder: Any = None,
                         max_words: int = 25, similarity: float = 0.8,
                         facilitator_similarity: float = 0.65,
-                        facilitator: str = "housekeeping") -> tuple[np.ndarray, np.ndarray]:
-    """Flag housekeeping units. Returns ``(flags, scores)``: booleans and a score in ``[0, 1]``
-    (1.0 for a phrase match, else the best prototype similarity when embeddings are given).
+                        facilitator: str = "housekeeping",
+                        phrase: np.ndarray | None = None) -> Housekeeping:
+    """Flag housekeeping units: a :class:`Housekeeping` of ``flags``, ``scores`` and the
+    ``phrase`` matches.
 
     ``facilitator="housekeeping"`` (default): everything a facilitator says is housekeeping
     (prompts, thanks, time checks: the facilitator's words are not the community's);
@@ -127,12 +148,20 @@ def detect_housekeeping(texts: Sequence[str], roles: Sequence[str] | None = None
     even when they open with "thanks for coming". With ``embeddings`` and ``embedder`` (the one
     that made them), a short unit is also housekeeping when its similarity to a prototype is at
     least ``similarity`` (``facilitator_similarity`` for facilitators).
+
+    ``phrase``: the ``phrase`` of an earlier call on the same texts; the phrase list (the
+    costly part on a large corpus) is then not run again.
     """
     n = len(texts)
     roles = list(roles) if roles is not None else ["unknown"] * n
     words = np.array([len(t.split()) for t in texts])
     short = words <= max_words
-    phrase = np.array([matches_phrase(t) for t in texts], dtype=bool)
+    if phrase is None:
+        phrase = np.array([matches_phrase(t) for t in texts], dtype=bool)
+    else:
+        phrase = np.asarray(phrase, dtype=bool)
+        if phrase.shape != (n,):
+            raise refuse("phrase", f"one flag per text, of shape ({n},)", phrase.shape)
     emb = np.zeros(n, dtype=np.float32)
     if embeddings is not None and embedder is not None and n:
         proto = _prototypes(embedder)
@@ -146,4 +175,4 @@ def detect_housekeeping(texts: Sequence[str], roles: Sequence[str] | None = None
         flags |= is_fac
     else:
         check_choice("facilitator", facilitator, ("housekeeping", "detect"))
-    return flags, np.maximum(phrase.astype(np.float32), emb)
+    return Housekeeping(flags, np.maximum(phrase.astype(np.float32), emb), phrase)

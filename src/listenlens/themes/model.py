@@ -215,9 +215,9 @@ class ThemeModel:
         timings["embed"] = time.perf_counter() - t0
 
         t = time.perf_counter()
-        flags = self._housekeeping(units, x, embedder)
+        flags, phrase = self._housekeeping(units, x, embedder)
         sub = np.where(~flags)[0]
-        z, context = self._context(units, x, flags, embedder)
+        z, context = self._context(units, x, flags, embedder, phrase)
         code_of = np.full(len(units), -1, dtype=np.int64)
         codebook = None
         if self.codebook is not None:
@@ -282,14 +282,15 @@ class ThemeModel:
         return self
 
     def _housekeeping(self, units: Sequence[Any], x: np.ndarray, embedder: Embedder
-                      ) -> np.ndarray:
-        """Which units are housekeeping (all ``False`` with ``housekeeping=False``)."""
+                      ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Which units are housekeeping (all ``False`` with ``housekeeping=False``), and the
+        detector's phrase matches for the context's logistics rule (``None`` when not run)."""
         if not self.housekeeping:
-            return np.zeros(len(units), dtype=bool)
-        flags, _ = detect_housekeeping([u.text for u in units], [u.role for u in units],
-                                       embeddings=x, embedder=embedder,
-                                       facilitator=self.facilitator)
-        return flags
+            return np.zeros(len(units), dtype=bool), None
+        found = detect_housekeeping([u.text for u in units], [u.role for u in units],
+                                    embeddings=x, embedder=embedder,
+                                    facilitator=self.facilitator)
+        return found.flags, found.phrase
 
     def _codebook_threshold(self) -> float:
         return (self.codebook_threshold if self.codebook_threshold is not None
@@ -378,15 +379,17 @@ class ThemeModel:
         return sorted(rows, key=lambda r: (r["theme_id"], -len(r["unit_ids"]), r["subtheme_id"]))
 
     def _context(self, units: Sequence[Any], x: np.ndarray, flags: np.ndarray,
-                 embedder: Embedder) -> tuple[np.ndarray, ContextDecision]:
+                 embedder: Embedder, phrase: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, ContextDecision]:
         """The vectors clustering sees: ``x`` with conversation context where the corpus shows
-        structure (see :mod:`listenlens.themes.context`), and the decision taken."""
+        structure (see :mod:`listenlens.themes.context`), and the decision taken. ``phrase``:
+        the housekeeping detector's phrase matches, when it already ran on these units."""
         if self.housekeeping and self.facilitator == "detect":
             logistics = flags  # the same rule already judged the facilitator's turns
         else:
-            logistics, _ = detect_housekeeping([u.text for u in units], [u.role for u in units],
-                                               embeddings=x, embedder=embedder,
-                                               facilitator="detect")
+            logistics = detect_housekeeping([u.text for u in units], [u.role for u in units],
+                                            embeddings=x, embedder=embedder,
+                                            facilitator="detect", phrase=phrase).flags
         links = conversation_links(units, ~flags, prompts=~logistics)
         prompt_x = None
         if links.prompt_texts and self.context != "none":

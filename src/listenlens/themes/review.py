@@ -169,7 +169,7 @@ def _facilitator_logistics(themes: Themes) -> np.ndarray:
     from .housekeeping import detect_housekeeping
 
     units = themes.corpus.unit_records
-    flags, _ = detect_housekeeping([u.text for u in units], [u.role for u in units],
+    flags, _, _ = detect_housekeeping([u.text for u in units], [u.role for u in units],
                                    facilitator="detect")
     return flags & _facilitator(themes)
 

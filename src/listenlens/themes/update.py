@@ -359,7 +359,7 @@ class ThemeUpdater:
         params = prev.params
         new_housekeeping = np.zeros(len(snap.new_rows), dtype=bool)
         if params.get("housekeeping", True) and snap.new_rows:
-            new_housekeeping, _ = detect_housekeeping(
+            new_housekeeping, _, _ = detect_housekeeping(
                 snap.texts(snap.new_rows), [snap.units[i].role for i in snap.new_rows],
                 embeddings=snap.vectors[snap.new_rows], embedder=embedder,
                 facilitator=params.get("facilitator", "housekeeping"))
@@ -417,7 +417,7 @@ class ThemeUpdater:
             logistics = np.zeros(len(snap.units), dtype=bool)
             rows = [i for i, u in enumerate(snap.units) if u.role == "facilitator"]
             if rows:
-                logistics[rows], _ = detect_housekeeping(
+                logistics[rows], _, _ = detect_housekeeping(
                     snap.texts(rows), ["facilitator"] * len(rows),
                     embeddings=snap.vectors[rows], embedder=embedder, facilitator="detect")
         links = conversation_links(snap.units, ~housekeeping, prompts=~logistics)
