@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -260,24 +261,56 @@ def score_grid(shifts: pd.DataFrame, themes: list[Planted]) -> list[dict]:
     return rows
 
 
-def run_design(design: Design, seeds: int, null_seeds: int, n_perm: int,
-               test: str = "moderated") -> dict:
-    """Recall per size, false alarms on null themes (planted and null corpora) and the MDC."""
+def _design_rows(design: Design, seeds: range, null: bool, opts: dict) -> tuple[list, float]:
+    """Scored themes of the corpora ``seeds`` (planted or null) and the MDC of the first."""
     rows, mdc = [], float("nan")
-    for seed in range(seeds + null_seeds):
-        null = seed >= seeds
+    for seed in seeds:
         u, a, table, themes = grid_corpus(design, seed, null=null)
-        trends = Trends.from_frames(u, a, table, period="year", seed=seed, n_boot=200)
-        want_mdc = seed == 0
-        sh = trends.shifts(n_perm=n_perm, by_group=False, mdc=want_mdc, test=test)
+        # the bootstrap only sets intervals, never a verdict: a small one keeps the grid fast
+        trends = Trends.from_frames(u, a, table, period="year", seed=seed,
+                                    n_boot=opts["n_boot"])
+        want_mdc = seed == 0 and not null
+        sh = trends.shifts(n_perm=opts["n_perm"], by_group=False, mdc=want_mdc,
+                           test=opts["test"], adjust=opts["adjust"])
         if want_mdc:
             mdc = sh.attrs["power"]["overall"]["mdc"]
         rows += [{**r, "null_design": null} for r in score_grid(sh, themes)]
+    return rows, mdc
+
+
+def _close(df: pd.DataFrame, design: Design, margin: float = 0.1) -> bool:
+    """Is any target decision of the design within ``margin`` of its threshold?"""
+    planted = df[df["kind"] != "null"]
+    near = []
+    for size, goal, events in ((0.3, 0.9, 20), (0.4, 0.9, 20), (0.2, 0.8, 30)):
+        if design.total >= events:
+            r = planted.loc[np.isclose(planted["size"], size), "found"].mean()
+            near.append(abs(r - goal) < margin)
+    fa = df.loc[df["kind"] == "null", "flagged"].mean()
+    return any(near) or abs(fa - 0.05) < 0.02
+
+
+def run_design(design: Design, seeds: int, null_seeds: int, n_perm: int,
+               test: str = "trend", *, adjust: str = "storey", n_boot: int = 200,
+               more: int = 0) -> dict:
+    """Recall per size, false alarms on null themes (planted and null corpora), the MDC and
+    the oracle bounds. With ``more``, a design whose decision is close (:func:`_close`) gets
+    ``more`` extra planted and ``more // 2`` extra null corpora."""
+    opts = {"n_perm": n_perm, "test": test, "adjust": adjust, "n_boot": n_boot}
+    rows, mdc = _design_rows(design, range(seeds), False, opts)
+    rows += _design_rows(design, range(seeds, seeds + null_seeds), True, opts)[0]
+    n_planted = seeds
+    if more and _close(pd.DataFrame(rows), design):
+        rows += _design_rows(design, range(seeds + null_seeds, seeds + null_seeds + more),
+                             False, opts)[0]
+        start = seeds + null_seeds + more
+        rows += _design_rows(design, range(start, start + more // 2), True, opts)[0]
+        n_planted += more
     df = pd.DataFrame(rows)
     planted = df[df["kind"] != "null"]
     nulls = df[df["kind"] == "null"]
     out = {"design": str(design), "events": design.total, "mdc": mdc,
-           "fa": float(nulls["flagged"].mean()),
+           "n_per_size": 2 * n_planted, "fa": float(nulls["flagged"].mean()),
            "fa_null": float(nulls.loc[nulls["null_design"], "flagged"].mean()),
            "n_null": len(nulls)}
     for size in SIZES:
@@ -286,6 +319,10 @@ def run_design(design: Design, seeds: int, null_seeds: int, n_perm: int,
     out["oracle_20"] = oracle_power(design, 0.20)
     out["oracle_25"] = oracle_power(design, 0.25)
     out["oracle_30"] = oracle_power(design, 0.30)
+    fam = oracle_family_power(design)
+    for size in (0.2, 0.3):
+        out[f"oracle_bh_{round(size * 100)}"] = fam[("m", size)]
+        out[f"oracle_m0_{round(size * 100)}"] = fam[("m0", size)]
     for kind in KINDS:
         out[f"recall_{kind}"] = float(planted.loc[planted["kind"] == kind, "found"].mean())
     return out
@@ -326,18 +363,94 @@ def oracle_power(design: Design, size: float, *, n_sim: int = 2000, seed: int = 
     return float(np.mean(out))
 
 
+GH_X, GH_W = np.polynomial.hermite_e.hermegauss(24)
+
+
+def _event_moments(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean share, mean binomial variance and share variance of events with logit ``z`` plus
+    the grid's event noise (Gauss-Hermite)."""
+    w = GH_W / GH_W.sum()
+    q = 1.0 / (1.0 + np.exp(-(z[..., None] + GRID_EVENT_SD * GH_X)))
+    mean = (q * w).sum(-1)
+    return mean, (q * (1 - q) * w).sum(-1), (q * q * w).sum(-1) - mean ** 2
+
+
+def _step_up(p: np.ndarray, m: int, alpha: float) -> np.ndarray:
+    """Benjamini-Hochberg's step-up rule over ``m`` hypotheses, never above ``alpha``."""
+    order = np.argsort(p)
+    ok = p[order] <= np.minimum(alpha, alpha * np.arange(1, len(p) + 1) / m)
+    k = int(np.flatnonzero(ok).max()) + 1 if ok.any() else 0
+    called = np.zeros(len(p), dtype=bool)
+    called[order[:k]] = True
+    return called
+
+
+def oracle_family_power(design: Design, *, n_sim: int = 300, seed: int = 0,
+                        alpha: float = 0.05) -> dict[tuple[str, float], float]:
+    """Recall per planted size of an *oracle* judged inside the grid's own family, after BH.
+
+    Each replicate draws the grid's 16 themes (eight planted, eight null; kinds, sizes, base
+    shares and step years as :func:`grid_corpus` draws them) and their evidence. The oracle
+    knows each theme's shape (the linear slope, or the step at its true year), its direction,
+    the community effects and every event's variance: its statistic is the inverse-variance
+    weighted, within-community score of that shape, one-sided, referred to its exact normal
+    null. Returned per ``(how, size)``: ``how="m"`` adjusts with Benjamini-Hochberg over the
+    family's 16 themes (the family's BH); ``how="m0"`` knows which themes are null too and
+    adjusts over the true nulls only (what an adaptive BH tries to estimate); neither calls a
+    p-value above ``alpha``. No test that learns these from the data, judged in the same
+    family, can do better on average: a design whose ``m0`` oracle recall is below a target
+    cannot meet it.
+    """
+    rng = np.random.default_rng([seed, 98, design.communities, design.events, design.years])
+    c = np.repeat(np.arange(design.communities), design.events * design.years)
+    year = np.tile(np.repeat(np.arange(design.years), design.events), design.communities)
+    found: dict[tuple[str, float], list[bool]] = {(h, s): [] for h in ('m', 'm0')
+                                                  for s in SIZES}
+    for r in range(n_sim):
+        themes = [replace(p, step_year=int(rng.integers(1, design.years)))
+                  if p.kind == "step" else p for p in grid_themes(r, null=False)]
+        share = np.clip([[p.share(int(y), design.years) for p in themes] for y in year],
+                        0.01, 0.99)
+        z = np.log(share / (1 - share)) + rng.normal(0.0, COMMUNITY_SD,
+                                                     (design.communities, len(themes)))[c]
+        T = rng.integers(PEOPLE[0], PEOPLE[1] + 1, len(c)).astype(float)
+        _, binom, spread = _event_moments(z)
+        var = binom / T[:, None] + spread
+        p_ev = 1.0 / (1.0 + np.exp(-(z + rng.normal(0.0, GRID_EVENT_SD, z.shape))))
+        y = rng.binomial(T.astype(int)[:, None], p_ev) / T[:, None]
+        shape = np.column_stack([
+            year.astype(float) if p.kind != "step" else (year >= p.step_year).astype(float)
+            for p in themes])
+        w = 1.0 / var
+        g = shape.copy()
+        for k in range(design.communities):
+            rows = c == k
+            g[rows] -= (w[rows] * shape[rows]).sum(0) / w[rows].sum(0)
+        stat = (w * g * y).sum(0) / np.sqrt((w * w * g * g * var).sum(0))
+        sign = np.array([(1 if p.up else -1) if p.kind != "null" else
+                         (1 if rng.random() < 0.5 else -1) for p in themes])
+        pv = stats.norm.sf(sign * stat)
+        null = np.array([p.kind == "null" for p in themes])
+        for how, m in (("m", len(pv)), ("m0", int(null.sum()))):
+            called = _step_up(pv, m, alpha)
+            for p, hit in zip(themes, called):
+                if p.kind != "null":
+                    found[(how, round(p.size, 2))].append(bool(hit))
+    return {k: float(np.mean(v)) for k, v in found.items()}
+
+
 def targets(table: pd.DataFrame) -> list[str]:
     """The issue's targets that a row of the grid table misses (empty: all met)."""
     misses = []
     for r in table.itertuples():
         if r.events >= 20 and min(r.recall_30, r.recall_40) < 0.9:
-            bound = (f" (out of reach: the oracle bound is {r.oracle_25:.2f} at 25 points)"
-                     if r.oracle_25 < 0.9 else "")
+            bound = (f" (out of reach: the oracle in the family is {r.oracle_m0_30:.2f} at 30 "
+                     "points)" if r.oracle_m0_30 < 0.9 else "")
             misses.append(f"{r.design}: recall {min(r.recall_30, r.recall_40):.2f} < 0.9 for "
                           f">= 25 points{bound}")
         if r.events >= 30 and min(r.recall_20, r.recall_30, r.recall_40) < 0.8:
-            bound = (f" (out of reach: the oracle bound is {r.oracle_20:.2f} at 20 points)"
-                     if r.oracle_20 < 0.8 else "")
+            bound = (f" (out of reach: the oracle in the family is {r.oracle_m0_20:.2f} at 20 "
+                     "points)" if r.oracle_m0_20 < 0.8 else "")
             misses.append(f"{r.design}: recall {min(r.recall_20, r.recall_30, r.recall_40):.2f}"
                           f" < 0.8 for >= 20 points{bound}")
         if max(r.fa, r.fa_null) > 0.05:

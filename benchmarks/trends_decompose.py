@@ -5,8 +5,10 @@ planted theme is judged by a ladder of tests that differ in one choice at a time
 between ``shifts()``'s verdict and the oracle bound can be split into its parts:
 
 ==============  ===============================================================================
-``status``      ``shifts()`` as shipped: adjusted p below 0.05, the right direction, and the
-                evidence rule (the windows' change agrees; enough events and people)
+``old``         ``shifts(test="moderated", adjust="bh")``, the verdict before this change:
+                adjusted p below 0.05, the right direction, and the evidence rule (the windows'
+                change agrees; enough events and people)
+``status``      ``shifts()`` with its defaults (``test="trend"``, ``adjust="storey"``)
 ``max_bh``      the moderated max(|t| trend, |t| steps) p-value, BH over the corpus's 16 themes,
                 right direction (no evidence rule)
 ``max_raw``     the same p-value unadjusted
@@ -16,6 +18,8 @@ between ``shifts()``'s verdict and the oracle bound can be split into its parts:
 ``known_1s``    trend alone, weights = people, the event variance *known* (from the generator),
                 normal reference, one-sided: the cost of estimating the noise
 ``ivw_known``   as ``known_1s`` with inverse-variance weights: the cost of weighting by people
+``plain_*``     trend alone with limma's moderated dispersion without the floor "never below
+                the theme's own" (``trend_test`` keeps its own only for an outlier theme)
 ``ivw_bh``      trend alone, weights ``1 / (phi p(1-p)/T + tau^2)`` with ``tau^2`` pooled over
                 the themes and ``phi`` moderated, two-sided t, BH
 ``wb_bh``       weighted Bonferroni of the moderated trend (80% of alpha) and the best step (20%),
@@ -150,6 +154,17 @@ def one_corpus(design: grid.Design, seed: int, null: bool, n_sim: int) -> pd.Dat
     sign = np.array([1 if p.up else -1 for p in themes])
     p_trend = 2 * stats.t.sf(np.abs(r.z_trend), df)
     p_trend_1s = stats.t.sf(sign * r.z_trend, df)
+    # limma's moderated dispersion as it is (no "never below the theme's own" floor)
+    phi_own = np.nan_to_num(r.phi, nan=0.0)
+    if np.isinf(r.prior_df):
+        plain = np.full(len(phi_own), r.prior_phi)
+    elif r.prior_df > 0:
+        plain = (r.prior_df * r.prior_phi + r.df * phi_own) / (r.prior_df + r.df)
+    else:
+        plain = phi_own
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z_plain = r.z_trend * np.sqrt(r.phi_moderated / np.where(plain > 0, plain, np.inf))
+    p_plain = 2 * stats.t.sf(np.abs(z_plain), df)
     # the best step alone, referred to its own maximum (Bonferroni over cuts: conservative)
     n_cuts = max(design.years - 1, 1)
     p_step = np.minimum(1.0, n_cuts * 2 * stats.t.sf(np.abs(r.z_step), df))
@@ -166,10 +181,14 @@ def one_corpus(design: grid.Design, seed: int, null: bool, n_sim: int) -> pd.Dat
     sh = trends.shifts(n_perm=n_sim, by_group=False, mdc=False)
     status = dict(zip(sh.loc[sh.scope == "overall", "theme_id"],
                       sh.loc[sh.scope == "overall", "status"]))
+    old = trends.shifts(n_perm=n_sim, by_group=False, mdc=False, test="moderated", adjust="bh")
+    old = dict(zip(old.loc[old.scope == "overall", "theme_id"],
+                   old.loc[old.scope == "overall", "status"]))
     want = ["emerging" if p.up else "declining" for p in themes]
     out = pd.DataFrame({
         "design": str(design), "seed": seed, "null_design": null,
         "kind": [p.kind for p in themes], "size": [p.size for p in themes],
+        "old": [old.get(p.theme_id) == w for p, w in zip(themes, want)],
         "status": [status.get(p.theme_id) == w for p, w in zip(themes, want)],
         "flag": [status.get(p.theme_id) in ("emerging", "declining") for p in themes],
         "max_bh": (bh_adjust(r.p_value) < 0.05) & right(dir_max),
@@ -183,6 +202,9 @@ def one_corpus(design: grid.Design, seed: int, null: bool, n_sim: int) -> pd.Dat
         "ivw_known": stats.norm.sf(sign * z_ivw) < 0.05,
         "ivw_bh": (bh_adjust(p_ivw) < 0.05) & right(t_ivw),
         "ivw_raw": (p_ivw < 0.05) & right(t_ivw),
+        "plain_bh": (bh_adjust(p_plain) < 0.05) & right(z_plain),
+        "plain_storey": (storey(p_plain) < 0.05) & (p_plain < 0.05) & right(z_plain),
+        "plain_raw": (p_plain < 0.05) & right(z_plain),
         "wb_bh": (bh_adjust(p_wb) < 0.05) & right(dir_max),
         "wb_storey": (storey(p_wb) < 0.05) & right(dir_max),
     })
@@ -192,19 +214,22 @@ def one_corpus(design: grid.Design, seed: int, null: bool, n_sim: int) -> pd.Dat
     flags = {"max_bh": bh_adjust(r.p_value), "max_raw": r.p_value,
              "max_storey": storey(r.p_value), "trend_bh": bh_adjust(p_trend),
              "trend_storey": storey(p_trend), "trend_raw": p_trend,
-             "ivw_bh": bh_adjust(p_ivw), "ivw_raw": p_ivw, "wb_bh": bh_adjust(p_wb),
+             "ivw_bh": bh_adjust(p_ivw), "plain_bh": bh_adjust(p_plain),
+             "plain_storey": np.where(p_plain < 0.05, storey(p_plain), 1.0), "plain_raw": p_plain, "ivw_raw": p_ivw, "wb_bh": bh_adjust(p_wb),
              "wb_storey": storey(p_wb)}
     for k, p in flags.items():
         out.loc[nul, k] = (p[nul.to_numpy()] < 0.05).astype(float)
     out.loc[nul, "status"] = out.loc[nul, "flag"].astype(float)
+    out.loc[nul, "old"] = [float(old.get(p.theme_id) in ("emerging", "declining"))
+                           for p, n in zip(themes, nul) if n]
     for k in ("trend_1s", "known_1s", "ivw_known"):
         out.loc[nul, k] = np.nan
     return out
 
 
-COLUMNS = ["status", "max_bh", "max_raw", "max_storey", "trend_bh", "trend_storey",
-           "trend_raw", "trend_1s", "known_1s", "ivw_known", "ivw_bh", "ivw_raw", "wb_bh",
-           "wb_storey"]
+COLUMNS = ["old", "status", "max_bh", "max_raw", "max_storey", "trend_bh", "trend_storey",
+           "trend_raw", "trend_1s", "known_1s", "ivw_known", "ivw_bh", "ivw_raw", "plain_bh",
+           "plain_storey", "plain_raw", "wb_bh", "wb_storey"]
 
 
 def summarise(df: pd.DataFrame) -> pd.DataFrame:

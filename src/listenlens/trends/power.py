@@ -100,7 +100,7 @@ class _Simulator:
 
 
 def power_at(sim: _Simulator, base: float, delta: float, *, alpha: float, n_perm: int,
-             seed: int, test: str = "moderated") -> float:
+             seed: int, test: str = "trend") -> float:
     """Share of simulated themes with a planted ``delta`` that the test finds at ``alpha``."""
     N = sim.counts(base, delta)
     rng = np.random.default_rng([seed, 15])
@@ -114,7 +114,7 @@ def minimum_detectable_change(x: np.ndarray, strata: np.ndarray, T: np.ndarray, 
                               base: float, alpha: float = 0.05, power: float = 0.8,
                               n_sim: int = 200, n_perm: int = 499, seed: int = 0,
                               community_sd: float = 0.5, event_sd: float = 0.3,
-                              test: str = "moderated") -> Power:
+                              test: str = "trend") -> Power:
     """The MDC of the design (period index ``x``, stratum and people ``T`` of every event)."""
     x, strata, T = np.asarray(x), np.asarray(strata), np.asarray(T)
     ok = T > 0

@@ -78,8 +78,8 @@ import pandas as pd
 from ..phrasing import plural
 from ..validation import check_choice
 from .counting import Evidence
-from .intervals import bh_adjust, collapse, difference_test, within_strata_test
-from .moderated import shifts_test
+from .intervals import bh_adjust, collapse, difference_test, storey_adjust, within_strata_test
+from .moderated import TESTS, shifts_test
 from .power import Power, minimum_detectable_change
 from .text import mdc_points, pct, period_name, points, span_name
 
@@ -165,17 +165,21 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
                 level: float = 0.95, alpha: float = 0.05, min_events: int = 2,
                 min_speakers: int = 3, by_group: bool = True, seed: int = 0,
                 overall: str = "within", mdc: bool = True,
-                test: str = "moderated") -> pd.DataFrame:
+                test: str = "trend", adjust: str = "storey") -> pd.DataFrame:
     """The shifts table (columns :data:`SHIFT_COLUMNS`); see the module docstring.
 
     ``overall="within"`` (the default) compares early with late within each group for the
     overall rows when groups are events' (see the module docstring); ``"pooled"`` pools all
     events of a window whatever their group. ``mdc=False`` skips the power simulation (the
-    ``mdc`` column is then NaN and ``attrs["power"]`` empty). ``test``: "moderated" (the
-    default: noise borrowed across themes, :mod:`~listenlens.trends.moderated`) or
-    "permutation" (:mod:`~listenlens.trends.ordered`).
+    ``mdc`` column is then NaN and ``attrs["power"]`` empty). ``test``: "trend" (the default:
+    the within-community slope with noise borrowed across themes), "moderated" (the larger of
+    the slope and every step, :mod:`~listenlens.trends.moderated`) or "permutation"
+    (:mod:`~listenlens.trends.ordered`). ``adjust``: "storey" (the default: adaptive
+    Benjamini-Hochberg, never below a row's own p) or "bh" (Benjamini-Hochberg), within each
+    family.
     """
-    check_choice("test", test, ("moderated", "permutation"))
+    check_choice("test", test, TESTS)
+    check_choice("adjust", adjust, ("storey", "bh"))
     check_choice("overall", overall, ("within", "pooled"))
     early_p, late_p = windows(ev.periods)
     if not early_p:
@@ -215,9 +219,10 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
     _verdicts(out, k_min=k_min, min_events=min_events, min_speakers=min_speakers)
     out["family"] = np.where(out["scope"] == "overall", "primary", "secondary")
     out["p_adj"] = np.nan
+    adjuster = storey_adjust if adjust == "storey" else bh_adjust
     for fam_name in ("primary", "secondary"):  # two families, each adjusted on its own
         rows = (out["family"] == fam_name).to_numpy()
-        out.loc[rows, "p_adj"] = bh_adjust(out.loc[rows, "p_value"].to_numpy(float))
+        out.loc[rows, "p_adj"] = adjuster(out.loc[rows, "p_value"].to_numpy(float))
     insufficient = (out["reason"] != "").to_numpy()
     _classify(out, insufficient, alpha=alpha, min_events=min_events,
               min_speakers=min_speakers)
@@ -255,7 +260,7 @@ class _PowerPlan:
     """MDC per scope (overall, each group) on the corpus's own design; cached by design."""
 
     def __init__(self, ev: Evidence, *, alpha: float, seed: int, enabled: bool,
-                 test: str = "moderated"):
+                 test: str = "trend"):
         self.enabled, self.test = enabled, test
         self.alpha, self.seed = alpha, seed
         total = ev.N.sum(axis=0) / max(float(ev.T.sum()), 1.0)
@@ -285,7 +290,7 @@ class _PowerPlan:
 
 
 def _ordered(ev: Evidence, mask: np.ndarray, strata_rows: np.ndarray | None, *, n_perm: int,
-             rng: np.random.Generator, power: _PowerPlan, name: str, test: str = "moderated",
+             rng: np.random.Generator, power: _PowerPlan, name: str, test: str = "trend",
              seed: int = 0) -> dict[str, np.ndarray]:
     """The all-period test (:mod:`~listenlens.trends.ordered`) over the events in ``mask``."""
     period_code = positions(ev)[pd.Categorical(ev.rows["period"],
