@@ -22,15 +22,15 @@ differences between communities as noise. Only communities heard in both windows
 overall row. ``overall="pooled"`` restores the pooled comparison (``method`` says which was used;
 with ``by=None`` or groups that split events it is always pooled).
 
-Test: the windows state the change; the p-value uses **every period**: a monotone trend and a
-step statistic within each community, combined as the larger of the two standardised statistics
-against the distribution of that maximum. By default (``test="moderated"``,
-:mod:`~listenlens.trends.moderated`) the noise comes from a community + period fit whose
-over-dispersion is shrunk across the analysis's themes (empirical Bayes), and the maximum is
-referred to its multivariate t; ``test="permutation"`` (:mod:`~listenlens.trends.ordered`)
-reorders periods within each community instead (exact when the reorderings can be enumerated:
-two communities heard once in each of three years give 36; else 9,999 random ones). ``form``
-says which describes the change ("step": the sentence says "rose sharply from 2024",
+Test: the windows state the change; the p-value uses **every period**. By default
+(``test="trend"``, :func:`~listenlens.trends.moderated.trend_test`) it is the two-sided t test
+of the within-community slope on the period position, its noise from a community + period fit
+whose over-dispersion is shrunk across the analysis's themes (empirical Bayes; an outlier theme
+keeps its own). ``test="moderated"`` takes the larger of the slope and every step statistic,
+referred to its multivariate t; ``test="permutation"`` (:mod:`~listenlens.trends.ordered`) does
+the same by reordering periods within each community (exact when the reorderings can be
+enumerated: two communities heard once in each of three years give 36; else 9,999 random ones).
+``form`` says which describes the change ("step": the sentence says "rose sharply from 2024",
 ``step_at`` the period), ``z_trend`` / ``z_step`` the statistics.
 
 Interval of the windows' change: for pooled rows a bootstrap t interval resampling events within
@@ -41,8 +41,11 @@ see the variation of a community heard at one event in a window (see
 :func:`~listenlens.trends.intervals.within_strata_test`).
 
 Families: the overall rows are the *primary* family, the per-group rows the *secondary* one
-(``family``); each is adjusted with Benjamini-Hochberg on its own, so the overall claims do not
-pay for tests no briefing states (see ``docs/methods.md``).
+(``family``); each is adjusted on its own, so the overall claims do not pay for tests no briefing
+states: by default (``adjust="storey"``) with the adaptive Benjamini-Hochberg procedure of Storey,
+Taylor and Siegmund (2004), whose estimate of the share of unchanged themes is
+``(1 + #{p > 0.5}) / (m / 2)``, and never below a row's own p-value; ``adjust="bh"`` gives plain
+Benjamini-Hochberg (see ``docs/methods.md``).
 
 Power: ``mdc`` is the minimum detectable change at 80% power on the corpus's own design
 (:mod:`~listenlens.trends.power`; overall rows: the whole design, group rows: the group's),
