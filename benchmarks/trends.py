@@ -475,7 +475,7 @@ SALTMERE_SHIFTS = {"t-loneliness": "declining", "t-cost-of-living": "emerging",
 SALTMERE_EITHER = ("t-gp-access",)
 
 
-def example_trends(seed: int = 0, path: Path = EXAMPLE) -> Trends:
+def example_trends(seed: int = 0, path: Path = EXAMPLE, period: str = "year") -> Trends:
     """Trends of an example corpus with the true theme of every unit (its key) as themes."""
     import listenlens as ll
 
@@ -492,7 +492,7 @@ def example_trends(seed: int = 0, path: Path = EXAMPLE) -> Trends:
     ids = sorted(set(theme) - {"t-housekeeping"})
     table = pd.DataFrame({"theme_id": ids,
                           "label": [t[2:].replace("-", " ").capitalize() for t in ids]})
-    return Trends.from_frames(units, a, table, period="year", seed=seed)
+    return Trends.from_frames(units, a, table, period=period, seed=seed)
 
 
 def score_example(shifts: pd.DataFrame, planted: dict[str, str] | None = None,
@@ -505,6 +505,22 @@ def score_example(shifts: pd.DataFrame, planted: dict[str, str] | None = None,
     extra = [t for t, s in overall.items()
              if s in ("emerging", "declining") and t not in planted and t not in either]
     return missed, extra
+
+
+def table_from_logs(paths: list[str]) -> pd.DataFrame:
+    """The grid table from the ``done {...}`` lines of earlier runs (one row per design, the
+    last line wins), in the grid's order."""
+    import ast
+
+    found: dict[str, dict] = {}
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.startswith("done {"):
+                row = ast.literal_eval(line[len("done "):])
+                found[row["design"]] = row
+    order = [str(d) for d in FULL_GRID]
+    return pd.DataFrame([found[k] for k in sorted(found, key=lambda k: (
+        order.index(k) if k in order else len(order), k))])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -522,8 +538,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--more", type=int, default=0,
                     help="extra planted corpora (and half as many null) where a decision is "
                          "within 0.1 of its target")
+    ap.add_argument("--only", nargs="*", default=None, metavar="C,E,Y",
+                    help="run only these designs (communities,events,years)")
+    ap.add_argument("--from-log", nargs="*", default=None, metavar="FILE",
+                    help="rebuild the table from the 'done' lines of earlier runs' output")
     args = ap.parse_args(argv)
     designs = FULL_GRID if args.full else SAMPLE
+    if args.only:
+        designs = tuple(Design(*(int(v) for v in spec.split(","))) for spec in args.only)
     print(f"designs ({'full grid' if args.full else 'sample'}): "
           + ", ".join(str(d) for d in designs))
     print(f"{args.seeds} planted corpora (8 planted + 8 null themes) and {args.null_seeds} null "
@@ -533,12 +555,12 @@ def main(argv: list[str] | None = None) -> int:
           f"adjust {args.adjust}; n_boot {args.n_boot}; more {args.more}; per-person generator")
     t0 = time.perf_counter()
     rows = []
-    for d in designs:  # one line per design as it finishes (the full grid takes a while)
+    for d in () if args.from_log is not None else designs:  # one line per design as it ends
         rows.append(run_design(d, args.seeds, args.null_seeds, args.n_perm, args.test,
                                adjust=args.adjust, n_boot=args.n_boot, more=args.more))
-        print("done", {k: (round(v, 2) if isinstance(v, float) else v)
+        print("done", {k: (round(v, 3) if isinstance(v, float) else v)
                        for k, v in rows[-1].items()}, flush=True)
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows) if args.from_log is None else table_from_logs(args.from_log)
     pd.set_option("display.width", 200)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     shifts_opts = {"test": args.test, "adjust": args.adjust}
