@@ -180,14 +180,14 @@ def test_too_few_events_is_its_own_verdict_and_not_in_the_bh_family():
     # of exactly its tested rows
     tested = sh[sh.status != "insufficient"]
     assert tested.p_value.notna().all() and sh[sh.status == "insufficient"].p_adj.isna().all()
-    from listenlens.trends.intervals import bh_adjust
+    from listenlens.trends.intervals import storey_adjust
 
     assert set(sh.family) == {"primary", "secondary"}
     assert (sh.family == "primary").tolist() == (sh.scope == "overall").tolist()
     for fam in ("primary", "secondary"):
         rows = tested[tested.family == fam]
         assert len(rows) >= 1
-        assert np.allclose(rows.p_adj, bh_adjust(rows.p_value.to_numpy()))
+        assert np.allclose(rows.p_adj, storey_adjust(rows.p_value.to_numpy()))
     a = sh[(sh.group == "A") & (sh.theme_id == "t-x")].iloc[0]
     assert a.status in ("steady", "emerging") and not math.isnan(a.p_value)
 
@@ -327,13 +327,16 @@ def test_the_briefing_states_the_mdc(example):
 def test_overall_adjustment_does_not_pay_for_community_rows(planted):
     """The primary family is the overall rows alone: adding or dropping the per-community rows
     leaves every overall adjusted p-value unchanged (with one pooled family it would not)."""
-    from listenlens.trends.intervals import bh_adjust
+    from listenlens.trends.intervals import bh_adjust, storey_adjust
 
     _, trends, sh = planted
     alone = trends.shifts(by_group=False, mdc=False)
     both = sh[sh.scope == "overall"].set_index("theme_id")
     alone = alone.set_index("theme_id").loc[both.index]
     assert np.allclose(alone.p_value, both.p_value) and np.allclose(alone.p_adj, both.p_adj)
-    assert np.allclose(both.p_adj, bh_adjust(both.p_value.to_numpy()))
+    assert np.allclose(both.p_adj, storey_adjust(both.p_value.to_numpy()))
+    plain = trends.shifts(mdc=False, adjust="bh")
+    plain = plain[plain.scope == "overall"].set_index("theme_id").loc[both.index]
+    assert np.allclose(plain.p_adj, bh_adjust(both.p_value.to_numpy()))
     pooled = bh_adjust(sh.p_value.to_numpy())[(sh.scope == "overall").to_numpy()]
     assert (pooled >= both.p_adj.to_numpy() - 1e-12).all() and (pooled > both.p_adj).any()

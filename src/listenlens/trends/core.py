@@ -292,28 +292,31 @@ class Trends:
     def shifts(self, *, alpha: float = 0.05, min_events: int = 2, min_speakers: int = 3,
                n_perm: int = 9999, by_group: bool = True,
                overall: str = "within", mdc: bool = True,
-               test: str = "moderated") -> pd.DataFrame:
+               test: str = "trend", adjust: str = "storey") -> pd.DataFrame:
         """Emerging, declining, steady and insufficient themes, overall and per group.
 
         See :mod:`listenlens.trends.shifts` for windows, tests, the evidence rule and
         ``overall`` (``"within"``: the overall change is measured within each community;
         ``"pooled"``: all events of a window pooled). ``p_value`` is the all-period test of
         :mod:`listenlens.trends.ordered`; ``p_adj`` is Benjamini-Hochberg within the row's
-        ``family`` (``"primary"``: the overall rows; ``"secondary"``: the per-group rows).
+        ``family`` (``"primary"``: the overall rows; ``"secondary"``: the per-group rows),
+        adaptive (``adjust="storey"``, the default) or not (``"bh"``).
         ``mdc`` (and ``.attrs["power"]``) is the minimum detectable change at 80% power on
         this corpus's design (:mod:`listenlens.trends.power`); ``mdc=False`` skips it.
-        ``test``: ``"moderated"`` (noise borrowed across themes,
-        :mod:`listenlens.trends.moderated`) or ``"permutation"``
+        ``test``: ``"trend"`` (the within-community slope, noise borrowed across themes;
+        the default), ``"moderated"`` (the larger of the slope and every step, same noise),
+        both in :mod:`listenlens.trends.moderated`, or ``"permutation"``
         (:mod:`listenlens.trends.ordered`).
         """
-        key = ("shifts", alpha, min_events, min_speakers, n_perm, by_group, overall, mdc, test)
+        key = ("shifts", alpha, min_events, min_speakers, n_perm, by_group, overall, mdc, test,
+               adjust)
         if key not in self._cache:
             p = self.params
             self._cache[key] = find_shifts(
                 self.evidence, k_min=p["k_min"], n_boot=p["n_boot"], n_perm=n_perm,
                 level=p["level"], alpha=alpha, min_events=min_events,
                 min_speakers=min_speakers, by_group=by_group, seed=p["seed"], overall=overall,
-                mdc=mdc, test=test)
+                mdc=mdc, test=test, adjust=adjust)
         return self._cache[key].copy()
 
     def compare(self, *, alpha: float = 0.05, min_events: int = 2, min_speakers: int = 3,

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["cluster_weights", "collapse", "prevalence", "difference_test", "within_strata_test",
-           "bh_adjust", "t_interval", "t_bounds", "relabellings", "Prevalence", "Difference"]
+           "bh_adjust", "storey_adjust", "t_interval", "t_bounds", "relabellings", "Prevalence", "Difference"]
 
 
 def cluster_weights(strata: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
@@ -340,3 +340,27 @@ def bh_adjust(p: np.ndarray) -> np.ndarray:
     adj = np.minimum.accumulate(ranked[::-1])[::-1]
     out[order] = np.minimum(adj, 1.0)
     return out
+
+
+def storey_adjust(p: np.ndarray, lam: float = 0.5) -> np.ndarray:
+    """Adaptive Benjamini-Hochberg (Storey, Taylor and Siegmund 2004) adjusted p-values.
+
+    BH run as if only ``m * pi0`` of the ``m`` hypotheses were true nulls, with the
+    finite-sample estimate ``pi0 = (1 + #{p > lam}) / (m (1 - lam))`` (at most 1), which keeps
+    the false discovery rate at the level for independent p-values; a row's adjusted p-value is
+    never below its own p-value, so nothing is called at ``alpha`` that its own test did not
+    find at ``alpha``. NaN stays NaN and is not counted.
+
+    >>> storey_adjust(np.array([0.001, 0.01, 0.02, 0.03, 0.04, 0.7])).round(4).tolist()
+    [0.004, 0.02, 0.0267, 0.03, 0.04, 0.7]
+    >>> bool((storey_adjust(np.array([0.01, 0.6, 0.9])) == bh_adjust(np.array([0.01, 0.6,
+    ...      0.9]))).all())
+    True
+    """
+    p = np.asarray(p, dtype=float)
+    ok = ~np.isnan(p)
+    m = int(ok.sum())
+    if m == 0:
+        return np.full_like(p, np.nan)
+    pi0 = min(1.0, (1.0 + float((p[ok] > lam).sum())) / (m * (1.0 - lam)))
+    return np.maximum(bh_adjust(p) * pi0, p)

@@ -1,8 +1,9 @@
 """Power made visible: the smallest change the corpus's own design could detect.
 
 The *minimum detectable change* (MDC) is the smallest planted change, in share points from the
-first period to the last, that the all-period test (:func:`~listenlens.trends.ordered.ordered_test`)
-finds at level ``alpha`` in at least ``power`` (80%) of simulated corpora with exactly this
+first period to the last, that the test ``shifts()`` uses
+(:func:`~listenlens.trends.moderated.shifts_test`) finds at level ``alpha`` in at least
+``power`` (80%) of simulated corpora with exactly this
 corpus's design: the same events, in the same communities and periods, with the same number of
 people behind each event's share. Simulated themes are drawn like real ones:
 
@@ -13,16 +14,16 @@ people behind each event's share. Simulated themes are drawn like real ones:
 - event-to-event noise: a normal effect per event on the logit scale (sd ``event_sd`` = 0.3);
 - each of an event's people raises the theme with the resulting probability.
 
-The test is the one ``shifts()`` uses (``test``: "moderated", borrowing the noise across the
-simulated themes, or "permutation").
+The test is the one ``shifts()`` uses (``test``: "trend", the default, or "moderated", both
+borrowing the noise across the simulated themes, or "permutation").
 
 Every ``delta`` uses the same random numbers (common random numbers), so estimated power rises
 with ``delta``; the MDC is found by bisection over a 2-point grid and interpolated linearly
 between the last grid point below 80% power and the first at or above it. ``nan`` when even the
 largest possible change (up to a share of 95%) is found less often than ``power``. The level is
-the test's own ``alpha`` before the Benjamini-Hochberg adjustment (with several themes changing
-at once the adjusted threshold approaches ``alpha``; with one changing theme among m it is
-``alpha / m``, and the MDC is larger).
+the test's own ``alpha`` before the adaptive Benjamini-Hochberg adjustment (with several themes
+changing at once the adjusted threshold approaches ``alpha``, and never exceeds it; with one
+changing theme among m it is about ``alpha / m``, and the MDC is larger).
 
 >>> x = np.repeat(np.arange(5), 5); s = np.tile(np.arange(5), 5); T = np.full(25, 10)
 >>> mdc = minimum_detectable_change(x, s, T, base=0.2, n_sim=100, n_perm=199, seed=0)
@@ -100,7 +101,7 @@ class _Simulator:
 
 
 def power_at(sim: _Simulator, base: float, delta: float, *, alpha: float, n_perm: int,
-             seed: int, test: str = "moderated") -> float:
+             seed: int, test: str = "trend") -> float:
     """Share of simulated themes with a planted ``delta`` that the test finds at ``alpha``."""
     N = sim.counts(base, delta)
     rng = np.random.default_rng([seed, 15])
@@ -114,7 +115,7 @@ def minimum_detectable_change(x: np.ndarray, strata: np.ndarray, T: np.ndarray, 
                               base: float, alpha: float = 0.05, power: float = 0.8,
                               n_sim: int = 200, n_perm: int = 499, seed: int = 0,
                               community_sd: float = 0.5, event_sd: float = 0.3,
-                              test: str = "moderated") -> Power:
+                              test: str = "trend") -> Power:
     """The MDC of the design (period index ``x``, stratum and people ``T`` of every event)."""
     x, strata, T = np.asarray(x), np.asarray(strata), np.asarray(T)
     ok = T > 0

@@ -22,15 +22,15 @@ differences between communities as noise. Only communities heard in both windows
 overall row. ``overall="pooled"`` restores the pooled comparison (``method`` says which was used;
 with ``by=None`` or groups that split events it is always pooled).
 
-Test: the windows state the change; the p-value uses **every period**: a monotone trend and a
-step statistic within each community, combined as the larger of the two standardised statistics
-against the distribution of that maximum. By default (``test="moderated"``,
-:mod:`~listenlens.trends.moderated`) the noise comes from a community + period fit whose
-over-dispersion is shrunk across the analysis's themes (empirical Bayes), and the maximum is
-referred to its multivariate t; ``test="permutation"`` (:mod:`~listenlens.trends.ordered`)
-reorders periods within each community instead (exact when the reorderings can be enumerated:
-two communities heard once in each of three years give 36; else 9,999 random ones). ``form``
-says which describes the change ("step": the sentence says "rose sharply from 2024",
+Test: the windows state the change; the p-value uses **every period**. By default
+(``test="trend"``, :func:`~listenlens.trends.moderated.trend_test`) it is the two-sided t test
+of the within-community slope on the period position, its noise from a community + period fit
+whose over-dispersion is shrunk across the analysis's themes (empirical Bayes; an outlier theme
+keeps its own). ``test="moderated"`` takes the larger of the slope and every step statistic,
+referred to its multivariate t; ``test="permutation"`` (:mod:`~listenlens.trends.ordered`) does
+the same by reordering periods within each community (exact when the reorderings can be
+enumerated: two communities heard once in each of three years give 36; else 9,999 random ones).
+``form`` says which describes the change ("step": the sentence says "rose sharply from 2024",
 ``step_at`` the period), ``z_trend`` / ``z_step`` the statistics.
 
 Interval of the windows' change: for pooled rows a bootstrap t interval resampling events within
@@ -41,8 +41,11 @@ see the variation of a community heard at one event in a window (see
 :func:`~listenlens.trends.intervals.within_strata_test`).
 
 Families: the overall rows are the *primary* family, the per-group rows the *secondary* one
-(``family``); each is adjusted with Benjamini-Hochberg on its own, so the overall claims do not
-pay for tests no briefing states (see ``docs/methods.md``).
+(``family``); each is adjusted on its own, so the overall claims do not pay for tests no briefing
+states: by default (``adjust="storey"``) with the adaptive Benjamini-Hochberg procedure of Storey,
+Taylor and Siegmund (2004), whose estimate of the share of unchanged themes is
+``(1 + #{p > 0.5}) / (m / 2)``, and never below a row's own p-value; ``adjust="bh"`` gives plain
+Benjamini-Hochberg (see ``docs/methods.md``).
 
 Power: ``mdc`` is the minimum detectable change at 80% power on the corpus's own design
 (:mod:`~listenlens.trends.power`; overall rows: the whole design, group rows: the group's),
@@ -78,8 +81,8 @@ import pandas as pd
 from ..phrasing import plural
 from ..validation import check_choice
 from .counting import Evidence
-from .intervals import bh_adjust, collapse, difference_test, within_strata_test
-from .moderated import shifts_test
+from .intervals import bh_adjust, collapse, difference_test, storey_adjust, within_strata_test
+from .moderated import TESTS, shifts_test
 from .power import Power, minimum_detectable_change
 from .text import mdc_points, pct, period_name, points, span_name
 
@@ -165,17 +168,21 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
                 level: float = 0.95, alpha: float = 0.05, min_events: int = 2,
                 min_speakers: int = 3, by_group: bool = True, seed: int = 0,
                 overall: str = "within", mdc: bool = True,
-                test: str = "moderated") -> pd.DataFrame:
+                test: str = "trend", adjust: str = "storey") -> pd.DataFrame:
     """The shifts table (columns :data:`SHIFT_COLUMNS`); see the module docstring.
 
     ``overall="within"`` (the default) compares early with late within each group for the
     overall rows when groups are events' (see the module docstring); ``"pooled"`` pools all
     events of a window whatever their group. ``mdc=False`` skips the power simulation (the
-    ``mdc`` column is then NaN and ``attrs["power"]`` empty). ``test``: "moderated" (the
-    default: noise borrowed across themes, :mod:`~listenlens.trends.moderated`) or
-    "permutation" (:mod:`~listenlens.trends.ordered`).
+    ``mdc`` column is then NaN and ``attrs["power"]`` empty). ``test``: "trend" (the default:
+    the within-community slope with noise borrowed across themes), "moderated" (the larger of
+    the slope and every step, :mod:`~listenlens.trends.moderated`) or "permutation"
+    (:mod:`~listenlens.trends.ordered`). ``adjust``: "storey" (the default: adaptive
+    Benjamini-Hochberg, never below a row's own p) or "bh" (Benjamini-Hochberg), within each
+    family.
     """
-    check_choice("test", test, ("moderated", "permutation"))
+    check_choice("test", test, TESTS)
+    check_choice("adjust", adjust, ("storey", "bh"))
     check_choice("overall", overall, ("within", "pooled"))
     early_p, late_p = windows(ev.periods)
     if not early_p:
@@ -215,9 +222,10 @@ def find_shifts(ev: Evidence, *, k_min: int = 5, n_boot: int = 1000, n_perm: int
     _verdicts(out, k_min=k_min, min_events=min_events, min_speakers=min_speakers)
     out["family"] = np.where(out["scope"] == "overall", "primary", "secondary")
     out["p_adj"] = np.nan
+    adjuster = storey_adjust if adjust == "storey" else bh_adjust
     for fam_name in ("primary", "secondary"):  # two families, each adjusted on its own
         rows = (out["family"] == fam_name).to_numpy()
-        out.loc[rows, "p_adj"] = bh_adjust(out.loc[rows, "p_value"].to_numpy(float))
+        out.loc[rows, "p_adj"] = adjuster(out.loc[rows, "p_value"].to_numpy(float))
     insufficient = (out["reason"] != "").to_numpy()
     _classify(out, insufficient, alpha=alpha, min_events=min_events,
               min_speakers=min_speakers)
@@ -255,7 +263,7 @@ class _PowerPlan:
     """MDC per scope (overall, each group) on the corpus's own design; cached by design."""
 
     def __init__(self, ev: Evidence, *, alpha: float, seed: int, enabled: bool,
-                 test: str = "moderated"):
+                 test: str = "trend"):
         self.enabled, self.test = enabled, test
         self.alpha, self.seed = alpha, seed
         total = ev.N.sum(axis=0) / max(float(ev.T.sum()), 1.0)
@@ -285,7 +293,7 @@ class _PowerPlan:
 
 
 def _ordered(ev: Evidence, mask: np.ndarray, strata_rows: np.ndarray | None, *, n_perm: int,
-             rng: np.random.Generator, power: _PowerPlan, name: str, test: str = "moderated",
+             rng: np.random.Generator, power: _PowerPlan, name: str, test: str = "trend",
              seed: int = 0) -> dict[str, np.ndarray]:
     """The all-period test (:mod:`~listenlens.trends.ordered`) over the events in ``mask``."""
     period_code = positions(ev)[pd.Categorical(ev.rows["period"],
