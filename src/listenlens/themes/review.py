@@ -57,6 +57,12 @@ EXPLORE = 0.0
 C_VALUE = 10.0
 #: Set-aside facilitator turns put in the queue until the reviewer has decided one.
 FACILITATOR_PROBES = 2
+#: Label spreading over the unit graph: weight of the neighbours (0 switches it off).
+SPREAD_ALPHA = 0.8
+#: Neighbours per unit in the graph.
+SPREAD_K = 10
+#: Graph built on the classifier features (1) or on the unit embeddings only (0).
+SPREAD_FEATURES = 1
 QUEUE_COLUMNS = ["unit_id", "text", "context", "theme_id", "label", "confidence",
                  "runner_up_id", "runner_up", "margin", "why"]
 
@@ -301,8 +307,47 @@ def _predict(themes: Themes, final: dict[str, str], check: set[str], seen: set[s
         warnings.filterwarnings("ignore", message="The number of unique classes")
         model.fit(f[rows], ys, sample_weight=np.asarray(ws))
         proba = model.predict_proba(f)
-    classes = [str(c) for c in model.classes_]
+        classes = [str(c) for c in model.classes_]
+        if SPREAD_ALPHA > 0:
+            proba = _spread(f if SPREAD_FEATURES else themes.embeddings, proba, classes,
+                            rows, ys, ws)
     return classes, _housekeeping_for_facilitators(themes, final, classes, proba)
+
+
+def _graph(f: np.ndarray, k: int) -> Any:
+    """Symmetric, degree-normalised k-nearest-neighbour graph (cosine) of the rows of ``f``."""
+    from scipy import sparse
+
+    z = f / np.maximum(np.linalg.norm(f, axis=1, keepdims=True), 1e-12)
+    sims = z @ z.T
+    np.fill_diagonal(sims, -np.inf)
+    k = min(k, len(z) - 1)
+    nn = np.argpartition(-sims, k, axis=1)[:, :k]
+    w = np.clip(np.take_along_axis(sims, nn, axis=1), 0.0, None)
+    n = len(z)
+    g = sparse.csr_matrix((w.ravel(), (np.repeat(np.arange(n), k), nn.ravel())), shape=(n, n))
+    g = (g + g.T) * 0.5
+    d = np.asarray(g.sum(axis=1)).ravel()
+    inv = sparse.diags(1.0 / np.sqrt(np.maximum(d, 1e-12)))
+    return inv @ g @ inv
+
+
+def _spread(f: np.ndarray, proba: np.ndarray, classes: list[str], rows: list[int],
+            ys: list[str], ws: list[float], iterations: int = 20) -> np.ndarray:
+    """Label spreading: the classifier's probabilities, with decided units clamped to their
+    theme, smoothed over the unit graph, F <- a S F + (1 - a) Y."""
+    y0 = proba.copy()
+    pos = {c: j for j, c in enumerate(classes)}
+    for r, y, w in zip(rows, ys, ws):
+        if w >= 1.0:
+            y0[r] = 0.0
+            y0[r, pos[y]] = 1.0
+    s = _graph(np.asarray(f, dtype=np.float64), SPREAD_K)
+    out = y0
+    for _ in range(iterations):
+        out = SPREAD_ALPHA * (s @ out) + (1.0 - SPREAD_ALPHA) * y0
+    total = out.sum(axis=1, keepdims=True)
+    return np.divide(out, total, out=np.full_like(out, 1.0 / out.shape[1]), where=total > 0)
 
 
 def _housekeeping_for_facilitators(themes: Themes, final: Mapping[str, str],
