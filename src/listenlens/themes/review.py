@@ -55,6 +55,9 @@ CONTEXT_WEIGHT = 0.5
 EXPLORE = 0.0
 #: Inverse regularisation of the logistic regression.
 C_VALUE = 10.0
+#: Batch diversity: the least-sure ``POOL`` x (units still to pick) candidates are clustered
+#: (k-means on the embeddings) and the least sure of each cluster is picked (1 switches it off).
+POOL = 5
 #: Set-aside facilitator turns put in the queue until the reviewer has decided one.
 FACILITATOR_PROBES = 2
 #: Label spreading over the unit graph: weight of the neighbours (0 switches it off).
@@ -508,7 +511,7 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
         taken = set(picked)
         rest = sorted((u for u in cand if u not in taken),
                       key=lambda u: (round(float(margin[themes.row(u)]), 9), u))
-        for u in rest[:max(0, n - len(picked) - n_far)]:
+        for u in _diverse(themes, rest, max(0, n - len(picked) - n_far)):
             picked.append(u)
             why.append("least sure")
         taken = set(picked)
@@ -520,6 +523,26 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
         picked = cand[:n]
         why = ["no themes yet"] * len(picked)
     return _queue_rows(themes, picked, why, (classes, p))
+
+
+def _diverse(themes: Themes, ranked: list[str], k: int) -> list[str]:
+    """``k`` of the ``ranked`` candidates (least sure first): the least sure of each of ``k``
+    k-means clusters of the ``POOL * k`` least sure, so one batch does not ask the same
+    question many times."""
+    pool = ranked[:POOL * k]
+    if POOL <= 1 or k <= 1 or len(pool) <= k:
+        return ranked[:k]
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    x = themes.embeddings[[themes.row(u) for u in pool]]
+    with threadpool_limits(limits=1):
+        lab = KMeans(n_clusters=k, n_init=1, random_state=0).fit_predict(x)
+    first: dict[int, str] = {}
+    for u, c in zip(pool, lab):
+        first.setdefault(int(c), u)
+    chosen = set(first.values())
+    return [u for u in pool if u in chosen]
 
 
 def _facilitator_probes(themes: Themes, final: Mapping[str, str], classes: list[str],
