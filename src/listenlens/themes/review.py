@@ -10,7 +10,11 @@ least sure of; :func:`review` takes the researcher's decisions and returns new
   the prompt it answers (links from :func:`listenlens.themes.context.conversation_links`; a
   prompt is a facilitator turn, or a heading the reader recorded, embedded as the mean of the
   units under it). Themes the reviewer has not looked at yet keep their current members as
-  weak examples (weight ``PSEUDO_WEIGHT``) so they are not wiped out before anyone saw them;
+  weak examples (weight ``PSEUDO_WEIGHT``) so they are not wiped out before anyone saw them.
+  The classifier's probabilities are then smoothed over the graph of each unit's ``SPREAD_K``
+  nearest neighbours in the same features (label spreading, Zhou et al. 2004: decided units
+  clamped to their theme, neighbours' weight ``SPREAD_ALPHA``), so what the reviewer decided
+  also reaches the units that sit close to it;
 * the decisions are one curation-log entry (op ``"review"``) that replays on a fresh run.
 
 **Agreement is measured honestly.** At the first review a *check sample* is drawn (stratified by
@@ -55,8 +59,16 @@ CONTEXT_WEIGHT = 0.5
 EXPLORE = 0.0
 #: Inverse regularisation of the logistic regression.
 C_VALUE = 10.0
+#: Batch diversity: the least-sure ``POOL`` x (units still to pick) candidates are clustered
+#: (k-means on the embeddings) and the least sure of each cluster is picked (1 switches it off).
+POOL = 5
 #: Set-aside facilitator turns put in the queue until the reviewer has decided one.
 FACILITATOR_PROBES = 2
+#: Label spreading over the unit graph: weight of the neighbours (0 switches it off). Chosen,
+#: with ``SPREAD_K`` and ``POOL``, on Riverside and synthetic corpora, never on Saltmere.
+SPREAD_ALPHA = 0.8
+#: Neighbours per unit in the graph.
+SPREAD_K = 10
 QUEUE_COLUMNS = ["unit_id", "text", "context", "theme_id", "label", "confidence",
                  "runner_up_id", "runner_up", "margin", "why"]
 
@@ -285,8 +297,6 @@ def _predict(themes: Themes, final: dict[str, str], check: set[str], seen: set[s
              features: np.ndarray | None = None) -> tuple[list[str], np.ndarray] | None:
     """Classes and class probabilities of every unit, or ``None`` when the training data has
     fewer than two themes."""
-    from sklearn.linear_model import LogisticRegression
-
     rows, ys, ws = _training(themes, final, check, seen)
     classes = sorted(set(ys))
     if len(classes) < 2:
@@ -294,15 +304,69 @@ def _predict(themes: Themes, final: dict[str, str], check: set[str], seen: set[s
     from threadpoolctl import threadpool_limits
 
     f = _features(themes) if features is None else features
-    model = LogisticRegression(C=C_VALUE, max_iter=500, random_state=0)
     # one BLAS thread: a small problem, and many threads on a busy machine are many times slower
     with threadpool_limits(limits=1), warnings.catch_warnings():
         # early rounds have few examples per theme: sklearn's "looks like regression" hint
         warnings.filterwarnings("ignore", message="The number of unique classes")
-        model.fit(f[rows], ys, sample_weight=np.asarray(ws))
-        proba = model.predict_proba(f)
-    classes = [str(c) for c in model.classes_]
+        classes, proba = _fit_spread(themes, f, rows, ys, ws)
     return classes, _housekeeping_for_facilitators(themes, final, classes, proba)
+
+
+def _graph(f: np.ndarray, k: int, block: int = 2048) -> Any:
+    """Symmetric, degree-normalised k-nearest-neighbour graph (cosine similarity, negative
+    similarities cut to 0) of the rows of ``f``; built ``block`` rows at a time so memory stays
+    linear in the number of units."""
+    from scipy import sparse
+
+    z = np.asarray(f, dtype=np.float32)
+    z = z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+    n = len(z)
+    k = min(k, n - 1)
+    nn = np.zeros((n, k), dtype=np.int64)
+    w = np.zeros((n, k), dtype=np.float64)
+    for start in range(0, n, block):
+        sims = z[start:start + block] @ z.T
+        sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        nn[start:start + block] = top
+        w[start:start + block] = np.clip(np.take_along_axis(sims, top, axis=1), 0.0, None)
+    g = sparse.csr_matrix((w.ravel(), (np.repeat(np.arange(n), k), nn.ravel())), shape=(n, n))
+    g = (g + g.T) * 0.5
+    d = np.asarray(g.sum(axis=1)).ravel()
+    inv = sparse.diags(1.0 / np.sqrt(np.maximum(d, 1e-12)))
+    return inv @ g @ inv
+
+
+def _spread(f: np.ndarray, proba: np.ndarray, classes: list[str], rows: list[int],
+            ys: list[str], ws: list[float], iterations: int = 20) -> np.ndarray:
+    """Label spreading: the classifier's probabilities, with decided units clamped to their
+    theme, smoothed over the unit graph, F <- a S F + (1 - a) Y."""
+    y0 = proba.copy()
+    pos = {c: j for j, c in enumerate(classes)}
+    for r, y, w in zip(rows, ys, ws):
+        if w >= 1.0:
+            y0[r] = 0.0
+            y0[r, pos[y]] = 1.0
+    s = _graph(f, SPREAD_K)
+    out = y0
+    for _ in range(iterations):
+        out = SPREAD_ALPHA * (s @ out) + (1.0 - SPREAD_ALPHA) * y0
+    total = out.sum(axis=1, keepdims=True)
+    return np.divide(out, total, out=np.full_like(out, 1.0 / out.shape[1]), where=total > 0)
+
+
+def _fit_spread(themes: Themes, f: np.ndarray, rows: list[int], ys: list[str],
+                ws: list[float]) -> tuple[list[str], np.ndarray]:
+    """Classes and probabilities of the logistic regression, spread over the unit graph."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=C_VALUE, max_iter=500, random_state=0)
+    model.fit(f[rows], ys, sample_weight=np.asarray(ws))
+    proba = model.predict_proba(f)
+    classes = [str(c) for c in model.classes_]
+    if SPREAD_ALPHA > 0 and len(f) > 2:
+        proba = _spread(f, proba, classes, rows, ys, ws)
+    return classes, proba
 
 
 def _housekeeping_for_facilitators(themes: Themes, final: Mapping[str, str],
@@ -427,9 +491,11 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
 
     A theme nobody has reviewed yet is covered first by its most typical unit (so the first
     queue shows every theme when ``n`` allows); the rest are the units with the smallest margin
-    between the model's two most likely themes, except a share ``explore`` (default 0: on the
-    example corpora it did not help) that goes to the units least like anything reviewed so far
-    (so concerns no theme holds yet can be found). Check-sample units never appear (before the first review, the sample ``review``
+    between the model's two most likely themes, spread out (the ``POOL`` x k least sure are
+    grouped into k k-means clusters and the least sure of each is asked), except a share
+    ``explore`` (default 0: on the example corpora it did not help) that goes to the units least
+    like anything reviewed so far (so concerns no theme holds yet can be found). Check-sample
+    units never appear (before the first review, the sample ``review``
     will draw with ``check_size`` is left out).
     """
     final, check, seen = _state(themes)
@@ -463,7 +529,7 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
         taken = set(picked)
         rest = sorted((u for u in cand if u not in taken),
                       key=lambda u: (round(float(margin[themes.row(u)]), 9), u))
-        for u in rest[:max(0, n - len(picked) - n_far)]:
+        for u in _diverse(themes, rest, max(0, n - len(picked) - n_far)):
             picked.append(u)
             why.append("least sure")
         taken = set(picked)
@@ -475,6 +541,26 @@ def review_queue(themes: Themes, n: int = 25, *, check_size: int = DEFAULT_CHECK
         picked = cand[:n]
         why = ["no themes yet"] * len(picked)
     return _queue_rows(themes, picked, why, (classes, p))
+
+
+def _diverse(themes: Themes, ranked: list[str], k: int) -> list[str]:
+    """``k`` of the ``ranked`` candidates (least sure first): the least sure of each of ``k``
+    k-means clusters of the ``POOL * k`` least sure, so one batch does not ask the same
+    question many times."""
+    pool = ranked[:POOL * k]
+    if POOL <= 1 or k <= 1 or len(pool) <= k:
+        return ranked[:k]
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    x = themes.embeddings[[themes.row(u) for u in pool]]
+    with threadpool_limits(limits=1):
+        lab = KMeans(n_clusters=k, n_init=1, random_state=0).fit_predict(x)
+    first: dict[int, str] = {}
+    for u, c in zip(pool, lab):
+        first.setdefault(int(c), u)
+    chosen = set(first.values())
+    return [u for u in pool if u in chosen]
 
 
 def _facilitator_probes(themes: Themes, final: Mapping[str, str], classes: list[str],
@@ -623,7 +709,7 @@ def _agreement_record(log: list[dict[str, Any]], final: dict[str, str], check: s
            "kappa": round(cohen_kappa(human, machine), 4) if coded else None,
            "krippendorff_alpha": None if alpha is None else round(alpha, 4),
            "n_reviewers": len(by_who), "model": "logistic regression on unit + previous turn "
-                                                  "+ prompt embeddings"}
+                                                  "+ prompt embeddings, label spreading"}
     history = list((prev.get("review") or {}).get("history", []))
     history.append({k: rec[k] for k in ("n_decided", "n_trained", "n_check_coded",
                                         "percent_agreement", "kappa")})
