@@ -1,0 +1,372 @@
+"""Attempts at themes closer to the concerns people raised (issue 12): one table of variants.
+
+Run ``python benchmarks/themes_attempts.py`` (``--corpora riverside,runs`` to choose, ``--only``
+to run some variants). Each variant changes ONE thing against the default fit and is scored the
+way ``benchmarks/themes.py`` scores listenlens (adjusted Rand index of the themes and of the
+sub-themes against the key, over the key's substantive units; housekeeping set aside by the fit
+and unassigned units each count as one cluster):
+
+* **representation** (what the clustering sees): the default context (previous turn and prompt
+  at weight 0.5 where the structure tests pass); only facilitator *questions* as prompts;
+  other fixed weights; the next turn as well; removing each event's mean, each speaker's mean
+  or the top principal direction ("common component" removal); appending a TF-IDF/LSA
+  (lexical) part;
+* **fine clustering** afterwards: self-training (a logistic regression fitted on the most
+  central half of each cluster re-predicts every assigned unit, one or two rounds; on themes,
+  or on sub-themes then re-grouped); splitting a sub-theme whose TF-IDF 2-means halves have
+  disjoint top words, then re-grouping.
+
+It also prints the prompt-structure test three ways for both prompt rules: today's unpaired
+z (unit to own prompt vs unit to another prompt of its event, as independent samples), the
+paired z (the same differences, per unit) and the prompt-clustered t (the per-prompt mean of the
+paired differences, over prompts: units answering one prompt are not independent).
+
+Corpora (development only): the bundled Riverside example, the synthetic generator with
+conversation runs and without structure (1,000 units, seed 0) and BANKING77's test split
+(shuffled, as in ``benchmarks/themes.py``). Saltmere is held out and never used here. Embeddings
+are MiniLM, cached under ``$LISTENLENS_CACHE`` (or ``benchmarks/.cache``). Not a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("LISTENLENS_PROGRESS", "0")
+warnings.filterwarnings("ignore")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+CACHE = Path(os.environ.get("LISTENLENS_CACHE", HERE / ".cache")) / "themes-attempts"
+SHARED = Path(os.environ.get("LISTENLENS_SHARED", PROJECT.parent / "shared"))
+sys.path.insert(0, str(PROJECT / "src"))
+
+import listenlens as ll  # noqa: E402
+from listenlens.embeddings import EmbeddingCache, MiniLMEmbedder, embed, l2_normalise  # noqa: E402
+from listenlens.themes.context import (  # noqa: E402
+    contextual_embeddings,
+    conversation_links,
+    decide_context,
+    structure_evidence,
+)
+from listenlens.themes.discover import ClusterResult, centroids, group_leaves  # noqa: E402
+from listenlens.themes.housekeeping import detect_housekeeping  # noqa: E402
+from listenlens.themes.large import cluster_units  # noqa: E402
+
+EMBEDDER = MiniLMEmbedder(progress=False)
+
+
+# --- corpora ----------------------------------------------------------------------------------
+
+def _folder(name: str) -> tuple[Path, pd.DataFrame | None]:
+    """The corpus folder of a case and, for BANKING77, its key (the others carry _key/)."""
+    if name == "riverside":
+        return PROJECT / "corpora" / "examples" / "riverside", None
+    if name in ("runs", "independent"):
+        from listenlens.synthetic import make_corpus
+
+        root = CACHE / f"synthetic-{name}-1000-0"
+        if not (root / "events.csv").is_file():
+            make_corpus(root, n_units=1000, seed=0, structure=name)
+        return root, None
+    df = pd.read_csv(SHARED / "corpora" / "banking77" / "test.csv")
+    df = df.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    root = CACHE / "banking77-shuffled"
+    if not (root / "events.csv").is_file():
+        root.mkdir(parents=True, exist_ok=True)
+        text = "".join(f"Customer: {' '.join(t.split())}\n" for t in df["text"])
+        (root / "test.txt").write_text(text, encoding="utf-8")
+        (root / "events.csv").write_text(
+            "event_id,community,date,place,format,file,facilitator\n"
+            "b77,Bank customers,2020-01-01,,,test.txt,\n", encoding="utf-8")
+    key = pd.DataFrame({"source": "test.txt", "line": np.arange(1, len(df) + 1),
+                        "theme": df["category"]})
+    return root, key
+
+
+def load_case(name: str) -> dict[str, Any]:
+    """Units, MiniLM vectors, the fit's housekeeping and logistics flags, and the key."""
+    root, key = _folder(name)
+    corpus = ll.load(root, progress=False)
+    if key is None:
+        key = pd.read_csv(root / "_key" / "themes.csv")[["source", "line", "theme"]]
+    truth = (corpus.units[["unit_id", "source", "line"]]
+             .merge(key, on=["source", "line"], how="left")
+             .set_index("unit_id")["theme"].fillna("?"))
+    units = corpus.unit_records
+    texts, roles = [u.text for u in units], [u.role for u in units]
+    x = EmbeddingCache(CACHE / "embeddings").encode(EMBEDDER, texts)
+    flags, _ = detect_housekeeping(texts, roles, embeddings=x, embedder=EMBEDDER)
+    logistics, _ = detect_housekeeping(texts, roles, embeddings=x, embedder=EMBEDDER,
+                                       facilitator="detect")
+    return {"name": name, "units": units, "x": x, "flags": flags, "logistics": logistics,
+            "events": np.array([u.event_id for u in units], dtype=object),
+            "truth": truth.reindex([u.unit_id for u in units]).to_numpy()}
+
+
+# --- representations --------------------------------------------------------------------------
+
+def questions(case: dict[str, Any]) -> np.ndarray:
+    """Facilitator turns that are prompts under the question-only rule."""
+    return np.array([not lg and "?" in u.text for u, lg in zip(case["units"], case["logistics"])])
+
+
+def links_for(case: dict[str, Any], prompts: np.ndarray | None = None) -> tuple[Any, Any]:
+    """Conversation links (default prompt rule unless ``prompts``) and the prompt vectors."""
+    links = conversation_links(case["units"], ~case["flags"],
+                               prompts=~case["logistics"] if prompts is None else prompts)
+    px = (embed(list(links.prompt_texts), EMBEDDER, cache_dir=CACHE / "embeddings")
+          if links.prompt_texts else None)
+    return links, px
+
+
+def with_context(case: dict[str, Any], x: np.ndarray, *, prompts: np.ndarray | None = None,
+                 mode: str = "auto", w_prev: float | None = None,
+                 w_prompt: float | None = None, w_next: float = 0.0) -> np.ndarray:
+    """``x`` with the fit's context rule; fixed weights replace the decided ones when given."""
+    links, px = links_for(case, prompts)
+    decision = decide_context(mode, structure_evidence(x, links, case["events"], px, seed=0))
+    wp = decision.w_prev if w_prev is None else w_prev
+    wq = decision.w_prompt if w_prompt is None else w_prompt
+    z = contextual_embeddings(x, links.prev, links.prompt, px, w_prev=wp, w_prompt=wq)
+    if w_next:
+        nxt = np.full(len(x), -1)
+        has = links.prev >= 0
+        nxt[links.prev[has]] = np.where(has)[0]
+        z = contextual_embeddings(z, nxt, links.prompt, None, w_prev=w_next, w_prompt=0.0)
+    return z
+
+
+def minus_group_mean(case: dict[str, Any], x: np.ndarray, key: np.ndarray, alpha: float,
+                     min_size: int = 4) -> np.ndarray:
+    """Each group's (event's, speaker's) mean direction, less the corpus mean, removed at
+    ``alpha`` from its substantive units (groups under ``min_size`` units are left)."""
+    sub = ~case["flags"]
+    out = np.array(x, dtype=np.float32, copy=True)
+    overall = x[sub].mean(axis=0)
+    for g in np.unique(key[sub]):
+        rows = (key == g) & sub
+        if rows.sum() >= min_size:
+            out[rows] -= alpha * (x[rows].mean(axis=0) - overall)
+    return l2_normalise(out)
+
+
+def minus_top_directions(case: dict[str, Any], x: np.ndarray, k: int) -> np.ndarray:
+    """``x`` centred and with its top ``k`` principal directions projected out."""
+    sub = ~case["flags"]
+    centred = x - x[sub].mean(axis=0)
+    v = np.linalg.svd(centred[sub], full_matrices=False)[2][:k]
+    return l2_normalise((centred - (centred @ v.T) @ v).astype(np.float32))
+
+
+def with_lexical(case: dict[str, Any], z: np.ndarray, beta: float, dims: int = 100
+                 ) -> np.ndarray:
+    """``z`` with a TF-IDF -> truncated SVD (LSA) part appended at weight ``beta``."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(stop_words="english", min_df=2, sublinear_tf=True,
+                          token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b")
+    m = vec.fit_transform([u.text for u in case["units"]])
+    svd = TruncatedSVD(n_components=dims, random_state=0).fit(m[np.where(~case["flags"])[0]])
+    lexical = l2_normalise(svd.transform(m).astype(np.float32))
+    return l2_normalise(np.hstack([z, beta * lexical]).astype(np.float32))
+
+
+# --- refinements of the fine clustering -------------------------------------------------------
+
+def self_train(z: np.ndarray, labels: np.ndarray, rounds: int, c: float) -> np.ndarray:
+    """A logistic regression fitted on the most central half of each cluster re-predicts every
+    assigned unit; repeated ``rounds`` times or until nothing moves."""
+    from sklearn.linear_model import LogisticRegression
+
+    lab = labels.copy()
+    for _ in range(rounds):
+        ids, cent = centroids(z, lab)
+        pos = {k: i for i, k in enumerate(ids.tolist())}
+        member = np.where(lab >= 0)[0]
+        sim = np.einsum("ij,ij->i", z[member], cent[[pos[k] for k in lab[member].tolist()]])
+        train = np.concatenate([member[(lab[member] == k) & (sim >= np.median(
+            sim[lab[member] == k]))] for k in ids.tolist()])
+        clf = LogisticRegression(C=c, max_iter=300).fit(z[train], lab[train])
+        new = lab.copy()
+        new[member] = clf.predict(z[member])
+        if (new == lab).all():
+            break
+        lab = new
+    return lab
+
+
+def regrouped(z: np.ndarray, result: ClusterResult, leaves: np.ndarray) -> ClusterResult:
+    """Themes from new sub-themes by the fit's own grouping rule."""
+    group_of, _ = group_leaves(z, leaves, max_groups=int(result.params["max_themes"]), seed=0)
+    top = np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1)
+    return ClusterResult(top, result.method, result.notes, result.details, result.params,
+                         leaves=leaves)
+
+
+def refine_themes(rounds: int, c: float) -> Callable[..., ClusterResult]:
+    def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
+        return ClusterResult(self_train(z, result.labels, rounds, c), result.method,
+                             result.notes, result.details, result.params, leaves=result.leaves)
+    return run
+
+
+def refine_subthemes(rounds: int, c: float) -> Callable[..., ClusterResult]:
+    def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
+        leaves = result.leaves if result.leaves is not None else result.labels
+        return regrouped(z, result, np.unique(self_train(z, leaves, rounds, c),
+                                              return_inverse=True)[1] - int((leaves < 0).any()))
+    return run
+
+
+def split_by_words(top_n: int = 5, min_share: float = 0.25) -> Callable[..., ClusterResult]:
+    """Split a sub-theme in two when TF-IDF 2-means halves (each >= ``min_share`` of it and
+    >= the minimum cluster size) have disjoint top-``top_n`` words; then re-group."""
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
+        m = TfidfVectorizer(stop_words="english", min_df=2, sublinear_tf=True).fit_transform(
+            texts)
+        leaves = (result.leaves if result.leaves is not None else result.labels).copy()
+        size = int(result.params["min_cluster_size"])
+        new = int(leaves.max()) + 1
+        for leaf in range(new):
+            rows = np.where(leaves == leaf)[0]
+            if len(rows) < 2 * size:
+                continue
+            halves = KMeans(2, n_init=5, random_state=0).fit(m[rows]).labels_
+            if min(np.bincount(halves)) < max(size, min_share * len(rows)):
+                continue
+            tops = [set(np.argsort(-np.asarray(m[rows[halves == h]].mean(axis=0)).ravel())
+                        [:top_n].tolist()) for h in (0, 1)]
+            if not tops[0] & tops[1]:
+                leaves[rows[halves == 1]] = new
+                new += 1
+        return regrouped(z, result, leaves)
+    return run
+
+
+# --- scoring ----------------------------------------------------------------------------------
+
+def evaluate(case: dict[str, Any], z: np.ndarray, post: Callable[..., ClusterResult] | None,
+             seed: int) -> dict[str, Any]:
+    """Cluster ``z`` as the fit does (emergent units in unit-id order) and score it."""
+    from sklearn.metrics import adjusted_rand_score
+
+    units = case["units"]
+    sub = np.where(~case["flags"])[0]
+    emergent = sub[np.argsort([units[i].unit_id for i in sub], kind="stable")]
+    t = time.perf_counter()
+    result = cluster_units(z[emergent], strata=[units[i].event_id for i in emergent], seed=seed,
+                           cache_dir=CACHE)
+    if post is not None:
+        result = post(z[emergent], result, [units[i].text for i in emergent])
+    top = np.full(len(units), "housekeeping-set-aside", dtype=object)
+    leaf = top.copy()
+    leaves = result.leaves if result.leaves is not None else result.labels
+    top[emergent] = np.where(result.labels >= 0, result.labels.astype(str), "unassigned")
+    leaf[emergent] = np.where(leaves >= 0, leaves.astype(str), "unassigned")
+    truth = case["truth"]
+    keep = (truth != "housekeeping") & (truth != "?")
+    return {"ARI": adjusted_rand_score(truth[keep], top[keep]),
+            "ARI_sub": adjusted_rand_score(truth[keep], leaf[keep]),
+            "themes": int(result.labels.max() + 1), "sub-themes": int(leaves.max() + 1),
+            "unassigned": float((top[keep] == "unassigned").mean()),
+            "s": time.perf_counter() - t}
+
+
+def prompt_tests(case: dict[str, Any], prompts: np.ndarray | None) -> dict[str, Any]:
+    """The prompt-structure statistic three ways (see the module docstring)."""
+    x, events = case["x"], case["events"]
+    links, px = links_for(case, prompts)
+    z_old = structure_evidence(x, links, events, px, seed=0)[1]
+    rows = np.where(links.prompt >= 0)[0]
+    answered: dict[Any, set[int]] = {}
+    for r in rows.tolist():
+        answered.setdefault(events[r], set()).add(int(links.prompt[r]))
+    diff, own = [], []
+    for r in rows.tolist():
+        others = sorted(answered[events[r]] - {int(links.prompt[r])})
+        if others and px is not None:
+            diff.append(float(x[r] @ px[int(links.prompt[r])] - (x[r] @ px[others].T).mean()))
+            own.append(int(links.prompt[r]))
+    d, g = np.array(diff), np.array(own)
+    paired = d.mean() / (d.std(ddof=1) / np.sqrt(len(d))) if len(d) >= 10 else float("nan")
+    means = np.array([d[g == p].mean() for p in np.unique(g)]) if len(d) else np.zeros(0)
+    clustered = (means.mean() / (means.std(ddof=1) / np.sqrt(len(means)))
+                 if len(means) >= 10 else float("nan"))
+    return {"links": len(rows), "prompts answered": len(means), "z (today)": z_old,
+            "z paired": paired, "t prompt-clustered": clustered}
+
+
+def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], Any]]:
+    """Name -> (the vectors to cluster, the refinement or None)."""
+    x = case["x"]
+    speakers = np.array([f"{u.event_id}|{u.speaker}" for u in case["units"]], dtype=object)
+
+    def default() -> np.ndarray:
+        return with_context(case, x)
+
+    return {
+        "default": (default, None),
+        "question-only prompts (forced on)": (
+            lambda: with_context(case, x, prompts=questions(case), mode="always"), None),
+        "weights 0.3 / 0.3": (lambda: with_context(case, x, w_prev=0.3, w_prompt=0.3), None),
+        "weights 0.8 / 0.5": (lambda: with_context(case, x, w_prev=0.8, w_prompt=0.5), None),
+        "weights 0.5 / 0.8": (lambda: with_context(case, x, w_prev=0.5, w_prompt=0.8), None),
+        "+ next turn 0.5": (lambda: with_context(case, x, w_next=0.5), None),
+        "- event mean 0.5": (
+            lambda: with_context(case, minus_group_mean(case, x, case["events"], 0.5)), None),
+        "- speaker mean 0.5": (
+            lambda: with_context(case, minus_group_mean(case, x, speakers, 0.5)), None),
+        "- top principal direction": (
+            lambda: with_context(case, minus_top_directions(case, x, 1)), None),
+        "+ LSA 0.5": (lambda: with_lexical(case, default(), 0.5), None),
+        "self-training themes (2 rounds, C=1)": (default, refine_themes(2, 1.0)),
+        "self-training themes (1 round, C=10)": (default, refine_themes(1, 10.0)),
+        "self-training sub-themes + regroup": (default, refine_subthemes(2, 1.0)),
+        "split sub-themes by words + regroup": (default, split_by_words()),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpora", default="riverside,runs,independent,banking77")
+    ap.add_argument("--only", default="", help="comma-separated variant names (default: all)")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rows, tests = [], []
+    for name in args.corpora.split(","):
+        case = load_case(name)
+        for rule, prompts in (("all non-logistics turns", None), ("questions", questions(case))):
+            tests.append({"corpus": name, "prompt rule": rule, **prompt_tests(case, prompts)})
+        for label, (vectors, post) in variants(case).items():
+            if args.only and label not in args.only.split(","):
+                continue
+            rows.append({"corpus": name, "variant": label,
+                         **evaluate(case, vectors(), post, args.seed)})
+            print(f"... {name}: {label} done", file=sys.stderr, flush=True)
+    print("\nPrompt-structure test (z >= 3 switches the prompt term on)\n")
+    print(pd.DataFrame(tests).round(2).to_string(index=False))
+    print(f"\nVariants against the default (seed {args.seed})\n")
+    print(pd.DataFrame(rows).round(3).to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
