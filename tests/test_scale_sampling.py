@@ -96,3 +96,44 @@ def test_theme_model_uses_the_sample_above_the_size_and_says_so(corpus: ll.Corpu
     asg = model.assignments_
     themed = asg[asg["primary"] & ~asg["theme_id"].isin([HOUSEKEEPING, UNASSIGNED])]
     assert set(themed["unit_id"]) == sub
+
+
+def test_exact_knn_is_the_brute_force_answer_in_any_block_size() -> None:
+    from listenlens.themes.neighbours import exact_knn
+
+    x, _ = blobs(30, 4, noise=0.3, seed=3)
+    sims = x @ x.T
+    want = np.argsort(-sims - 10 * np.eye(len(x)), axis=1, kind="stable")[:, :7]
+    for block in (5, 64, 1000):
+        idx, dist = exact_knn(x, 7, block=block)
+        assert np.array_equal(idx, want)
+        assert np.allclose(dist[:, 1:], 1 - np.take_along_axis(sims, want, axis=1)[:, 1:],
+                           atol=1e-6)
+        assert (dist[:, 0] == 0).all() and (np.diff(dist, axis=1) >= 0).all()
+
+
+def test_reduce_gives_umap_the_exact_neighbours_from_the_threshold_on(monkeypatch,
+                                                                      tmp_path) -> None:
+    import umap.umap_
+
+    from listenlens.themes import discover
+
+    x, truth = blobs(60, 3, noise=0.05)
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("UMAP searched for neighbours itself")
+
+    # UMAP's own neighbour searches (exact below 4,096 rows, NN-descent above) must not run
+    monkeypatch.setattr(umap.umap_, "pairwise_distances", refuse)
+    monkeypatch.setattr(umap.umap_, "nearest_neighbors", refuse)
+    monkeypatch.setattr(discover, "EXACT_KNN_FROM", 100)
+    a, cached = discover.reduce(x, n_neighbors=10, n_components=2, seed=0, cache_dir=tmp_path)
+    b, _ = discover.reduce(x, n_neighbors=10, n_components=2, seed=0)
+    assert not cached and np.array_equal(a, b)  # deterministic
+    centres = np.stack([a[truth == k].mean(axis=0) for k in range(3)])
+    nearest = np.argmin(((a[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+    assert (nearest == truth).mean() > 0.95
+    # below the threshold UMAP's own search runs (and is refused here)
+    monkeypatch.setattr(discover, "EXACT_KNN_FROM", 1000)
+    with pytest.raises(AssertionError, match="neighbours itself"):
+        discover.reduce(x, n_neighbors=10, n_components=2, seed=0)

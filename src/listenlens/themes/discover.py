@@ -40,6 +40,7 @@ import hashlib
 import io
 import json
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ import numpy as np
 from ..embeddings import l2_normalise
 from ..outputs import write_atomic
 from ..validation import check_choice
+from .neighbours import EXACT_KNN_FROM, exact_knn
 
 __all__ = ["ClusterResult", "cluster_embeddings", "resolve_sizes", "centroids", "DEFAULTS"]
 
@@ -256,7 +258,10 @@ def _reduction_key(x: np.ndarray, umap_params: dict[str, Any]) -> str:
 def reduce(x: np.ndarray, *, n_neighbors: int, n_components: int, seed: int,
            cache_dir: str | Path | None = None) -> tuple[np.ndarray, bool]:
     """UMAP reduction (cosine, ``min_dist=0``, one thread, ``random_state=seed``), read from
-    ``<cache_dir>/reductions/`` when it was computed before. Returns ``(reduced, from_cache)``."""
+    ``<cache_dir>/reductions/`` when it was computed before. Returns ``(reduced, from_cache)``.
+    From :data:`~listenlens.themes.neighbours.EXACT_KNN_FROM` rows on, UMAP is given the exact
+    nearest neighbours (:func:`~listenlens.themes.neighbours.exact_knn`) instead of finding
+    approximate ones with NN-descent."""
     import umap
 
     import listenlens
@@ -265,6 +270,9 @@ def reduce(x: np.ndarray, *, n_neighbors: int, n_components: int, seed: int,
               "jitter": 1e-5,
               "metric": "cosine", "min_dist": 0.0, "umap": getattr(umap, "__version__", "?"),
               "listenlens": listenlens.__version__}
+    exact = len(x) >= EXACT_KNN_FROM
+    if exact:
+        params["knn"] = "exact"
     path = None
     if cache_dir is not None:
         path = Path(cache_dir) / "reductions" / f"{_reduction_key(x, params)}.npy"
@@ -274,10 +282,14 @@ def reduce(x: np.ndarray, *, n_neighbors: int, n_components: int, seed: int,
     # repeated utterances are common: a tiny seeded jitter (1e-5, far below any meaningful
     # difference between sentences) makes every row distinct and keeps their density
     jitter = np.random.default_rng(seed).standard_normal(x.shape).astype(np.float32) * 1e-5
+    data = np.asarray(x, dtype=np.float32) + jitter
+    knn = (*exact_knn(data, n_neighbors), None) if exact else (None, None, None)
     reducer = umap.UMAP(n_neighbors=n_neighbors, n_components=n_components, min_dist=0.0,
-                        metric="cosine", random_state=seed, n_jobs=1, low_memory=True)
-    reduced = np.asarray(reducer.fit_transform(np.asarray(x, dtype=np.float32) + jitter),
-                         dtype=np.float32)
+                        metric="cosine", random_state=seed, n_jobs=1, low_memory=True,
+                        precomputed_knn=knn)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*knn_search_index.*")  # no transform used
+        reduced = np.asarray(reducer.fit_transform(data), dtype=np.float32)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         buf = io.BytesIO()
