@@ -1,8 +1,14 @@
 """Review-loop benchmark: a simulated reviewer answering from the key.
 
-Run ``python benchmarks/review.py`` (``--rounds N``, default 10). For each labelled example corpus
-(``corpora/examples/riverside`` and ``corpora/examples/saltmere``; a corpus that is not there is
-skipped and said so) it fits themes with the defaults (MiniLM; embeddings cached under
+Run ``python benchmarks/review.py`` (``--rounds N``, default 10). Corpora, side by side:
+
+* **development** (the loop's settings were chosen on these): ``corpora/examples/riverside`` and
+  three synthetic conversation corpora, ``listenlens.synthetic.make_corpus(structure="runs",
+  n_units=1000, seed=1, 2, 3)`` in txt/vtt/srt/md, written under the cache folder (their key is
+  ``_key/themes.csv``, read like the example corpora's);
+* **held out** (measured, never tuned on): ``corpora/examples/saltmere``.
+
+A corpus that is not there is skipped and said so. For each, it fits themes with the defaults (MiniLM; embeddings cached under
 ``$LISTENLENS_CACHE`` or ``benchmarks/.cache``), then plays rounds of 25 answers:
 
 * **margin**: the units of ``themes.review_queue(25)`` (every unreviewed theme first, then the
@@ -49,6 +55,25 @@ from listenlens.themes.review import agreement_sentence, cohen_kappa  # noqa: E4
 ROUND = 25
 TARGET_KAPPA = 0.8
 TARGET_SHARE = 0.15
+
+
+#: (name, role): the corpora the loop was developed on, then the one held out.
+CORPORA = (("riverside", "dev"), ("synthetic-1", "dev"), ("synthetic-2", "dev"),
+           ("synthetic-3", "dev"), ("saltmere", "held out"))
+SYNTHETIC_UNITS = 1000
+
+
+def synthetic_root(name: str, cache: Path) -> Path:
+    """The synthetic development corpus ``synthetic-<seed>``, written once under ``cache``
+    (the same seed writes the same bytes)."""
+    from listenlens.synthetic import make_corpus
+
+    seed = int(name.rsplit("-", 1)[1])
+    root = cache / "review-dev" / f"{name}-{SYNTHETIC_UNITS}"
+    if not (root / "_key" / "themes.csv").is_file():
+        make_corpus(root, n_units=SYNTHETIC_UNITS, seed=seed, structure="runs",
+                    formats=("txt", "vtt", "srt", "md"))
+    return root
 
 
 def corpus_root(name: str) -> Path | None:
@@ -123,21 +148,25 @@ def check_run(themes: Themes, truth: pd.Series, rounds: int) -> tuple[dict, floa
 
 
 def plot(results: dict[str, dict[str, list[tuple[int, float, float]]]], n_sub: dict[str, int],
-         path: Path) -> None:
+         roles: dict[str, str], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(results), figsize=(5.2 * len(results), 4), squeeze=False)
-    for ax, (name, curves) in zip(axes[0], results.items()):
+    cols = min(3, len(results))
+    rows = -(-len(results) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4 * rows), squeeze=False)
+    for ax in axes.ravel()[len(results):]:
+        ax.set_visible(False)
+    for ax, (name, curves) in zip(axes.ravel(), results.items()):
         for strategy, style in (("margin", "-o"), ("random", "--s")):
             xs = [100 * p[0] / n_sub[name] for p in curves[strategy]]
             ax.plot(xs, [p[1] for p in curves[strategy]], style, ms=3,
                     label="least sure first" if strategy == "margin" else "random picks")
         ax.axhline(TARGET_KAPPA, color="grey", lw=0.8, ls=":")
         ax.axvline(100 * TARGET_SHARE, color="grey", lw=0.8, ls=":")
-        ax.set_title(f"{name} ({n_sub[name]} substantive units)")
+        ax.set_title(f"{name}, {roles[name]} ({n_sub[name]} substantive units)")
         ax.set_xlabel("units reviewed (% of substantive units)")
         ax.set_ylabel("Cohen's kappa of the whole coding vs the key")
         ax.set_ylim(0, 1)
@@ -159,8 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, list[tuple[int, float, float]]]] = {}
     n_sub: dict[str, int] = {}
     met = []
-    for name in ("riverside", "saltmere"):
-        root = corpus_root(name)
+    roles = dict(CORPORA)
+    summary = []
+    for name, role in CORPORA:
+        root = (synthetic_root(name, cache) if name.startswith("synthetic-")
+                else corpus_root(name))
         if root is None:
             print(f"(skipped: corpora/examples/{name} with _key/themes.csv not found)")
             continue
@@ -177,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         aside = int((themes.primary().reindex(truth.index)[(truth != "housekeeping")
                                                            & (truth != "?")]
                      == HOUSEKEEPING).sum())
-        print(f"\n== {name}: {len(corpus)} units, {n_sub[name]} substantive by the key "
+        print(f"\n== {name} ({role}): {len(corpus)} units, {n_sub[name]} substantive by the key "
               f"({aside} of them set aside as housekeeping by discovery), "
               f"{len(themes.table)} themes found; rounds of {ROUND}")
         rows = [{"reviewed": n, "share": f"{n / n_sub[name]:.1%}", "kappa_margin": round(k, 3),
@@ -188,6 +220,11 @@ def main(argv: list[str] | None = None) -> int:
         reach = next((n for n, k, _ in results[name]["margin"] if k >= TARGET_KAPPA), None)
         ok = reach is not None and reach / n_sub[name] <= TARGET_SHARE
         met.append(ok)
+        at = {n: k for n, k, _ in results[name]["margin"]}
+        summary.append({"corpus": name, "role": role, "substantive": n_sub[name],
+                        **{f"k@{n}": round(at[n], 3) for n in (100, 125, 150) if n in at},
+                        "first >= 0.8": (f"{reach / n_sub[name]:.1%}" if reach is not None
+                                         else "-"), "target": "MET" if ok else "NOT MET"})
         print(f"kappa >= {TARGET_KAPPA} first after "
               + (f"{reach} units ({reach / n_sub[name]:.1%})" if reach is not None
                  else "(not reached)") + f": {'MET' if ok else 'NOT MET'} (target <= "
@@ -200,8 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         rec, whole = check_run(themes, truth, args.rounds)
         print(f"with the 60-unit check sample coded too: {agreement_sentence(rec)} "
               f"Whole-coding kappa against the key at that point: {whole:.2f}.")
+    if summary:
+        print("\n" + pd.DataFrame(summary).to_string(index=False))
     if results:
-        plot(results, n_sub, Path(args.plot))
+        plot(results, n_sub, roles, Path(args.plot))
         print(f"\nplot: {args.plot}")
     print(f"target kappa >= {TARGET_KAPPA} within {TARGET_SHARE:.0%}: "
           + ("met on every corpus" if met and all(met) else "NOT met on every corpus"))

@@ -170,6 +170,42 @@ def test_krippendorff_alpha_two_reviewers(base):
     assert t2.agreement["n_reviewers"] == 2 and alpha is not None and alpha < 1.0
 
 
+def test_label_spreading_reaches_neighbours_and_keeps_decisions():
+    import numpy as np
+
+    from listenlens.themes.review import _spread
+
+    rng = np.random.default_rng(0)
+    a = np.array([1.0, 0.0, 0.0]) + 0.05 * rng.standard_normal((12, 3))
+    b = np.array([0.0, 1.0, 0.0]) + 0.05 * rng.standard_normal((12, 3))
+    f = np.vstack([a, b]).astype(np.float32)
+    proba = np.full((24, 2), 0.5)  # a classifier with no opinion
+    proba[0] = [0.2, 0.8]          # ... and a wrong one on the decided unit 0
+    out = _spread(f, proba, ["a", "b"], rows=[0, 12, 5], ys=["a", "b", "b"], ws=[1.0, 1.0, 0.2])
+    assert np.allclose(out.sum(axis=1), 1.0)
+    assert out[0].argmax() == 0 and out[12].argmax() == 1  # decided units keep their theme
+    assert (out[1:12, 0] > 0.5).all() and (out[13:, 1] > 0.5).all()  # neighbours follow them
+    assert np.array_equal(out, _spread(f, proba, ["a", "b"], [0, 12, 5], ["a", "b", "b"],
+                                       [1.0, 1.0, 0.2]))  # deterministic
+
+
+def test_a_queue_batch_asks_each_question_once():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from listenlens.themes.review import _diverse
+
+    rng = np.random.default_rng(1)
+    centres = np.eye(3)[[0] * 6 + [1] * 2 + [2] * 2]
+    x = (centres + 0.01 * rng.standard_normal(centres.shape)).astype(np.float32)
+    ids = [f"u{i}" for i in range(10)]
+    themes = SimpleNamespace(embeddings=x, row=ids.index)
+    # least sure first: six near-copies of one question, then two other questions
+    assert _diverse(themes, ids, 3) == ["u0", "u6", "u8"]
+    assert _diverse(themes, ids, 1) == ["u0"]
+
+
 def _fill(path, decide):
     wb = load_workbook(path)
     ws = wb["Review"]

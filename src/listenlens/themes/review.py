@@ -554,7 +554,9 @@ def _diverse(themes: Themes, ranked: list[str], k: int) -> list[str]:
     from threadpoolctl import threadpool_limits
 
     x = themes.embeddings[[themes.row(u) for u in pool]]
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        # near-copies can leave fewer distinct points than clusters: fine, fewer picks differ
+        warnings.filterwarnings("ignore", message="Number of distinct clusters")
         lab = KMeans(n_clusters=k, n_init=1, random_state=0).fit_predict(x)
     first: dict[int, str] = {}
     for u, c in zip(pool, lab):
