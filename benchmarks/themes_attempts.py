@@ -1,6 +1,6 @@
 """Attempts at themes closer to the concerns people raised (issue 12): one table of variants.
 
-Run ``python benchmarks/themes_attempts.py`` (``--corpora riverside,runs`` to choose, ``--only``
+Run ``python benchmarks/themes_attempts.py`` (``--corpora riverside,runs`` to choose, ``--only "a;b"``
 to run some variants). Each variant changes ONE thing against the default fit and is scored the
 way ``benchmarks/themes.py`` scores listenlens (adjusted Rand index of the themes and of the
 sub-themes against the key, over the key's substantive units; housekeeping set aside by the fit
@@ -149,6 +149,74 @@ def with_context(case: dict[str, Any], x: np.ndarray, *, prompts: np.ndarray | N
     return z
 
 
+def per_unit_weights(case: dict[str, Any], rule: str, param: float) -> np.ndarray:
+    """Context with a weight per unit: ``"decay"``: the prompt's weight is ``0.5 * param**d``
+    (``d`` = participant turns since the prompt), the previous turn's stays 0.5; ``"length"``:
+    both weights scale with ``min(1, param / words)``, rescaled to a mean of 0.5."""
+    x, units = case["x"], case["units"]
+    links, px = links_for(case)
+    sub = ~case["flags"]
+    since = np.zeros(len(x))
+    count: dict[str, int] = {}
+    for i, u in enumerate(units):
+        if u.role == "facilitator" and not case["logistics"][i]:
+            count[u.source] = 0
+        elif links.prompt[i] >= 0:
+            since[i] = count.get(u.source, 0)
+            count[u.source] = count.get(u.source, 0) + 1
+    if rule == "decay":
+        w_prev, w_prompt = np.full(len(x), 0.5), 0.5 * param ** since
+    else:
+        words = np.array([max(1, len(u.text.split())) for u in units], dtype=float)
+        scale = np.minimum(1.0, param / words)
+        w_prev = w_prompt = 0.5 * scale / scale[sub].mean()
+    z = np.array(x, dtype=np.float32, copy=True)
+    has = links.prev >= 0
+    z[has] += w_prev[has, None] * x[links.prev[has]]
+    has = links.prompt >= 0
+    if px is not None:
+        z[has] += w_prompt[has, None] * px[links.prompt[has]]
+    return l2_normalise(z)
+
+
+def without_boilerplate(case: dict[str, Any], min_units: int = 5) -> np.ndarray:
+    """MiniLM vectors of the texts with corpus boilerplate removed: a leading comma phrase of
+    at most four words ("I'll be honest,") or a sentence of at most eight words ("You feel
+    invisible.") that starts or sits in at least ``min_units`` multi-part units."""
+    import re
+    from collections import Counter
+
+    def norm(s: str) -> str:
+        return re.sub(r"[^a-z' ]", "", s.lower()).strip()
+
+    lead = re.compile(r"^\s*([^,.?!]{1,40}),\s+")
+    sentence = re.compile(r"(?<=[.?!])\s+")
+    texts = [u.text for u in case["units"]]
+    sub = ~case["flags"]
+    leads, parts = Counter(), Counter()
+    for t in (t for t, s in zip(texts, sub) if s):
+        m = lead.match(t)
+        if m and len(m.group(1).split()) <= 4:
+            leads[norm(m.group(1))] += 1
+        pieces = sentence.split(t.strip())
+        if len(pieces) > 1:
+            parts.update(norm(p) for p in pieces if len(p.split()) <= 8)
+    drop_lead = {k for k, v in leads.items() if v >= min_units}
+    drop_part = {k for k, v in parts.items() if v >= min_units}
+
+    def clean(t: str) -> str:
+        m = lead.match(t)
+        while m and norm(m.group(1)) in drop_lead:
+            t = t[m.end():]
+            m = lead.match(t)
+        pieces = sentence.split(t.strip())
+        kept = [p for p in pieces if norm(p) not in drop_part] if len(pieces) > 1 else pieces
+        return " ".join(kept) or t
+
+    cleaned = [clean(t) or t if s else t for t, s in zip(texts, sub)]
+    return EmbeddingCache(CACHE / "embeddings").encode(EMBEDDER, cleaned)
+
+
 def minus_group_mean(case: dict[str, Any], x: np.ndarray, key: np.ndarray, alpha: float,
                      min_size: int = 4) -> np.ndarray:
     """Each group's (event's, speaker's) mean direction, less the corpus mean, removed at
@@ -232,6 +300,15 @@ def refine_subthemes(rounds: int, c: float) -> Callable[..., ClusterResult]:
     return run
 
 
+def grouped_on(vectors: np.ndarray, emergent_of: Callable[[], np.ndarray]
+               ) -> Callable[..., ClusterResult]:
+    """Keep the sub-themes; group them into themes on other vectors (rows: every unit)."""
+    def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
+        leaves = result.leaves if result.leaves is not None else result.labels
+        return regrouped(vectors[emergent_of()], result, leaves)
+    return run
+
+
 def split_by_words(top_n: int = 5, min_share: float = 0.25) -> Callable[..., ClusterResult]:
     """Split a sub-theme in two when TF-IDF 2-means halves (each >= ``min_share`` of it and
     >= the minimum cluster size) have disjoint top-``top_n`` words; then re-group."""
@@ -262,14 +339,19 @@ def split_by_words(top_n: int = 5, min_share: float = 0.25) -> Callable[..., Clu
 
 # --- scoring ----------------------------------------------------------------------------------
 
+def emergent_rows(case: dict[str, Any]) -> np.ndarray:
+    """Rows the fit clusters: substantive units in unit-id order."""
+    sub = np.where(~case["flags"])[0]
+    return sub[np.argsort([case["units"][i].unit_id for i in sub], kind="stable")]
+
+
 def evaluate(case: dict[str, Any], z: np.ndarray, post: Callable[..., ClusterResult] | None,
              seed: int) -> dict[str, Any]:
     """Cluster ``z`` as the fit does (emergent units in unit-id order) and score it."""
     from sklearn.metrics import adjusted_rand_score
 
     units = case["units"]
-    sub = np.where(~case["flags"])[0]
-    emergent = sub[np.argsort([units[i].unit_id for i in sub], kind="stable")]
+    emergent = emergent_rows(case)
     t = time.perf_counter()
     result = cluster_units(z[emergent], strata=[units[i].event_id for i in emergent], seed=seed,
                            cache_dir=CACHE)
@@ -326,9 +408,17 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
         "question-only prompts (forced on)": (
             lambda: with_context(case, x, prompts=questions(case), mode="always"), None),
         "weights 0.3 / 0.3": (lambda: with_context(case, x, w_prev=0.3, w_prompt=0.3), None),
+        "weights 0.4 / 0.4": (lambda: with_context(case, x, w_prev=0.4, w_prompt=0.4), None),
+        "weights 0.6 / 0.6": (lambda: with_context(case, x, w_prev=0.6, w_prompt=0.6), None),
         "weights 0.8 / 0.5": (lambda: with_context(case, x, w_prev=0.8, w_prompt=0.5), None),
         "weights 0.5 / 0.8": (lambda: with_context(case, x, w_prev=0.5, w_prompt=0.8), None),
         "+ next turn 0.5": (lambda: with_context(case, x, w_next=0.5), None),
+        "prompt weight decays 0.9 a turn": (lambda: per_unit_weights(case, "decay", 0.9),
+                                            None),
+        "weights scaled by turn length": (lambda: per_unit_weights(case, "length", 15.0),
+                                          None),
+        "boilerplate phrases removed": (
+            lambda: with_context(case, without_boilerplate(case)), None),
         "- event mean 0.5": (
             lambda: with_context(case, minus_group_mean(case, x, case["events"], 0.5)), None),
         "- speaker mean 0.5": (
@@ -340,13 +430,15 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
         "self-training themes (1 round, C=10)": (default, refine_themes(1, 10.0)),
         "self-training sub-themes + regroup": (default, refine_subthemes(2, 1.0)),
         "split sub-themes by words + regroup": (default, split_by_words()),
+        "themes grouped on event-centred vectors": (default, grouped_on(
+            minus_group_mean(case, default(), case["events"], 0.5), lambda: emergent_rows(case))),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", default="riverside,runs,independent,banking77")
-    ap.add_argument("--only", default="", help="comma-separated variant names (default: all)")
+    ap.add_argument("--only", default="", help="variant names separated by ';' (default: all)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -356,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         for rule, prompts in (("all non-logistics turns", None), ("questions", questions(case))):
             tests.append({"corpus": name, "prompt rule": rule, **prompt_tests(case, prompts)})
         for label, (vectors, post) in variants(case).items():
-            if args.only and label not in args.only.split(","):
+            if args.only and label not in args.only.split(";"):
                 continue
             rows.append({"corpus": name, "variant": label,
                          **evaluate(case, vectors(), post, args.seed)})
