@@ -7,8 +7,8 @@ embedding backends. Prints one table, one row per size:
 - wall time of every step, from the run's ``manifest.json`` timings (load, themes, trends,
   briefing, write), the total, and the peak resident memory of the analysing process;
 - the embedding floor, measured in the same run: a fresh process that loads MiniLM and embeds the
-  same texts with no cache (wall and peak RSS), and the ratio analyse / floor; the same ratio in
-  CPU seconds (user + system), which other work on a shared machine does not inflate;
+  same distinct texts with no cache (wall and peak RSS), and the ratio analyse / floor; the same
+  ratio in CPU seconds (user + system), which other work on a shared machine does not inflate;
 - the cached re-run (same cache folder: nothing embedded again) and its share of the first run;
 - the briefing step's share of the total;
 - the adjusted Rand index of the themes against the corpus key (``_key/themes.csv``, planted
@@ -95,12 +95,13 @@ def child_analyse_dask(corpus: Path, out: Path, cache: Path, workers: int) -> di
 
 
 def child_floor(corpus: Path) -> dict[str, Any]:
-    """Load MiniLM and embed every unit text once, with no embedding cache."""
+    """Load MiniLM and embed every distinct unit text once, with no embedding cache (the
+    analysis embeds each distinct text once too, so repeated texts must not pad the floor)."""
     t = time.perf_counter()
     import listenlens as ll
     from listenlens.embeddings import MiniLMEmbedder
 
-    texts = [u.text for u in ll.load(corpus, progress=False).unit_records]
+    texts = list(dict.fromkeys(u.text for u in ll.load(corpus, progress=False).unit_records))
     MiniLMEmbedder(progress=False).encode(texts)
     return {"wall": time.perf_counter() - t, "n": len(texts)}
 
