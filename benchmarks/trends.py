@@ -679,8 +679,11 @@ def main(argv: list[str] | None = None) -> int:
     designs = FULL_GRID if args.full else SAMPLE
     if args.only:
         designs = tuple(Design(*(int(v) for v in spec.split(","))) for spec in args.only)
-    print(f"designs ({'full grid' if args.full else 'sample'}): "
-          + ", ".join(str(d) for d in designs))
+    if args.from_log is not None:
+        print(f"table rebuilt from {', '.join(args.from_log)}")
+    else:
+        print(f"designs ({'full grid' if args.full else 'sample'}): "
+              + ", ".join(str(d) for d in designs))
     print(f"{args.seeds} planted corpora (8 planted + 8 null themes) and {args.null_seeds} null "
           f"corpora (16 null themes) per design; {PEOPLE[0]}-{PEOPLE[1]} people per event; "
           f"base shares {', '.join(f'{b:.0%}' for b in BASES)}; community sd {COMMUNITY_SD}, "
