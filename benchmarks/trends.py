@@ -16,10 +16,17 @@ themes of the bundled example (its key), every planted shift found and nothing e
 Prints every miss and exits 1 if any. The default runs a sample of 12 designs (printed) in a few
 minutes on two cores; ``--full`` runs all 96.
 
+Beside each design it prints two bounds on recall (:func:`oracle_family_power`): a loose oracle
+that knows the shape, the direction and the noise (``oracle_*``), and a fair bound that knows the
+noise only (``fair_*``: two-sided, shape not known). A miss whose fair bound is short of the target
+too is an information limit of the design; ``--from-log FILE --bounds`` adds the fair bound to a
+recorded grid and lists every miss beside both bounds.
+
 The quarterly scenario (``generate``, ``score``) is kept for the tests of sentences and the
 evidence rule.
 
     python benchmarks/trends.py [--seeds 10] [--null-seeds 5] [--n-perm 999] [--full]
+    python benchmarks/trends.py --from-log benchmarks/data/trends_full_grid.txt --bounds
 """
 
 from __future__ import annotations
@@ -544,8 +551,8 @@ def bound_report(table: pd.DataFrame) -> pd.DataFrame:
     >= 20 points (the worst of 20, 30 and 40) beside the fair bound and the loose oracle
     (``oracle_m0``), and the verdict: ``limit`` when the fair bound is below the target too,
     ``method`` when the fair bound reaches it."""
-    rows = []
-    for r in table.itertuples():
+    rows: list[dict] = []
+    for r in table.itertuples() if "fair_30" in table else ():
         for events, sizes, goal, loose in ((20, (30, 40), 0.9, r.oracle_m0_30),
                                            (30, (20, 30, 40), 0.8, r.oracle_m0_20)):
             recall = min(getattr(r, f"recall_{s}") for s in sizes)
@@ -653,6 +660,41 @@ def table_from_logs(paths: list[str]) -> pd.DataFrame:
         order.index(k) if k in order else len(order), k))])
 
 
+def example_checks(shifts_opts: dict) -> tuple[list[str], list[str]]:
+    """The key checks: with the true themes of the bundled example and of Saltmere, planted
+    shifts missed and other themes flagged (printed, and returned together)."""
+    trends = example_trends()
+    missed, extra = score_example(trends.shifts(**shifts_opts))
+    print(f"\nexample corpus with its key: planted shifts missed {missed or 'none'}; other "
+          f"themes flagged {extra or 'none'}")
+    sh = example_trends(path=SALTMERE).shifts(**shifts_opts)
+    s_missed, s_extra = score_example(sh, SALTMERE_SHIFTS, SALTMERE_EITHER)
+    gp = sh[(sh["scope"] == "overall") & (sh["theme_id"] == "t-gp-access")]
+    print(f"Saltmere with its key: planted shifts missed {s_missed or 'none'}; other themes "
+          f"flagged {s_extra or 'none'}; GP access (planted 45% -> 35%): "
+          f"{gp['status'].iloc[0] if len(gp) else 'missing'}; MDC "
+          f"{sh.attrs['power']['overall']['mdc']:.2f}")
+    return missed + s_missed, extra + s_extra
+
+
+def print_summary(table: pd.DataFrame) -> None:
+    """Per target: designs in scope, how many recall meets, and how many the bounds reach."""
+    for events, size, goal in ((20, 30, 0.9), (30, 20, 0.8)):
+        big = table[table["events"] >= events]
+        reach = big[big[f"oracle_m0_{size}"] >= goal]
+        recall = big[[f"recall_{s}" for s in (size, 30, 40)]].min(axis=1)
+        print(f"designs with >= {events} events: {len(big)}; recall >= {goal} at {size}-40 "
+              f"points in {int((recall >= goal).sum())}; the oracle in the family reaches "
+              f"{goal} at {size} points in {len(reach)}, of which recall meets it in "
+              f"{int((recall[reach.index] >= goal).sum())}")
+        if "fair_30" in big:
+            fair = big[[f"fair_{s}" for s in (size, 30, 40)]].min(axis=1)
+            print(f"  the fair bound reaches {goal} at {size}-40 points in "
+                  f"{int((fair >= goal).sum())}, of which recall meets it in "
+                  f"{int((recall[fair >= goal] >= goal).sum())}")
+    print(f"false alarms: largest cell {table[['fa', 'fa_null']].max().max():.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, default=10, help="planted corpora per design")
@@ -684,11 +726,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"designs ({'full grid' if args.full else 'sample'}): "
               + ", ".join(str(d) for d in designs))
-    print(f"{args.seeds} planted corpora (8 planted + 8 null themes) and {args.null_seeds} null "
-          f"corpora (16 null themes) per design; {PEOPLE[0]}-{PEOPLE[1]} people per event; "
-          f"base shares {', '.join(f'{b:.0%}' for b in BASES)}; community sd {COMMUNITY_SD}, "
-          f"event sd {GRID_EVENT_SD} (logit); n_perm {args.n_perm}; test {args.test}; "
-          f"adjust {args.adjust}; n_boot {args.n_boot}; more {args.more}; per-person generator")
+        print(f"{args.seeds} planted corpora (8 planted + 8 null themes) and {args.null_seeds} null "
+              f"corpora (16 null themes) per design; {PEOPLE[0]}-{PEOPLE[1]} people per event; "
+              f"base shares {', '.join(f'{b:.0%}' for b in BASES)}; community sd "
+              f"{COMMUNITY_SD}, event sd {GRID_EVENT_SD} (logit); n_perm {args.n_perm}; test "
+              f"{args.test}; adjust {args.adjust}; n_boot {args.n_boot}; more {args.more}; "
+              "per-person generator")
     t0 = time.perf_counter()
     rows = []
     for d in () if args.from_log is not None else designs:  # one line per design as it ends
@@ -706,35 +749,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\nmissed targets: recall, the fair bound (variances known; shape and direction "
               "not) and the loose oracle (knows both)")
         print(report.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
-    shifts_opts = {"test": args.test, "adjust": args.adjust}
-    trends = example_trends()
-    missed, extra = score_example(trends.shifts(**shifts_opts))
-    print(f"\nexample corpus with its key: planted shifts missed {missed or 'none'}; other "
-          f"themes flagged {extra or 'none'}")
-    sh = example_trends(path=SALTMERE).shifts(**shifts_opts)
-    s_missed, s_extra = score_example(sh, SALTMERE_SHIFTS, SALTMERE_EITHER)
-    gp = sh[(sh["scope"] == "overall") & (sh["theme_id"] == "t-gp-access")]
-    print(f"Saltmere with its key: planted shifts missed {s_missed or 'none'}; other themes "
-          f"flagged {s_extra or 'none'}; GP access (planted 45% -> 35%): "
-          f"{gp['status'].iloc[0] if len(gp) else 'missing'}; MDC "
-          f"{sh.attrs['power']['overall']['mdc']:.2f}")
-    missed, extra = missed + s_missed, extra + s_extra
+    missed, extra = example_checks({"test": args.test, "adjust": args.adjust})
     misses = targets(table)
     print(f"grid in {time.perf_counter() - t0:.0f} s")
-    for events, size, goal in ((20, 30, 0.9), (30, 20, 0.8)):
-        big = table[table["events"] >= events]
-        reach = big[big[f"oracle_m0_{size}"] >= goal]
-        recall = big[[f"recall_{s}" for s in (size, 30, 40)]].min(axis=1)
-        print(f"designs with >= {events} events: {len(big)}; recall >= {goal} at {size}-40 "
-              f"points in {int((recall >= goal).sum())}; the oracle in the family reaches "
-              f"{goal} at {size} points in {len(reach)}, of which recall meets it in "
-              f"{int((recall[reach.index] >= goal).sum())}")
-        if "fair_30" in big:
-            fair = big[[f"fair_{s}" for s in (size, 30, 40)]].min(axis=1)
-            print(f"  the fair bound reaches {goal} at {size}-40 points in "
-                  f"{int((fair >= goal).sum())}, of which recall meets it in "
-                  f"{int((recall[fair >= goal] >= goal).sum())}")
-    print(f"false alarms: largest cell {table[['fa', 'fa_null']].max().max():.3f}")
+    print_summary(table)
     for m in misses:
         print("MISSED", m)
     ok = not misses and not missed and not extra
