@@ -25,6 +25,7 @@ and null corpora).
 
     python benchmarks/trends_gap.py [--seeds 60] [--null-seeds 20] [--design 4,1,5 ...]
                                     [--from-grid benchmarks/data/trends_full_grid.txt]
+                                    [--fair-sims 1200]
 """
 
 from __future__ import annotations
@@ -97,8 +98,9 @@ def missed_designs(path: Path) -> list[grid.Design]:
     return found
 
 
-def summary_row(design: grid.Design, table: pd.DataFrame) -> dict:
-    """One line per design: recall of ``trend`` and of the better known-variance test."""
+def summary_row(design: grid.Design, table: pd.DataFrame, fair_sims: int = 0) -> dict:
+    """One line per design: recall of ``trend`` and of the better known-variance test; with
+    ``fair_sims``, the design's fair bound (``trends.fair_bound``) from that many replicates."""
     out: dict = {"design": str(design), "events": design.total}
     for size in (20, 30, 40):
         col = f"recall_{size}"
@@ -108,6 +110,8 @@ def summary_row(design: grid.Design, table: pd.DataFrame) -> dict:
         out[f"gap_{size}"] = best - float(table.loc["trend", col])
     out["fa_trend"] = float(table.loc["trend", "fa"])
     out["fa_known"] = float(table.loc[["known", "known_max"], "fa"].max())
+    if fair_sims:
+        out.update(grid.fair_bound(grid.oracle_family_power(design, n_sim=fair_sims)))
     return out
 
 
@@ -118,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--design", nargs="*", default=None, metavar="C,E,Y")
     ap.add_argument("--from-grid", type=Path, default=None, metavar="FILE",
                     help="judge the designs on the MISSED lines of a grid run's output")
+    ap.add_argument("--fair-sims", type=int, default=0, metavar="N",
+                    help="also print each design's fair bound from N replicates of the family")
     args = ap.parse_args(argv)
     designs = [grid.Design(*map(int, d.split(","))) for d in args.design or []]
     if args.from_grid is not None:
@@ -132,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     for design in designs:
         table = design_table(design, args.seeds, args.null_seeds)
         print(f"\n{design}\n{table.to_string(float_format=lambda v: f'{v:.3f}')}", flush=True)
-        rows.append(summary_row(design, table))
+        rows.append(summary_row(design, table, args.fair_sims))
     summary = pd.DataFrame(rows)
     pd.set_option("display.width", 200)
     print("\nper design: trend = shifts()'s test; known = the better known-variance test; "
