@@ -69,7 +69,6 @@ from listenlens.themes.segments import (  # noqa: E402
     segment_embeddings,
     segment_threshold,
 )
-from listenlens.themes.turns import regroup_by_turns  # noqa: E402
 
 EMBEDDER = MiniLMEmbedder(progress=False)
 
@@ -376,14 +375,33 @@ def emergent_prev(case: dict[str, Any], same_prompt: bool = True) -> np.ndarray 
     return np.where(ok, pos[np.maximum(prev, 0)], -1)
 
 
+def turn_pairs(leaves: np.ndarray, prev: np.ndarray) -> np.ndarray:
+    """Symmetric leaf-by-leaf counts of (unit, previous turn) pairs with both in a leaf."""
+    n = int(leaves.max()) + 1
+    out = np.zeros((n, n), dtype=np.float64)
+    has = np.where(prev >= 0)[0]
+    a, b = leaves[has], leaves[prev[has]]
+    ok = (a >= 0) & (b >= 0)
+    np.add.at(out, (a[ok], b[ok]), 1.0)
+    return out + out.T
+
+
 def grouped_by_turns(case: dict[str, Any], weight: float, same_prompt: bool = True
                      ) -> Callable[..., ClusterResult]:
-    """Keep the sub-themes; group them on nearest-neighbour links plus turn pairs."""
+    """Keep the sub-themes; group them (Louvain, as the fit) on the nearest-neighbour graph
+    scaled to sum 1 plus ``weight`` times the turn-pair graph scaled to sum 1: facets of one
+    concern should follow each other in talk. Gated by the previous-turn structure test."""
     def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
         prev = emergent_prev(case, same_prompt)
-        if prev is None:
+        leaves = result.leaves
+        if prev is None or leaves is None:
             return result
-        return regroup_by_turns(z, result, prev, weight=weight, seed=0)
+        c = turn_pairs(leaves, prev)
+        group_of, _ = group_leaves(z, leaves, max_groups=int(result.params["max_themes"]),
+                                   seed=0, extra=weight * c / max(c.sum(), 1.0))
+        top = np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1)
+        return ClusterResult(top, result.method, result.notes, result.details, result.params,
+                             leaves=leaves)
     return run
 
 

@@ -223,7 +223,8 @@ def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15, k: 
     carry; finer structure stays visible as sub-themes. Leaves whose units are nobody else's
     neighbours are never grouped, so the limit can be exceeded when the data says so.
     ``extra`` (leaf by leaf, optional) is added to the graph after its weights are scaled to
-    sum to 1 (see :mod:`listenlens.themes.turns`).
+    sum to 1: another signal of which leaves belong together (``benchmarks/themes_attempts.py``
+    tries consecutive turns).
     """
     import networkx as nx
     import scipy.sparse as sp
