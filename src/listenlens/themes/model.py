@@ -272,9 +272,7 @@ class ThemeModel:
             "details": {k: v for k, v in result.details.items() if k != "reduction_cached"},
             "embedder": embedder.name, "embedding_dim": int(x.shape[1]),
             "cache_dir": None if self.cache_dir is None else str(self.cache_dir),
-            "context_used": {**context.as_dict(), "window": (
-                "segment" if segments is not None else "turn" if context.w_prev else None),
-                **(segments.as_dict() if segments is not None else {})},
+            "context_used": _context_record(context, segments),
             "hierarchy": self._subthemes(units, emergent, result, tid_of),
             "input_hash": corpus.input_hash, "n_units": len(units),
             "versions": _fit_versions(),
@@ -471,6 +469,14 @@ class ThemeModel:
 
 
 _DEFAULT_VALUES = {k: getattr(ThemeModel(), k) for k in ThemeModel._PARAMS}
+
+
+def _context_record(decision: ContextDecision, segments: SegmentInfo | None) -> dict[str, Any]:
+    """``params["context_used"]``: the decision, the window the previous-turn weight went to
+    (``"segment"``, ``"turn"`` or ``None`` when unused) and the segmentation's figures."""
+    window = "segment" if segments is not None else "turn" if decision.w_prev else None
+    return {**decision.as_dict(), "window": window,
+            **(segments.as_dict() if segments is not None else {})}
 
 
 def assignment_rows(unit_ids: list[str], x: np.ndarray, column: np.ndarray,
