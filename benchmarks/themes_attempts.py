@@ -1,20 +1,27 @@
 """Attempts at themes closer to the concerns people raised (issue 12): one table of variants.
 
 Run ``python benchmarks/themes_attempts.py`` (``--corpora riverside,runs`` to choose, ``--only "a;b"``
-to run some variants). Each variant changes ONE thing against the default fit and is scored the
+to run some variants, ``--seeds 0,1,2`` for several seeds and their mean). Each variant changes ONE thing against the default fit and is scored the
 way ``benchmarks/themes.py`` scores listenlens (adjusted Rand index of the themes and of the
 sub-themes against the key, over the key's substantive units; housekeeping set aside by the fit
 and unassigned units each count as one cluster):
 
 * **representation** (what the clustering sees): the default context (previous turn and prompt
-  at weight 0.5 where the structure tests pass); only facilitator *questions* as prompts;
+  at weight 0.5 where the structure tests pass); the *segment* window (each turn with the rest
+  of its topical stretch under the prompt instead of the previous turn, the fit's
+  ``context_window="segment"``; its threshold moved by +-0.05); only facilitator *questions* as
+  prompts;
   other fixed weights; the next turn as well; removing each event's mean, each speaker's mean
   or the top principal direction ("common component" removal); appending a TF-IDF/LSA
   (lexical) part;
 * **fine clustering** afterwards: self-training (a logistic regression fitted on the most
   central half of each cluster re-predicts every assigned unit, one or two rounds; on themes,
   or on sub-themes then re-grouped); splitting a sub-theme whose TF-IDF 2-means halves have
-  disjoint top words, then re-grouping.
+  disjoint top words, then re-grouping;
+* **grouping** of the sub-themes into themes: adding the graph of consecutive turns between
+  sub-themes to the nearest-neighbour graph (weights 0.25, 0.5, 1; pairs under one prompt or
+  any); grouping on the sentences alone, on previous-turn context only or on prompt context
+  only (the sub-themes still found on the default vectors).
 
 It also prints the prompt-structure test three ways for both prompt rules: today's unpaired
 z (unit to own prompt vs unit to another prompt of its event, as independent samples), the
