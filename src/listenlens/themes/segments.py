@@ -22,7 +22,9 @@ turn of the evening stays; one that is not starts a new stretch.
 **Used only where the data shows it.** The fit segments only when the previous-turn structure
 test of :mod:`listenlens.themes.context` passes (``z >= 3``); on a corpus of independent answers
 no context is added at all, as before. ``context_window="segment"`` asks for segments;
-``context_window="turn"`` (the default) keeps the previous-turn context.
+``context_window="turn"`` (the default) keeps the previous-turn context. Units added later by
+an update (:mod:`listenlens.themes.update`) are placed with the previous-turn context at the
+fit's weights, whichever window the fit used.
 
 >>> import numpy as np
 >>> from listenlens.themes.context import ContextLinks
