@@ -1,20 +1,27 @@
 """Attempts at themes closer to the concerns people raised (issue 12): one table of variants.
 
 Run ``python benchmarks/themes_attempts.py`` (``--corpora riverside,runs`` to choose, ``--only "a;b"``
-to run some variants). Each variant changes ONE thing against the default fit and is scored the
+to run some variants, ``--seeds 0,1,2`` for several seeds and their mean). Each variant changes ONE thing against the default fit and is scored the
 way ``benchmarks/themes.py`` scores listenlens (adjusted Rand index of the themes and of the
 sub-themes against the key, over the key's substantive units; housekeeping set aside by the fit
 and unassigned units each count as one cluster):
 
 * **representation** (what the clustering sees): the default context (previous turn and prompt
-  at weight 0.5 where the structure tests pass); only facilitator *questions* as prompts;
+  at weight 0.5 where the structure tests pass); the *segment* window (each turn with the rest
+  of its topical stretch under the prompt instead of the previous turn, the fit's
+  ``context_window="segment"``; its threshold moved by +-0.05); only facilitator *questions* as
+  prompts;
   other fixed weights; the next turn as well; removing each event's mean, each speaker's mean
   or the top principal direction ("common component" removal); appending a TF-IDF/LSA
   (lexical) part;
 * **fine clustering** afterwards: self-training (a logistic regression fitted on the most
   central half of each cluster re-predicts every assigned unit, one or two rounds; on themes,
   or on sub-themes then re-grouped); splitting a sub-theme whose TF-IDF 2-means halves have
-  disjoint top words, then re-grouping.
+  disjoint top words, then re-grouping;
+* **grouping** of the sub-themes into themes: adding the graph of consecutive turns between
+  sub-themes to the nearest-neighbour graph (weights 0.25, 0.5, 1; pairs under one prompt or
+  any); grouping on the sentences alone, on previous-turn context only or on prompt context
+  only (the sub-themes still found on the default vectors).
 
 It also prints the prompt-structure test three ways for both prompt rules: today's unpaired
 z (unit to own prompt vs unit to another prompt of its event, as independent samples), the
@@ -64,6 +71,11 @@ from listenlens.themes.context import (  # noqa: E402
 from listenlens.themes.discover import ClusterResult, centroids, group_leaves  # noqa: E402
 from listenlens.themes.housekeeping import detect_housekeeping  # noqa: E402
 from listenlens.themes.large import cluster_units  # noqa: E402
+from listenlens.themes.segments import (  # noqa: E402
+    find_segments,
+    segment_embeddings,
+    segment_threshold,
+)
 
 EMBEDDER = MiniLMEmbedder(progress=False)
 
@@ -108,9 +120,10 @@ def load_case(name: str) -> dict[str, Any]:
     units = corpus.unit_records
     texts, roles = [u.text for u in units], [u.role for u in units]
     x = EmbeddingCache(CACHE / "embeddings").encode(EMBEDDER, texts)
-    flags, _ = detect_housekeeping(texts, roles, embeddings=x, embedder=EMBEDDER)
-    logistics, _ = detect_housekeeping(texts, roles, embeddings=x, embedder=EMBEDDER,
-                                       facilitator="detect")
+    found = detect_housekeeping(texts, roles, embeddings=x, embedder=EMBEDDER)
+    flags = found.flags
+    logistics = detect_housekeeping(texts, roles, embeddings=x, embedder=EMBEDDER,
+                                    facilitator="detect", phrase=found.phrase).flags
     return {"name": name, "units": units, "x": x, "flags": flags, "logistics": logistics,
             "events": np.array([u.event_id for u in units], dtype=object),
             "truth": truth.reindex([u.unit_id for u in units]).to_numpy()}
@@ -147,6 +160,20 @@ def with_context(case: dict[str, Any], x: np.ndarray, *, prompts: np.ndarray | N
         nxt[links.prev[has]] = np.where(has)[0]
         z = contextual_embeddings(z, nxt, links.prompt, None, w_prev=w_next, w_prompt=0.0)
     return z
+
+
+def with_segments(case: dict[str, Any], x: np.ndarray, shift: float = 0.0) -> np.ndarray:
+    """The fit's ``context_window="segment"``: each turn leans towards the rest of its
+    topical stretch (threshold: the corpus's midpoint, plus ``shift``), gated as the default."""
+    links, px = links_for(case)
+    decision = decide_context("auto", structure_evidence(x, links, case["events"], px, seed=0))
+    threshold = segment_threshold(x, links, case["events"], seed=0) if decision.w_prev else None
+    if threshold is None:
+        return contextual_embeddings(x, links.prev, links.prompt, px, w_prev=decision.w_prev,
+                                     w_prompt=decision.w_prompt)
+    seg = find_segments(x, links, threshold + shift)
+    return segment_embeddings(x, seg, links.prompt, px, w_seg=decision.w_prev,
+                              w_prompt=decision.w_prompt)[0]
 
 
 def per_unit_weights(case: dict[str, Any], rule: str, param: float) -> np.ndarray:
@@ -337,6 +364,54 @@ def split_by_words(top_n: int = 5, min_share: float = 0.25) -> Callable[..., Clu
     return run
 
 
+def emergent_prev(case: dict[str, Any], same_prompt: bool = True) -> np.ndarray | None:
+    """Previous-turn links in the rows the fit clusters (``None`` when the fit's
+    previous-turn structure test fails); ``same_prompt`` keeps only pairs under one prompt."""
+    links, px = links_for(case)
+    decision = decide_context("auto", structure_evidence(case["x"], links, case["events"], px,
+                                                         seed=0))
+    if not decision.w_prev:
+        return None
+    rows = emergent_rows(case)
+    pos = np.full(len(case["x"]), -1, dtype=np.int64)
+    pos[rows] = np.arange(len(rows))
+    prev = links.prev[rows]
+    ok = prev >= 0
+    if same_prompt:
+        ok &= links.prompt[rows] == links.prompt[np.maximum(prev, 0)]
+    return np.where(ok, pos[np.maximum(prev, 0)], -1)
+
+
+def turn_pairs(leaves: np.ndarray, prev: np.ndarray) -> np.ndarray:
+    """Symmetric leaf-by-leaf counts of (unit, previous turn) pairs with both in a leaf."""
+    n = int(leaves.max()) + 1
+    out = np.zeros((n, n), dtype=np.float64)
+    has = np.where(prev >= 0)[0]
+    a, b = leaves[has], leaves[prev[has]]
+    ok = (a >= 0) & (b >= 0)
+    np.add.at(out, (a[ok], b[ok]), 1.0)
+    return out + out.T
+
+
+def grouped_by_turns(case: dict[str, Any], weight: float, same_prompt: bool = True
+                     ) -> Callable[..., ClusterResult]:
+    """Keep the sub-themes; group them (Louvain, as the fit) on the nearest-neighbour graph
+    scaled to sum 1 plus ``weight`` times the turn-pair graph scaled to sum 1: facets of one
+    concern should follow each other in talk. Gated by the previous-turn structure test."""
+    def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
+        prev = emergent_prev(case, same_prompt)
+        leaves = result.leaves
+        if prev is None or leaves is None:
+            return result
+        c = turn_pairs(leaves, prev)
+        group_of, _ = group_leaves(z, leaves, max_groups=int(result.params["max_themes"]),
+                                   seed=0, extra=weight * c / max(c.sum(), 1.0))
+        top = np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1)
+        return ClusterResult(top, result.method, result.notes, result.details, result.params,
+                             leaves=leaves)
+    return run
+
+
 # --- scoring ----------------------------------------------------------------------------------
 
 def emergent_rows(case: dict[str, Any]) -> np.ndarray:
@@ -400,11 +475,14 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
     x = case["x"]
     speakers = np.array([f"{u.event_id}|{u.speaker}" for u in case["units"]], dtype=object)
 
-    def default() -> np.ndarray:
+    def default() -> np.ndarray:  # the previous default (turn context); variants change it
         return with_context(case, x)
 
     return {
-        "default": (default, None),
+        "default (segment context)": (lambda: with_segments(case, x), None),
+        "turn context (default before segments)": (default, None),
+        "segment context, threshold +0.05": (lambda: with_segments(case, x, 0.05), None),
+        "segment context, threshold -0.05": (lambda: with_segments(case, x, -0.05), None),
         "question-only prompts (forced on)": (
             lambda: with_context(case, x, prompts=questions(case), mode="always"), None),
         "weights 0.3 / 0.3": (lambda: with_context(case, x, w_prev=0.3, w_prompt=0.3), None),
@@ -430,6 +508,16 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
         "self-training themes (1 round, C=10)": (default, refine_themes(1, 10.0)),
         "self-training sub-themes + regroup": (default, refine_subthemes(2, 1.0)),
         "split sub-themes by words + regroup": (default, split_by_words()),
+        "grouped by turn pairs 0.25": (default, grouped_by_turns(case, 0.25)),
+        "grouped by turn pairs 0.5": (default, grouped_by_turns(case, 0.5)),
+        "grouped by turn pairs 1.0": (default, grouped_by_turns(case, 1.0)),
+        "grouped by turn pairs 0.5 (any prompt)": (default, grouped_by_turns(case, 0.5, False)),
+        "themes grouped on the sentences alone (no context)": (default, grouped_on(
+            x, lambda: emergent_rows(case))),
+        "themes grouped on previous-turn context only": (default, grouped_on(
+            with_context(case, x, w_prompt=0.0), lambda: emergent_rows(case))),
+        "themes grouped on prompt context only": (default, grouped_on(
+            with_context(case, x, w_prev=0.0), lambda: emergent_rows(case))),
         "themes grouped on event-centred vectors": (default, grouped_on(
             minus_group_mean(case, default(), case["events"], 0.5), lambda: emergent_rows(case))),
     }
@@ -440,7 +528,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpora", default="riverside,runs,independent,banking77")
     ap.add_argument("--only", default="", help="variant names separated by ';' (default: all)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", default="", help="several seeds, e.g. 0,1,2 (mean printed too)")
     args = ap.parse_args(argv)
+    seeds = [int(v) for v in args.seeds.split(",")] if args.seeds else [args.seed]
     CACHE.mkdir(parents=True, exist_ok=True)
     rows, tests = [], []
     for name in args.corpora.split(","):
@@ -450,13 +540,20 @@ def main(argv: list[str] | None = None) -> int:
         for label, (vectors, post) in variants(case).items():
             if args.only and label not in args.only.split(";"):
                 continue
-            rows.append({"corpus": name, "variant": label,
-                         **evaluate(case, vectors(), post, args.seed)})
+            z = vectors()
+            for seed in seeds:
+                rows.append({"corpus": name, "variant": label, "seed": seed,
+                             **evaluate(case, z, post, seed)})
             print(f"... {name}: {label} done", file=sys.stderr, flush=True)
     print("\nPrompt-structure test (z >= 3 switches the prompt term on)\n")
     print(pd.DataFrame(tests).round(2).to_string(index=False))
-    print(f"\nVariants against the default (seed {args.seed})\n")
-    print(pd.DataFrame(rows).round(3).to_string(index=False))
+    table = pd.DataFrame(rows)
+    print(f"\nVariants against the default (seeds {seeds})\n")
+    print(table.round(3).to_string(index=False))
+    if len(seeds) > 1:
+        print("\nMean over seeds\n")
+        print(table.groupby(["corpus", "variant"], sort=False)[["ARI", "ARI_sub", "unassigned"]]
+              .mean().round(3).to_string())
     return 0
 
 

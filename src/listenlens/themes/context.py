@@ -47,7 +47,7 @@ from ..embeddings import l2_normalise
 from ..validation import check_choice
 
 __all__ = ["ContextLinks", "ContextDecision", "conversation_links", "structure_evidence",
-           "contextual_embeddings", "decide_context", "CONTEXT_MODES"]
+           "contextual_embeddings", "decide_context", "same_event_pairs", "CONTEXT_MODES"]
 
 #: Accepted values of the ``context`` parameter of theme discovery.
 CONTEXT_MODES = ("auto", "always", "none")
@@ -144,7 +144,7 @@ def _ztest(linked: np.ndarray, baseline: np.ndarray) -> float | None:
     return float((linked.mean() - baseline.mean()) / se)
 
 
-def _same_event_pairs(events: np.ndarray, rows: np.ndarray, rng: np.random.Generator,
+def same_event_pairs(events: np.ndarray, rows: np.ndarray, rng: np.random.Generator,
                       n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
     """Random pairs of distinct ``rows`` from the same event (the baseline of the tests)."""
     by_event: dict[Any, list[int]] = {}
@@ -177,7 +177,7 @@ def structure_evidence(x: np.ndarray, links: ContextLinks, events: np.ndarray,
     if len(has_prev):
         linked = np.einsum("ij,ij->i", x[has_prev], x[links.prev[has_prev]])
         rows = np.union1d(has_prev, links.prev[has_prev])
-        a, b = _same_event_pairs(events, rows, rng, max(2000, 2 * len(has_prev)))
+        a, b = same_event_pairs(events, rows, rng, max(2000, 2 * len(has_prev)))
         z_prev = _ztest(linked, np.einsum("ij,ij->i", x[a], x[b]))
     has_prompt = np.where(links.prompt >= 0)[0]
     z_prompt = None

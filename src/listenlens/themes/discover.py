@@ -210,7 +210,7 @@ def knn_adjacency(x: np.ndarray, k: int = 15) -> Any:
 
 
 def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15, k: int = 15,
-                 seed: int = 0) -> tuple[np.ndarray, float]:
+                 seed: int = 0, extra: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Group fine clusters (``leaves``, ``-1`` = unassigned) into themes; returns the group of
     each leaf (indexed by leaf label) and the resolution used.
 
@@ -222,6 +222,9 @@ def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15, k: 
     ``max_groups`` groups (down to 0.1), so that the top level stays a size a briefing can
     carry; finer structure stays visible as sub-themes. Leaves whose units are nobody else's
     neighbours are never grouped, so the limit can be exceeded when the data says so.
+    ``extra`` (leaf by leaf, optional) is added to the graph after its weights are scaled to
+    sum to 1: another signal of which leaves belong together (``benchmarks/themes_attempts.py``
+    tries consecutive turns).
     """
     import networkx as nx
     import scipy.sparse as sp
@@ -233,6 +236,8 @@ def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15, k: 
     p = sp.csr_matrix((np.ones(len(member)), (member, leaves[member])),
                       shape=(len(leaves), n_leaves))
     w = (p.T @ knn_adjacency(np.asarray(x, dtype=np.float32), k) @ p).toarray()
+    if extra is not None:
+        w = w / max(float(w.sum()), 1.0) + extra
     graph = nx.from_numpy_array(w)
     resolution = 1.0
     while True:

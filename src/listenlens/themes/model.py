@@ -54,6 +54,13 @@ from .result import (
     UNASSIGNED,
     Themes,
 )
+from .segments import (
+    CONTEXT_WINDOWS,
+    SegmentInfo,
+    find_segments,
+    segment_embeddings,
+    segment_threshold,
+)
 
 __all__ = ["ThemeModel", "find_themes", "theme_id_for", "embed_corpus", "package_versions",
            "assignment_rows"]
@@ -119,6 +126,9 @@ class ThemeModel:
     :mod:`listenlens.themes.codebook`) and ``codebook_threshold``; ``context`` (``"auto"``:
     cluster on each unit's embedding plus its previous turn and its prompt where the corpus shows
     conversational structure, ``"always"``, ``"none"``; see :mod:`listenlens.themes.context`);
+    ``context_window`` (``"turn"``, the default: where the previous-turn test passes, each
+    turn leans towards the turn just before it; ``"segment"``: towards the rest of its topical
+    stretch of talk under its prompt, see :mod:`listenlens.themes.segments`);
     ``progress`` (bars); ``large_corpus`` and ``sample_size`` (above ``large_corpus``
     emergent units, the clustering is fitted on a sample of ``sample_size`` units stratified by
     event and the rest placed by nearest neighbours, see :mod:`listenlens.themes.large`;
@@ -143,7 +153,8 @@ class ThemeModel:
                  secondary_margin: float = 0.03,
                  temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 25,
                  codebook: Any = None, codebook_threshold: float | None = None,
-                 context: str = "auto", progress: bool | None = None,
+                 context: str = "auto", context_window: str = "turn",
+                 progress: bool | None = None,
                  large_corpus: int | None = LARGE_CORPUS, sample_size: int = SAMPLE_SIZE,
                  client: Any = None):
         self.seed = seed
@@ -169,6 +180,7 @@ class ThemeModel:
         self.codebook = codebook
         self.codebook_threshold = codebook_threshold
         self.context = context
+        self.context_window = context_window
         self.progress = progress
         self.large_corpus = large_corpus
         self.sample_size = sample_size
@@ -179,7 +191,7 @@ class ThemeModel:
                "reassign_quantile",
                "small_corpus", "small_threshold", "housekeeping", "facilitator", "secondary_margin",
                "temperature", "n_keywords", "label_docs", "codebook", "codebook_threshold",
-               "context", "progress", "large_corpus", "sample_size")
+               "context", "context_window", "progress", "large_corpus", "sample_size")
     #: What ``fit`` learns; reading one before ``fit`` raises :class:`NotFittedError`.
     _LEARNED = ("themes_", "embeddings_", "assignments_", "table_", "clusters_", "timings_")
 
@@ -198,6 +210,7 @@ class ThemeModel:
         check_number("reassign_quantile", self.reassign_quantile, low=0, high=1)
         check_number("temperature", self.temperature, low=0, low_open=True)
         check_choice("context", self.context, CONTEXT_MODES)
+        check_choice("context_window", self.context_window, CONTEXT_WINDOWS)
 
     # --- fitting ------------------------------------------------------------------------------
     def fit(self, corpus: Corpus) -> ThemeModel:
@@ -217,7 +230,7 @@ class ThemeModel:
         t = time.perf_counter()
         flags, phrase = self._housekeeping(units, x, embedder)
         sub = np.where(~flags)[0]
-        z, context = self._context(units, x, flags, embedder, phrase)
+        z, context, segments = self._context(units, x, flags, embedder, phrase)
         code_of = np.full(len(units), -1, dtype=np.int64)
         codebook = None
         if self.codebook is not None:
@@ -259,7 +272,7 @@ class ThemeModel:
             "details": {k: v for k, v in result.details.items() if k != "reduction_cached"},
             "embedder": embedder.name, "embedding_dim": int(x.shape[1]),
             "cache_dir": None if self.cache_dir is None else str(self.cache_dir),
-            "context_used": context.as_dict(),
+            "context_used": _context_record(context, segments),
             "hierarchy": self._subthemes(units, emergent, result, tid_of),
             "input_hash": corpus.input_hash, "n_units": len(units),
             "versions": _fit_versions(),
@@ -380,10 +393,12 @@ class ThemeModel:
 
     def _context(self, units: Sequence[Any], x: np.ndarray, flags: np.ndarray,
                  embedder: Embedder, phrase: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, ContextDecision]:
+                 ) -> tuple[np.ndarray, ContextDecision, SegmentInfo | None]:
         """The vectors clustering sees: ``x`` with conversation context where the corpus shows
-        structure (see :mod:`listenlens.themes.context`), and the decision taken. ``phrase``:
-        the housekeeping detector's phrase matches, when it already ran on these units."""
+        structure (see :mod:`listenlens.themes.context` and :mod:`listenlens.themes.segments`),
+        the decision taken and the segmentation's record (``None`` when turns were not
+        segmented). ``phrase``: the housekeeping detector's phrase matches, when it already ran
+        on these units."""
         if self.housekeeping and self.facilitator == "detect":
             logistics = flags  # the same rule already judged the facilitator's turns
         else:
@@ -401,9 +416,17 @@ class ThemeModel:
                                                      int((links.prompt >= 0).sum())))
         decision = decide_context(self.context, evidence)
         if not (decision.w_prev or decision.w_prompt):
-            return x, decision
+            return x, decision, None
+        threshold = (segment_threshold(x, links, events, seed=self.seed)
+                     if self.context_window == "segment" and decision.w_prev else None)
+        if threshold is not None:
+            z, info = segment_embeddings(x, find_segments(x, links, threshold), links.prompt,
+                                         prompt_x, w_seg=decision.w_prev,
+                                         w_prompt=decision.w_prompt)
+            return z, decision, SegmentInfo(threshold, info.n_segments, info.n_units)
         return contextual_embeddings(x, links.prev, links.prompt, prompt_x,
-                                     w_prev=decision.w_prev, w_prompt=decision.w_prompt), decision
+                                     w_prev=decision.w_prev, w_prompt=decision.w_prompt
+                                     ), decision, None
 
     def _assign(self, unit_ids: list[str], x: np.ndarray, labels: np.ndarray, flags: np.ndarray,
                 theme_ids: list[str], cent: np.ndarray, ids: np.ndarray, result: Any
@@ -446,6 +469,14 @@ class ThemeModel:
 
 
 _DEFAULT_VALUES = {k: getattr(ThemeModel(), k) for k in ThemeModel._PARAMS}
+
+
+def _context_record(decision: ContextDecision, segments: SegmentInfo | None) -> dict[str, Any]:
+    """``params["context_used"]``: the decision, the window the previous-turn weight went to
+    (``"segment"``, ``"turn"`` or ``None`` when unused) and the segmentation's figures."""
+    window = "segment" if segments is not None else "turn" if decision.w_prev else None
+    return {**decision.as_dict(), "window": window,
+            **(segments.as_dict() if segments is not None else {})}
 
 
 def assignment_rows(unit_ids: list[str], x: np.ndarray, column: np.ndarray,
@@ -492,7 +523,8 @@ def find_themes(corpus: Corpus, *, seed: int = 0, embedder: Embedder | None = No
                 secondary_margin: float = 0.03,
                 temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 25,
                 codebook: Any = None, codebook_threshold: float | None = None,
-                context: str = "auto", progress: bool | None = None,
+                context: str = "auto", context_window: str = "turn",
+                progress: bool | None = None,
                 large_corpus: int | None = LARGE_CORPUS, sample_size: int = SAMPLE_SIZE,
                 client: Any = None) -> Themes:
     """Find themes in a corpus: ``ThemeModel(...).fit(corpus).themes_``, with the same
@@ -511,6 +543,7 @@ def find_themes(corpus: Corpus, *, seed: int = 0, embedder: Embedder | None = No
         small_threshold=small_threshold, housekeeping=housekeeping, facilitator=facilitator,
         secondary_margin=secondary_margin, temperature=temperature, n_keywords=n_keywords,
         label_docs=label_docs, codebook=codebook, codebook_threshold=codebook_threshold,
-        context=context, progress=progress, large_corpus=large_corpus,
+        context=context, context_window=context_window, progress=progress,
+        large_corpus=large_corpus,
         sample_size=sample_size, client=client)
     return model.fit(corpus).themes_
