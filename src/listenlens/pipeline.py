@@ -122,7 +122,6 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
          brief_options: dict[str, Any] | None, client: Any = None) -> Analysis:
     from .briefing import brief
     from .provenance import build_manifest
-    from .themes import find_themes
     from .trends import track
 
     timings: dict[str, float] = {}
@@ -136,10 +135,13 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
     say(corpus.report())
     step("load")
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
+    fit_record: dict[str, Any] = {"cache": "not used (themes given)"}
     if themes is None:
-        themes = find_themes(corpus, seed=seed, codebook=codebook, progress=progress,
-                             cache_dir=cache, client=client)
-        say(f"{len(themes.table)} themes found")
+        themes, fit_record = _themes(corpus, seed=seed, codebook=codebook, progress=progress,
+                                     cache=cache, client=client)
+        say(f"{len(themes.table)} themes found"
+            + (" (the fitted themes of an identical earlier run, from the cache)"
+               if fit_record["cache"] == "reused" else ""))
     elif themes.corpus.input_hash != corpus.input_hash:
         raise ValueError("the themes given were fitted on another corpus (input hashes differ)")
     step("themes")
@@ -154,7 +156,8 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
                               params={"period": period, "formats": list(formats),
                                       "codebook": str(codebook) if codebook else None,
                                       "title": title, "output_timestamp": stamp.isoformat(),
-                                      "scheduler": _scheduler(client)},
+                                      "scheduler": _scheduler(client),
+                                      "theme_fit": fit_record},
                               seeds={"seed": seed})
     result = Analysis(corpus, themes, trends, briefing, manifest, timings=timings)
     if folder is None:
@@ -176,6 +179,53 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
     result.files = [folder.final_path(p) for p in
                     (*written, staging / "manifest.json", staging / "prov.json")]
     return result
+
+
+def _themes(corpus: Corpus, *, seed: int, codebook: str | Path | None,
+            progress: bool | None, cache: str | Path | None, client: Any
+            ) -> tuple[Any, dict[str, Any]]:
+    """The themes of ``corpus`` and how they were got: fitted, or, when the cache holds the fit
+    of the same vectors, units, parameters, seed, embedder, code and packages
+    (:mod:`listenlens.themes.fit_cache`), read from it. Returns the themes and the record the
+    manifest keeps (``cache``: ``"reused"``, ``"stored"`` or why not used; ``key``)."""
+    from .themes.fit_cache import fit_key, load_fit, store_fit
+    from .themes.model import MiniLMEmbedder, ThemeModel, embed_corpus  # find_themes' default
+
+    embedder = MiniLMEmbedder(progress=progress)
+    model = ThemeModel(seed=seed, embedder=embedder, codebook=codebook, progress=progress,
+                       cache_dir=cache, client=client)
+    settings = _fit_settings(model.get_params(), embedder.name)
+    if cache is None or settings is None:
+        reason = "off (no cache folder)" if cache is None else "off (codebook not a file)"
+        return model.fit(corpus).themes_, {"cache": reason}
+    x = embed_corpus(corpus, embedder, cache, client=client)
+    unit_ids = [u.unit_id for u in corpus.unit_records]
+    key = fit_key(x, unit_ids, corpus_hash=corpus.input_hash, settings=settings)
+    themes, outcome = load_fit(cache, key, corpus, x, unit_ids)
+    if themes is not None:
+        return themes, {"cache": outcome, "key": key}
+    themes = model.fit(corpus).themes_
+    store_fit(cache, key, themes)
+    return themes, {"cache": "stored", "key": key,
+                    **({"refused": outcome} if outcome != "none stored" else {})}
+
+
+def _fit_settings(params: dict[str, Any], embedder_name: str) -> dict[str, Any] | None:
+    """What a theme fit depends on besides its vectors and corpus: every parameter (the Dask
+    client only decides where vectors are computed, not what they are), the embedder's name
+    (model files and backend) and a codebook's file hash. ``None`` when the codebook is not a
+    file (nothing to hash, so no reuse)."""
+    from .ids import sha256_bytes
+
+    out = {k: v for k, v in params.items() if k not in ("client", "embedder")}
+    out["embedder"] = embedder_name
+    out["cache_dir"] = None if params["cache_dir"] is None else str(params["cache_dir"])
+    book = params.get("codebook")
+    if book is not None:
+        if not isinstance(book, (str, Path)) or not Path(book).is_file():
+            return None
+        out["codebook"] = {"path": str(book), "sha256": sha256_bytes(Path(book).read_bytes())}
+    return out
 
 
 def _scheduler(client: Any) -> str | None:
