@@ -137,3 +137,38 @@ def test_reduce_gives_umap_the_exact_neighbours_from_the_threshold_on(monkeypatc
     monkeypatch.setattr(discover, "EXACT_KNN_FROM", 1000)
     with pytest.raises(AssertionError, match="neighbours itself"):
         discover.reduce(x, n_neighbors=10, n_components=2, seed=0)
+
+
+def test_the_grouping_graph_reads_the_neighbours_umap_was_given() -> None:
+    """A neighbour table gives the same grouping graph as searching the rows again."""
+    from listenlens.themes.discover import group_leaves, knn_adjacency
+    from listenlens.themes.neighbours import exact_knn, knn_graph
+
+    x, truth = blobs(40, 5, noise=0.3, seed=4)
+    idx, _ = exact_knn(x, 16)
+    assert (knn_graph(idx, 15) != knn_adjacency(x, 15)).nnz == 0
+    leaves = truth.copy()
+    leaves[::11] = -1
+    assert np.array_equal(group_leaves(x, leaves, max_groups=3, seed=0, neighbours=idx)[0],
+                          group_leaves(x, leaves, max_groups=3, seed=0)[0])
+
+
+def test_a_fit_finds_each_rows_neighbours_once(monkeypatch) -> None:
+    from listenlens.themes import discover
+
+    calls: list[int] = []
+    real = discover.exact_knn
+
+    def counting(x, k, **kw):  # noqa: ANN001, ANN003
+        calls.append(int(k))
+        return real(x, k, **kw)
+
+    def no_search(*_args, **_kwargs):
+        raise AssertionError("the grouping searched for neighbours again")
+
+    x, _ = blobs(50, 4, noise=0.1, seed=2)
+    monkeypatch.setattr(discover, "EXACT_KNN_FROM", 100)
+    monkeypatch.setattr(discover, "exact_knn", counting)
+    monkeypatch.setattr(discover, "knn_adjacency", no_search)
+    result = discover.cluster_embeddings(x, seed=0)
+    assert calls == [16] and result.leaves is not None

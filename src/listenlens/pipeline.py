@@ -146,7 +146,8 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
         raise ValueError("the themes given were fitted on another corpus (input hashes differ)")
     step("themes")
     # trend tables, shift sentences and charts name themes as exports may (wording rule)
-    trends = track(ShownThemes(themes), period=period, by="community", seed=seed)
+    shown = ShownThemes(themes)  # judged once: the trends and the tables name themes alike
+    trends = track(shown, period=period, by="community", seed=seed)
     step("trends")
     title = title or _default_title(corpus)
     briefing = brief(themes, trends, title=title, **(brief_options or {}))
@@ -164,7 +165,7 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
         result.manifest = replace(manifest, timings=dict(timings)).finish()
         return result
     staging = folder.staging_
-    _write(result, staging, formats, stamp, seed)
+    _write(result, staging, formats, stamp, seed, shown)
     say(f"wrote {sum(1 for p in staging.rglob('*') if p.is_file())} files for {folder.target}")
     step("write")
     # the manifest lists every file in the folder (with its hash, by its path inside the
@@ -259,8 +260,9 @@ def _default_title(corpus: Corpus) -> str:
 
 
 def _write(result: Analysis, out: Path, formats: Sequence[str], stamp: dt.datetime,
-           seed: int) -> None:
-    """Write every output into ``out`` (the staging folder)."""
+           seed: int, shown: ShownThemes) -> None:
+    """Write every output into ``out`` (the staging folder); ``shown``: the themes as exports
+    may name them."""
     from .briefing import community_summaries
 
     for fmt in formats:
@@ -268,7 +270,7 @@ def _write(result: Analysis, out: Path, formats: Sequence[str], stamp: dt.dateti
     community_summaries(result.themes, result.trends, out / "community")
     tables = out / "tables"
     tables.mkdir(exist_ok=True)
-    frames = _tables(result)
+    frames = _tables(result, shown)
     for name, frame in frames.items():
         neutralise_frame(frame).to_csv(tables / f"{name}.csv", index=False)
     _table_evidence(result, tables, frames)
@@ -350,8 +352,8 @@ def _members(themes: Any) -> dict[str, list[str]]:
     return _primary(themes).groupby("theme_id")["unit_id"].apply(list).to_dict()
 
 
-def _tables(result: Analysis) -> dict[str, Any]:
-    themes_table = ShownThemes(result.themes).table
+def _tables(result: Analysis, shown: ShownThemes) -> dict[str, Any]:
+    themes_table = shown.table.copy()
     themes_table["keywords"] = themes_table["keywords"].map(lambda k: "; ".join(k))
     return {
         "themes": themes_table,
