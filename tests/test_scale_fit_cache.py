@@ -96,3 +96,19 @@ def test_a_rerun_reuses_the_fit_and_writes_the_same_bytes(corpus: ll.Corpus, tmp
     # another seed is another fit
     with pytest.raises(AssertionError, match="fitted again"):
         analyse(corpus, out=tmp_path / "c", cache_dir=tmp_path / "cache", progress=False, seed=1)
+
+
+def test_a_cache_that_cannot_be_written_is_recorded_not_fatal(corpus: ll.Corpus, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    from listenlens import pipeline
+    from listenlens.themes import fit_cache
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(model, "MiniLMEmbedder", lambda progress=None: HashingEmbedder(dim=32))
+    monkeypatch.setattr(fit_cache, "store_fit", refuse)
+    result = pipeline.analyse(corpus, cache_dir=tmp_path / "cache", progress=False)
+    record = result.manifest.params["run"]["theme_fit"]
+    assert record["cache"] == "not stored (PermissionError: read-only)" and len(record["key"]) == 32
+    assert len(result.themes.table) > 0

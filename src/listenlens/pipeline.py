@@ -206,9 +206,14 @@ def _themes(corpus: Corpus, *, seed: int, codebook: str | Path | None,
     if themes is not None:
         return themes, {"cache": outcome, "key": key}
     themes = model.fit(corpus).themes_
-    store_fit(cache, key, themes)
-    return themes, {"cache": "stored", "key": key,
-                    **({"refused": outcome} if outcome != "none stored" else {})}
+    record: dict[str, Any] = {"cache": "stored", "key": key}
+    if outcome != "none stored":
+        record["refused"] = outcome
+    try:
+        store_fit(cache, key, themes)
+    except OSError as err:  # a read-only or full cache folder: the run goes on, and says so
+        record["cache"] = f"not stored ({type(err).__name__}: {err})"
+    return themes, record
 
 
 def _fit_settings(params: dict[str, Any], embedder_name: str) -> dict[str, Any] | None:
