@@ -172,3 +172,20 @@ def test_a_fit_finds_each_rows_neighbours_once(monkeypatch) -> None:
     monkeypatch.setattr(discover, "knn_adjacency", no_search)
     result = discover.cluster_embeddings(x, seed=0)
     assert calls == [16] and result.leaves is not None
+
+
+def test_a_sample_fit_sees_the_full_sets_neighbourhoods() -> None:
+    from listenlens.themes.large import MIN_SAMPLE_NEIGHBOURS, sample_params
+
+    fit, graph_k = sample_params(20000, 12000, {"n_neighbors": None, "min_cluster_size": 40})
+    assert (fit["n_neighbors"], graph_k, fit["min_cluster_size"]) == (9, 9, 24)
+    fit, graph_k = sample_params(200000, 12000, {"n_neighbors": None, "min_cluster_size": None})
+    assert fit["n_neighbors"] == graph_k == MIN_SAMPLE_NEIGHBOURS
+    assert fit["min_cluster_size"] is None  # resolved on the sample, as before
+    assert sample_params(20000, 12000, {"n_neighbors": 12})[0]["n_neighbors"] == 12  # as given
+
+    x, truth = blobs(100, 3, noise=0.05, seed=5)
+    result = cluster_units(x, seed=0, large_corpus=200, sample_size=150, granularity="auto")
+    assert result.params["sampled"]["fit_neighbours"] == result.params["n_neighbors"] == 8
+    assert result.params["graph_neighbors"] == result.params["sampled"]["graph_neighbours"] == 8
+    assert adjusted_rand_score(truth, result.labels) > 0.9

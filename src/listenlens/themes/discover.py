@@ -340,16 +340,18 @@ def _small(x: np.ndarray, p: dict[str, Any]) -> ClusterResult:
 
 
 def cluster_embeddings(x: np.ndarray, *, seed: int = 0, cache_dir: str | Path | None = None,
-                       **params: Any) -> ClusterResult:
+                       graph_neighbors: int = GRAPH_NEIGHBOURS, **params: Any) -> ClusterResult:
     """Cluster unit-length embeddings into themes (labels ``-1`` = unassigned).
 
     Parameters are those of :data:`DEFAULTS`; ``None`` ones adapt to the number of units.
+    ``graph_neighbors``: nearest neighbours per unit in the graph that groups fine clusters
+    (:func:`group_leaves`); recorded in the result's ``params``.
     """
     unknown = set(params) - set(DEFAULTS)
     if unknown:
         raise TypeError(f"unknown clustering parameters: {sorted(unknown)}")
     n = len(x)
-    p = resolve_sizes(n, params)
+    p = {**resolve_sizes(n, params), "graph_neighbors": int(graph_neighbors)}
     if n < int(p["small_corpus"]) or len(np.unique(x, axis=0)) < int(p["small_corpus"]):
         return _small(x, p)
     import hdbscan
@@ -407,7 +409,7 @@ def _shared_knn(x: np.ndarray, p: dict[str, Any], seed: int
     ``"auto"``); ``None`` otherwise (each finds its own, as below that size)."""
     if len(x) < EXACT_KNN_FROM or p["granularity"] != "auto":
         return None
-    return exact_knn(jittered(x, seed), max(int(p["n_neighbors"]), GRAPH_NEIGHBOURS + 1))
+    return exact_knn(jittered(x, seed), max(int(p["n_neighbors"]), int(p["graph_neighbors"]) + 1))
 
 
 def _grouped(x: np.ndarray, fine: ClusterResult, seed: int,
@@ -416,6 +418,8 @@ def _grouped(x: np.ndarray, fine: ClusterResult, seed: int,
     as ``leaves`` (sub-themes)."""
     leaves = fine.labels
     group_of, resolution = group_leaves(x, leaves, max_groups=int(fine.params["max_themes"]),
+                                        k=int(fine.params.get("graph_neighbors",
+                                                              GRAPH_NEIGHBOURS)),
                                         seed=seed, neighbours=neighbours)
     top = _relabel(np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1))
     n_leaves, n_top = int(leaves.max() + 1), int(top.max() + 1) if len(top) else 0
