@@ -58,7 +58,7 @@ SAMPLE_SIZE = 12_000
 #: Sampled neighbours that vote on the place of every other unit.
 NEIGHBOURS = 15
 #: The fewest neighbours per unit a sample fit's UMAP and grouping graph use.
-MIN_SAMPLE_NEIGHBOURS = 4
+MIN_SAMPLE_NEIGHBOURS = 8
 
 
 def stratified_sample(strata: Sequence[Any] | np.ndarray, size: int, seed: int) -> np.ndarray:
