@@ -64,7 +64,8 @@ def child_analyse(corpus: Path, out: Path, cache: Path) -> dict[str, Any]:
         prim[["unit_id", "theme_id"]], on="unit_id", how="left")
     units.to_csv(out / "unit_themes.csv", index=False)
     return {"wall": wall, "timings": dict(result.manifest.timings),
-            "backend": result.manifest.embedding_backend}
+            "backend": result.manifest.embedding_backend,
+            "fit": result.manifest.params["run"].get("theme_fit", {}).get("cache", "")}
 
 
 def child_analyse_dask(corpus: Path, out: Path, cache: Path, workers: int) -> dict[str, Any]:
@@ -158,7 +159,7 @@ def dask_row(n: int, corpus: Path, work: Path, floor: dict[str, Any], floor_rss:
             "ari": ari_against_key(corpus, work / "dout"),
             "same": same_assignments(work / "out", work / "dout"), "cpu": first["cpu"],
             "floor_cpu": floor["cpu"], "cpu_ratio": first["cpu"] / floor["cpu"],
-            "rerun_cpu": again["cpu"]}
+            "rerun_cpu": again["cpu"], "rerun_fit": again.get("fit", "")}
 
 
 def one_size(n: int, seed: int, dask_workers: int = 0) -> list[dict[str, Any]]:
@@ -184,7 +185,8 @@ def one_size(n: int, seed: int, dask_workers: int = 0) -> list[dict[str, Any]]:
             "rerun": again["wall"], "rerun_share": again["wall"] / first["wall"],
             "briefing_share": timings.get("briefing", 0.0) / first["wall"], "ari": ari,
              "same": None, "cpu": first["cpu"], "floor_cpu": floor["cpu"],
-             "cpu_ratio": first["cpu"] / floor["cpu"], "rerun_cpu": again["cpu"]}, *extra]
+             "cpu_ratio": first["cpu"] / floor["cpu"], "rerun_cpu": again["cpu"],
+             "rerun_fit": again.get("fit", "")}, *extra]
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
@@ -200,13 +202,16 @@ def print_table(rows: list[dict[str, Any]]) -> None:
               f" {r['rerun']:>7.1f} {r['rerun_share']:>6.0%} {r['briefing_share']:>6.1%}"
               f" {r['ari']:>6.3f} {'' if r['same'] is None else str(r['same']):>5}")
     print(f"\n{'units':>7} {'backend':>7} {'CPU s':>8} {'floor CPU':>9} {'CPU ratio':>9}"
-          f" {'re-run CPU':>10}")
+          f" {'re-run CPU':>10} {'re-run/1st CPU':>14} {'re-run themes':>13}")
     for r in rows:
         print(f"{r['n']:>7} {r['backend']:>7} {r['cpu']:>8.1f} {r['floor_cpu']:>9.1f}"
-              f" {r['cpu_ratio']:>9.2f} {r['rerun_cpu']:>10.1f}")
+              f" {r['cpu_ratio']:>9.2f} {r['rerun_cpu']:>10.1f}"
+              f" {r['rerun_cpu'] / r['cpu']:>14.0%} {r['rerun_fit'] or '-':>13}")
     print("\nseconds of wall time; RSS: peak resident memory of the analysing process; floor: "
           "load MiniLM + embed the same texts, no cache; ratio: total / floor; re-run: same "
-          "cache, nothing embedded again; ARI against the planted themes; same: the Dask run's "
+          "cache, nothing embedded again (re-run themes: 'reused' when the fitted themes were "
+          "read from the cache, see listenlens.themes.fit_cache); ARI against the planted themes; "
+          "same: the Dask run's "
           "assignments equal the single-process run's. CPU: user + system seconds of the analysing "
           "process (the Dask row: the client's only), robust to other work on the machine.")
 

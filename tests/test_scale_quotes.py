@@ -80,3 +80,22 @@ def test_reads_only_the_texts_it_considers() -> None:
     CountingTexts.reads = 0
     got = mmr(x, x[0], [f"u{i}" for i in range(5000)], n=5, texts=texts)
     assert len(got) == 5 and CountingTexts.reads <= 20
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_closest_candidates_give_the_choice_of_all_members(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    m = 6000
+    x = rng.standard_normal((m, 24)).astype(np.float32)
+    x[:2000] += 2.0 * x[0]  # one dense theme inside a wider spread
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    ids = [f"u{rng.integers(10**9):09d}-{i}" for i in range(m)]
+    texts = [f"words {i % 700}" for i in range(m)]
+    centre = x[:2000].mean(axis=0)
+    for n in (5, 40):  # the weights themes.quotes uses (diversity 0.3)
+        everything = mmr(x, centre, ids, n=n, lam=0.7, texts=texts, candidates=None)
+        assert mmr(x, centre, ids, n=n, lam=0.7, texts=texts, candidates=300) == everything
+    # a capped search never looks past its candidates
+    relevance = x @ (centre / np.linalg.norm(centre))
+    closest = set(np.argsort(-relevance, kind="stable")[:50].tolist())
+    assert set(mmr(x, centre, ids, n=10, lam=0.0, candidates=50)) <= closest

@@ -137,3 +137,55 @@ def test_reduce_gives_umap_the_exact_neighbours_from_the_threshold_on(monkeypatc
     monkeypatch.setattr(discover, "EXACT_KNN_FROM", 1000)
     with pytest.raises(AssertionError, match="neighbours itself"):
         discover.reduce(x, n_neighbors=10, n_components=2, seed=0)
+
+
+def test_the_grouping_graph_reads_the_neighbours_umap_was_given() -> None:
+    """A neighbour table gives the same grouping graph as searching the rows again."""
+    from listenlens.themes.discover import group_leaves, knn_adjacency
+    from listenlens.themes.neighbours import exact_knn, knn_graph
+
+    x, truth = blobs(40, 5, noise=0.3, seed=4)
+    idx, _ = exact_knn(x, 16)
+    assert (knn_graph(idx, 15) != knn_adjacency(x, 15)).nnz == 0
+    leaves = truth.copy()
+    leaves[::11] = -1
+    assert np.array_equal(group_leaves(x, leaves, max_groups=3, seed=0, neighbours=idx)[0],
+                          group_leaves(x, leaves, max_groups=3, seed=0)[0])
+
+
+def test_a_fit_finds_each_rows_neighbours_once(monkeypatch) -> None:
+    from listenlens.themes import discover
+
+    calls: list[int] = []
+    real = discover.exact_knn
+
+    def counting(x, k, **kw):  # noqa: ANN001, ANN003
+        calls.append(int(k))
+        return real(x, k, **kw)
+
+    def no_search(*_args, **_kwargs):
+        raise AssertionError("the grouping searched for neighbours again")
+
+    x, _ = blobs(50, 4, noise=0.1, seed=2)
+    monkeypatch.setattr(discover, "EXACT_KNN_FROM", 100)
+    monkeypatch.setattr(discover, "exact_knn", counting)
+    monkeypatch.setattr(discover, "knn_adjacency", no_search)
+    result = discover.cluster_embeddings(x, seed=0)
+    assert calls == [16] and result.leaves is not None
+
+
+def test_a_sample_fit_sees_the_full_sets_neighbourhoods() -> None:
+    from listenlens.themes.large import MIN_SAMPLE_NEIGHBOURS, sample_params
+
+    fit, graph_k = sample_params(20000, 12000, {"n_neighbors": None, "min_cluster_size": 40})
+    assert (fit["n_neighbors"], graph_k, fit["min_cluster_size"]) == (9, 9, 24)
+    fit, graph_k = sample_params(200000, 12000, {"n_neighbors": None, "min_cluster_size": None})
+    assert fit["n_neighbors"] == graph_k == MIN_SAMPLE_NEIGHBOURS
+    assert fit["min_cluster_size"] is None  # resolved on the sample, as before
+    assert sample_params(20000, 12000, {"n_neighbors": 12})[0]["n_neighbors"] == 12  # as given
+
+    x, truth = blobs(100, 3, noise=0.05, seed=5)
+    result = cluster_units(x, seed=0, large_corpus=200, sample_size=150, granularity="auto")
+    assert result.params["sampled"]["fit_neighbours"] == result.params["n_neighbors"] == 8
+    assert result.params["graph_neighbors"] == result.params["sampled"]["graph_neighbours"] == 8
+    assert adjusted_rand_score(truth, result.labels) > 0.9

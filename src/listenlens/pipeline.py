@@ -122,7 +122,6 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
          brief_options: dict[str, Any] | None, client: Any = None) -> Analysis:
     from .briefing import brief
     from .provenance import build_manifest
-    from .themes import find_themes
     from .trends import track
 
     timings: dict[str, float] = {}
@@ -136,15 +135,19 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
     say(corpus.report())
     step("load")
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
+    fit_record: dict[str, Any] = {"cache": "not used (themes given)"}
     if themes is None:
-        themes = find_themes(corpus, seed=seed, codebook=codebook, progress=progress,
-                             cache_dir=cache, client=client)
-        say(f"{len(themes.table)} themes found")
+        themes, fit_record = _themes(corpus, seed=seed, codebook=codebook, progress=progress,
+                                     cache=cache, client=client)
+        say(f"{len(themes.table)} themes found"
+            + (" (the fitted themes of an identical earlier run, from the cache)"
+               if fit_record["cache"] == "reused" else ""))
     elif themes.corpus.input_hash != corpus.input_hash:
         raise ValueError("the themes given were fitted on another corpus (input hashes differ)")
     step("themes")
     # trend tables, shift sentences and charts name themes as exports may (wording rule)
-    trends = track(ShownThemes(themes), period=period, by="community", seed=seed)
+    shown = ShownThemes(themes)  # judged once: the trends and the tables name themes alike
+    trends = track(shown, period=period, by="community", seed=seed)
     step("trends")
     title = title or _default_title(corpus)
     briefing = brief(themes, trends, title=title, **(brief_options or {}))
@@ -154,14 +157,15 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
                               params={"period": period, "formats": list(formats),
                                       "codebook": str(codebook) if codebook else None,
                                       "title": title, "output_timestamp": stamp.isoformat(),
-                                      "scheduler": _scheduler(client)},
+                                      "scheduler": _scheduler(client),
+                                      "theme_fit": fit_record},
                               seeds={"seed": seed})
     result = Analysis(corpus, themes, trends, briefing, manifest, timings=timings)
     if folder is None:
         result.manifest = replace(manifest, timings=dict(timings)).finish()
         return result
     staging = folder.staging_
-    _write(result, staging, formats, stamp, seed)
+    _write(result, staging, formats, stamp, seed, shown)
     say(f"wrote {sum(1 for p in staging.rglob('*') if p.is_file())} files for {folder.target}")
     step("write")
     # the manifest lists every file in the folder (with its hash, by its path inside the
@@ -176,6 +180,58 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
     result.files = [folder.final_path(p) for p in
                     (*written, staging / "manifest.json", staging / "prov.json")]
     return result
+
+
+def _themes(corpus: Corpus, *, seed: int, codebook: str | Path | None,
+            progress: bool | None, cache: str | Path | None, client: Any
+            ) -> tuple[Any, dict[str, Any]]:
+    """The themes of ``corpus`` and how they were got: fitted, or, when the cache holds the fit
+    of the same vectors, units, parameters, seed, embedder, code and packages
+    (:mod:`listenlens.themes.fit_cache`), read from it. Returns the themes and the record the
+    manifest keeps (``cache``: ``"reused"``, ``"stored"`` or why not used; ``key``)."""
+    from .themes.fit_cache import fit_key, load_fit, store_fit
+    from .themes.model import MiniLMEmbedder, ThemeModel, embed_corpus  # find_themes' default
+
+    embedder = MiniLMEmbedder(progress=progress)
+    model = ThemeModel(seed=seed, embedder=embedder, codebook=codebook, progress=progress,
+                       cache_dir=cache, client=client)
+    settings = _fit_settings(model.get_params(), embedder.name)
+    if cache is None or settings is None:
+        reason = "off (no cache folder)" if cache is None else "off (codebook not a file)"
+        return model.fit(corpus).themes_, {"cache": reason}
+    x = embed_corpus(corpus, embedder, cache, client=client)
+    unit_ids = [u.unit_id for u in corpus.unit_records]
+    key = fit_key(x, unit_ids, corpus_hash=corpus.input_hash, settings=settings)
+    themes, outcome = load_fit(cache, key, corpus, x, unit_ids)
+    if themes is not None:
+        return themes, {"cache": outcome, "key": key}
+    themes = model.fit(corpus).themes_
+    record: dict[str, Any] = {"cache": "stored", "key": key}
+    if outcome != "none stored":
+        record["refused"] = outcome
+    try:
+        store_fit(cache, key, themes)
+    except OSError as err:  # a read-only or full cache folder: the run goes on, and says so
+        record["cache"] = f"not stored ({type(err).__name__}: {err})"
+    return themes, record
+
+
+def _fit_settings(params: dict[str, Any], embedder_name: str) -> dict[str, Any] | None:
+    """What a theme fit depends on besides its vectors and corpus: every parameter (the Dask
+    client only decides where vectors are computed, not what they are), the embedder's name
+    (model files and backend) and a codebook's file hash. ``None`` when the codebook is not a
+    file (nothing to hash, so no reuse)."""
+    from .ids import sha256_bytes
+
+    out = {k: v for k, v in params.items() if k not in ("client", "embedder")}
+    out["embedder"] = embedder_name
+    out["cache_dir"] = None if params["cache_dir"] is None else str(params["cache_dir"])
+    book = params.get("codebook")
+    if book is not None:
+        if not isinstance(book, (str, Path)) or not Path(book).is_file():
+            return None
+        out["codebook"] = {"path": str(book), "sha256": sha256_bytes(Path(book).read_bytes())}
+    return out
 
 
 def _scheduler(client: Any) -> str | None:
@@ -209,8 +265,9 @@ def _default_title(corpus: Corpus) -> str:
 
 
 def _write(result: Analysis, out: Path, formats: Sequence[str], stamp: dt.datetime,
-           seed: int) -> None:
-    """Write every output into ``out`` (the staging folder)."""
+           seed: int, shown: ShownThemes) -> None:
+    """Write every output into ``out`` (the staging folder); ``shown``: the themes as exports
+    may name them."""
     from .briefing import community_summaries
 
     for fmt in formats:
@@ -218,7 +275,7 @@ def _write(result: Analysis, out: Path, formats: Sequence[str], stamp: dt.dateti
     community_summaries(result.themes, result.trends, out / "community")
     tables = out / "tables"
     tables.mkdir(exist_ok=True)
-    frames = _tables(result)
+    frames = _tables(result, shown)
     for name, frame in frames.items():
         neutralise_frame(frame).to_csv(tables / f"{name}.csv", index=False)
     _table_evidence(result, tables, frames)
@@ -300,8 +357,8 @@ def _members(themes: Any) -> dict[str, list[str]]:
     return _primary(themes).groupby("theme_id")["unit_id"].apply(list).to_dict()
 
 
-def _tables(result: Analysis) -> dict[str, Any]:
-    themes_table = ShownThemes(result.themes).table
+def _tables(result: Analysis, shown: ShownThemes) -> dict[str, Any]:
+    themes_table = shown.table.copy()
     themes_table["keywords"] = themes_table["keywords"].map(lambda k: "; ".join(k))
     return {
         "themes": themes_table,

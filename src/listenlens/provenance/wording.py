@@ -74,18 +74,36 @@ def _person(unit: Any) -> tuple[str, str] | None:
 
 def word_people(word: str, units: Iterable[Any]) -> int:
     """How many distinct quote-consenting people used ``word`` in ``units``."""
+    return _people_using(word, _speakers(units))
+
+
+def _speakers(units: Iterable[Any]) -> list[tuple[tuple[str, str], str]]:
+    """(person, normalised text) of every quote-consenting participant's unit."""
+    return [(p, _norm(u.text)) for u in units
+            if u.consent == "quote" and (p := _person(u)) is not None]
+
+
+def _people_using(word: str, spoken: Sequence[tuple[tuple[str, str], str]],
+                  enough: int | None = None) -> int:
+    """Distinct people whose text has ``word``; the count stops at ``enough`` when given."""
     pattern = _pattern(word)
-    people = {p for u in units if u.consent == "quote" and (p := _person(u)) is not None
-              and pattern.search(_norm(u.text))}
+    people: set[tuple[str, str]] = set()
+    for person, text in spoken:
+        if person not in people and pattern.search(text):
+            people.add(person)
+            if enough is not None and len(people) >= enough:
+                break
     return len(people)
 
 
 def allowed_words(words: Iterable[str], units: Sequence[Any], *,
                   min_people: int = MIN_PEOPLE) -> dict[str, bool]:
     """For each word (or phrase): whether the wording rule lets an export show it, judged on
-    the units it would describe."""
-    consenting = [u for u in units if u.consent == "quote" and _person(u) is not None]
-    return {w: word_people(w, consenting) >= min_people for w in words}
+    the units it would describe (each text is normalised once, and the search for a word stops
+    once ``min_people`` people used it)."""
+    spoken = _speakers(units)
+    return {w: _people_using(w, spoken, enough=max(int(min_people), 1)) >= min_people
+            for w in words}
 
 
 def shown_keywords(keywords: Iterable[str], units: Sequence[Any], *,

@@ -50,7 +50,7 @@ import numpy as np
 from ..embeddings import l2_normalise
 from ..outputs import write_atomic
 from ..validation import check_choice
-from .neighbours import EXACT_KNN_FROM, exact_knn
+from .neighbours import EXACT_KNN_FROM, JITTER, exact_knn, jittered, knn_graph
 
 __all__ = ["ClusterResult", "cluster_embeddings", "resolve_sizes", "centroids", "DEFAULTS"]
 
@@ -209,8 +209,14 @@ def knn_adjacency(x: np.ndarray, k: int = 15) -> Any:
     return ((a + a.T) > 0).astype(np.float64)
 
 
-def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15, k: int = 15,
-                 seed: int = 0, extra: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+#: Nearest neighbours per unit in the graph that groups fine clusters into themes.
+GRAPH_NEIGHBOURS = 15
+
+
+def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15,
+                 k: int = GRAPH_NEIGHBOURS, seed: int = 0,
+                 neighbours: np.ndarray | None = None,
+                 extra: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Group fine clusters (``leaves``, ``-1`` = unassigned) into themes; returns the group of
     each leaf (indexed by leaf label) and the resolution used.
 
@@ -222,9 +228,12 @@ def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15, k: 
     ``max_groups`` groups (down to 0.1), so that the top level stays a size a briefing can
     carry; finer structure stays visible as sub-themes. Leaves whose units are nobody else's
     neighbours are never grouped, so the limit can be exceeded when the data says so.
-    ``extra`` (leaf by leaf, optional) is added to the graph after its weights are scaled to
-    sum to 1: another signal of which leaves belong together (``benchmarks/themes_attempts.py``
-    tries consecutive turns).
+
+    ``neighbours``: an :func:`~listenlens.themes.neighbours.exact_knn` index table of the rows
+    (the row itself first, at least ``k + 1`` columns), when the fit has one already; without
+    it the neighbours are found here (:func:`knn_adjacency`). ``extra`` (leaf by leaf,
+    optional) is added to the graph after its weights are scaled to sum to 1: another signal of
+    which leaves belong together (``benchmarks/themes_attempts.py`` tries consecutive turns).
     """
     import networkx as nx
     import scipy.sparse as sp
@@ -235,7 +244,9 @@ def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15, k: 
     member = np.where(leaves >= 0)[0]
     p = sp.csr_matrix((np.ones(len(member)), (member, leaves[member])),
                       shape=(len(leaves), n_leaves))
-    w = (p.T @ knn_adjacency(np.asarray(x, dtype=np.float32), k) @ p).toarray()
+    adjacency = (knn_graph(neighbours, k) if neighbours is not None
+                 else knn_adjacency(np.asarray(x, dtype=np.float32), k))
+    w = (p.T @ adjacency @ p).toarray()
     if extra is not None:
         w = w / max(float(w.sum()), 1.0) + extra
     graph = nx.from_numpy_array(w)
@@ -261,18 +272,21 @@ def _reduction_key(x: np.ndarray, umap_params: dict[str, Any]) -> str:
 
 
 def reduce(x: np.ndarray, *, n_neighbors: int, n_components: int, seed: int,
-           cache_dir: str | Path | None = None) -> tuple[np.ndarray, bool]:
+           cache_dir: str | Path | None = None,
+           knn: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, bool]:
     """UMAP reduction (cosine, ``min_dist=0``, one thread, ``random_state=seed``), read from
     ``<cache_dir>/reductions/`` when it was computed before. Returns ``(reduced, from_cache)``.
     From :data:`~listenlens.themes.neighbours.EXACT_KNN_FROM` rows on, UMAP is given the exact
-    nearest neighbours (:func:`~listenlens.themes.neighbours.exact_knn`) instead of finding
-    approximate ones with NN-descent."""
+    nearest neighbours (:func:`~listenlens.themes.neighbours.exact_knn` of the jittered rows,
+    :func:`~listenlens.themes.neighbours.jittered`) instead of finding approximate ones with
+    NN-descent; ``knn``: that table when the caller has it already (at least ``n_neighbors``
+    columns; the first ``n_neighbors`` are used)."""
     import umap
 
     import listenlens
 
     params = {"n_neighbors": n_neighbors, "n_components": n_components, "seed": seed,
-              "jitter": 1e-5,
+              "jitter": JITTER,
               "metric": "cosine", "min_dist": 0.0, "umap": getattr(umap, "__version__", "?"),
               "listenlens": listenlens.__version__}
     exact = len(x) >= EXACT_KNN_FROM
@@ -283,15 +297,15 @@ def reduce(x: np.ndarray, *, n_neighbors: int, n_components: int, seed: int,
         path = Path(cache_dir) / "reductions" / f"{_reduction_key(x, params)}.npy"
         if path.is_file():
             return np.load(path, allow_pickle=False), True
-    # UMAP is not reproducible when the input has duplicate rows (tied neighbours), and
-    # repeated utterances are common: a tiny seeded jitter (1e-5, far below any meaningful
-    # difference between sentences) makes every row distinct and keeps their density
-    jitter = np.random.default_rng(seed).standard_normal(x.shape).astype(np.float32) * 1e-5
-    data = np.asarray(x, dtype=np.float32) + jitter
-    knn = (*exact_knn(data, n_neighbors), None) if exact else (None, None, None)
+    data = jittered(x, seed)
+    if exact:
+        idx, dist = knn if knn is not None else exact_knn(data, n_neighbors)
+        given = (idx[:, :n_neighbors], dist[:, :n_neighbors], None)
+    else:
+        given = (None, None, None)
     reducer = umap.UMAP(n_neighbors=n_neighbors, n_components=n_components, min_dist=0.0,
                         metric="cosine", random_state=seed, n_jobs=1, low_memory=True,
-                        precomputed_knn=knn)
+                        precomputed_knn=given)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*knn_search_index.*")  # no transform used
         reduced = np.asarray(reducer.fit_transform(data), dtype=np.float32)
@@ -331,22 +345,26 @@ def _small(x: np.ndarray, p: dict[str, Any]) -> ClusterResult:
 
 
 def cluster_embeddings(x: np.ndarray, *, seed: int = 0, cache_dir: str | Path | None = None,
-                       **params: Any) -> ClusterResult:
+                       graph_neighbors: int = GRAPH_NEIGHBOURS, **params: Any) -> ClusterResult:
     """Cluster unit-length embeddings into themes (labels ``-1`` = unassigned).
 
     Parameters are those of :data:`DEFAULTS`; ``None`` ones adapt to the number of units.
+    ``graph_neighbors``: nearest neighbours per unit in the graph that groups fine clusters
+    (:func:`group_leaves`); recorded in the result's ``params``.
     """
     unknown = set(params) - set(DEFAULTS)
     if unknown:
         raise TypeError(f"unknown clustering parameters: {sorted(unknown)}")
     n = len(x)
-    p = resolve_sizes(n, params)
+    p = {**resolve_sizes(n, params), "graph_neighbors": int(graph_neighbors)}
     if n < int(p["small_corpus"]) or len(np.unique(x, axis=0)) < int(p["small_corpus"]):
         return _small(x, p)
     import hdbscan
 
+    knn = _shared_knn(x, p, seed)
     reduced, cached = reduce(x, n_neighbors=int(p["n_neighbors"]),
-                             n_components=int(p["n_components"]), seed=seed, cache_dir=cache_dir)
+                             n_components=int(p["n_components"]), seed=seed, cache_dir=cache_dir,
+                             knn=knn)
     clusterer = hdbscan.HDBSCAN(min_cluster_size=int(p["min_cluster_size"]),
                                 min_samples=int(p["min_samples"]),
                                 cluster_selection_method=str(p["cluster_selection_method"]),
@@ -385,15 +403,29 @@ def cluster_embeddings(x: np.ndarray, *, seed: int = 0, cache_dir: str | Path | 
                "n_outliers_initial": n_out0, "reassign_similarity": thr,
                "reduction_cached": cached}
     result = ClusterResult(final, "umap-hdbscan", notes, details, p)
-    return _grouped(x, result, seed) if p["granularity"] == "auto" else result
+    neighbours = None if knn is None else knn[0]
+    return _grouped(x, result, seed, neighbours) if p["granularity"] == "auto" else result
 
 
-def _grouped(x: np.ndarray, fine: ClusterResult, seed: int) -> ClusterResult:
+def _shared_knn(x: np.ndarray, p: dict[str, Any], seed: int
+                ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The exact neighbour table UMAP and the grouping of fine clusters both read, found once
+    (from :data:`~listenlens.themes.neighbours.EXACT_KNN_FROM` rows on, granularity
+    ``"auto"``); ``None`` otherwise (each finds its own, as below that size)."""
+    if len(x) < EXACT_KNN_FROM or p["granularity"] != "auto":
+        return None
+    return exact_knn(jittered(x, seed), max(int(p["n_neighbors"]), int(p["graph_neighbors"]) + 1))
+
+
+def _grouped(x: np.ndarray, fine: ClusterResult, seed: int,
+             neighbours: np.ndarray | None = None) -> ClusterResult:
     """Top-level themes from fine clusters (:func:`group_leaves`); the fine clusters are kept
     as ``leaves`` (sub-themes)."""
     leaves = fine.labels
     group_of, resolution = group_leaves(x, leaves, max_groups=int(fine.params["max_themes"]),
-                                        seed=seed)
+                                        k=int(fine.params.get("graph_neighbors",
+                                                              GRAPH_NEIGHBOURS)),
+                                        seed=seed, neighbours=neighbours)
     top = _relabel(np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1))
     n_leaves, n_top = int(leaves.max() + 1), int(top.max() + 1) if len(top) else 0
     notes = [*fine.notes, f"{n_leaves} fine clusters grouped into {n_top} themes by how often "

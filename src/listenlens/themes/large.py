@@ -14,12 +14,17 @@ every other unit by its ``k`` most similar sampled units:
   cluster's centroid as nearly all sampled members are (the fit's ``reassign_similarity``);
   otherwise it stays unassigned.
 
-A ``min_cluster_size`` given by the user is scaled to the sample (the share of units a theme
-must reach stays the same); size-dependent defaults are resolved on the sample as usual. The
-result records the sample (``params["sampled"]``, ``details["n_sample"]``) and says so in a
-note. On the 19,254 emergent MiniLM units of a 20,000-unit synthetic corpus (context on, seed
-0) the adjusted Rand index against the planted themes was 0.654 with the default sample, 0.726
-with a sample of 16,000 and 0.760 for the full fit (see ``docs/guide/large-corpora.md``).
+The sample is fitted so that it sees the neighbourhoods the full set would (:func:`sample_params`):
+a ``min_cluster_size`` given by the user is scaled to the sample (the share of units a theme
+must reach stays the same), and the number of nearest neighbours of UMAP and of the graph that
+groups fine clusters into themes is the full set's scaled by the sample's share (15 among 19,254
+units reach about as far as 9 among 12,000); the other size-dependent defaults are resolved on
+the sample as usual. The result records the sample (``params["sampled"]``,
+``details["n_sample"]``) and says so in a note. On the 19,254 emergent MiniLM units of a
+20,000-unit synthetic corpus (context on) the adjusted Rand index against the planted themes
+was 0.654 / 0.577 (seeds 0 / 1) with the default sample and 15 neighbours, against 0.760 /
+0.747 for the full fit; scaling the neighbours brought the sample to the figures in
+``docs/guide/large-corpora.md``.
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
@@ -41,10 +46,10 @@ from typing import Any
 
 import numpy as np
 
-from .discover import ClusterResult, centroids, cluster_embeddings
+from .discover import GRAPH_NEIGHBOURS, ClusterResult, centroids, cluster_embeddings, resolve_sizes
 
-__all__ = ["LARGE_CORPUS", "SAMPLE_SIZE", "NEIGHBOURS", "cluster_units", "stratified_sample",
-           "place"]
+__all__ = ["LARGE_CORPUS", "SAMPLE_SIZE", "NEIGHBOURS", "MIN_SAMPLE_NEIGHBOURS", "cluster_units",
+           "stratified_sample", "place", "sample_params"]
 
 #: Corpora with more emergent units than this are fitted on a sample (``None`` turns it off).
 LARGE_CORPUS = 20_000
@@ -52,6 +57,8 @@ LARGE_CORPUS = 20_000
 SAMPLE_SIZE = 12_000
 #: Sampled neighbours that vote on the place of every other unit.
 NEIGHBOURS = 15
+#: The fewest neighbours per unit a sample fit's UMAP and grouping graph use.
+MIN_SAMPLE_NEIGHBOURS = 8
 
 
 def stratified_sample(strata: Sequence[Any] | np.ndarray, size: int, seed: int) -> np.ndarray:
@@ -124,6 +131,32 @@ def place(x: np.ndarray, sample_x: np.ndarray, sample_labels: np.ndarray, *, k: 
     return out
 
 
+def sample_params(n: int, n_sample: int, params: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The clustering parameters of a fit on ``n_sample`` of ``n`` units, and the neighbours of
+    its grouping graph: the sample should see the neighbourhoods the full set would.
+
+    - a ``min_cluster_size`` given is scaled to the sample (a cluster must reach the same share);
+    - ``n_neighbors`` left to the default is resolved for the full ``n`` and scaled to the
+      sample, like the grouping graph's :data:`~listenlens.themes.discover.GRAPH_NEIGHBOURS`
+      (at least :data:`MIN_SAMPLE_NEIGHBOURS`): ``k`` neighbours among ``n`` units span about
+      the region ``k * n_sample / n`` do among the sample. A given ``n_neighbors`` is used as
+      given.
+
+    >>> fit, graph_k = sample_params(19254, 12000, {"min_cluster_size": None, "n_neighbors": None})
+    >>> fit["n_neighbors"], graph_k
+    (9, 9)
+    """
+    share = n_sample / max(n, 1)
+    out = dict(params)
+    if out.get("min_cluster_size") is not None:
+        out["min_cluster_size"] = max(2, int(round(int(out["min_cluster_size"]) * share)))
+    if out.get("n_neighbors") is None:
+        full = int(resolve_sizes(n, params)["n_neighbors"])
+        out["n_neighbors"] = max(MIN_SAMPLE_NEIGHBOURS, int(round(full * share)))
+    graph_k = max(MIN_SAMPLE_NEIGHBOURS, int(round(GRAPH_NEIGHBOURS * share)))
+    return out, graph_k
+
+
 def _top_of(fine: np.ndarray, top: np.ndarray) -> dict[int, int]:
     """The theme of each fine cluster, read from the fitted sample (``-1`` stays ``-1``)."""
     mapping = {-1: -1}
@@ -153,12 +186,9 @@ def cluster_units(x: np.ndarray, *, strata: Sequence[Any] | np.ndarray | None = 
     if len(strata) != n:
         raise ValueError(f"{len(strata)} strata for {n} units")
     sample = stratified_sample(strata, int(sample_size), seed)
-    fit_params = dict(params)
-    if fit_params.get("min_cluster_size") is not None:
-        fit_params["min_cluster_size"] = max(
-            2, int(round(int(fit_params["min_cluster_size"]) * len(sample) / n)))
+    fit_params, graph_k = sample_params(n, len(sample), params)
     fitted = cluster_embeddings(np.ascontiguousarray(x[sample]), seed=seed, cache_dir=cache_dir,
-                                **fit_params)
+                                graph_neighbors=graph_k, **fit_params)
     fine = fitted.leaves if fitted.leaves is not None else fitted.labels
     rest = np.setdiff1d(np.arange(n), sample, assume_unique=True)
     threshold = float(fitted.details.get("reassign_similarity", float("nan")))
@@ -169,13 +199,16 @@ def cluster_units(x: np.ndarray, *, strata: Sequence[Any] | np.ndarray | None = 
     labels = np.array([top_of.get(int(v), -1) for v in leaves.tolist()], dtype=np.int64)
     n_loose = int((placed < 0).sum())
     note = (f"{n} units: more than {int(large_corpus)}, so the clustering was fitted on a "
-            f"sample of {len(sample)} units{' stratified by event' if by_event else ''} (seed {seed}) and each other "
+            f"sample of {len(sample)} units{' stratified by event' if by_event else ''} (seed {seed}; "
+            f"{fitted.params['n_neighbors']} nearest neighbours in UMAP and "
+            f"{fitted.params.get('graph_neighbors', graph_k)} in the grouping graph) and each other "
             f"unit took the sub-theme of its {k} most similar sampled units; {n_loose} of the "
             f"{len(rest)} placed units stay unassigned by the same outlier rule.")
     details = {**fitted.details, "n_sample": int(len(sample)), "n_placed": int(len(rest)),
                "n_placed_unassigned": n_loose}
     sampled = {"large_corpus": int(large_corpus), "sample_size": int(len(sample)),
-               "neighbours": int(k), "stratified_by": "event" if by_event else None}
+               "neighbours": int(k), "stratified_by": "event" if by_event else None,
+               "fit_neighbours": int(fitted.params["n_neighbors"]), "graph_neighbours": graph_k}
     return ClusterResult(labels, fitted.method + "+sampled", [*fitted.notes, note], details,
                          {**fitted.params, "sampled": sampled},
                          leaves=leaves if fitted.leaves is not None else None)

@@ -4,7 +4,9 @@ The first quote is the unit closest to the theme's centroid; each next one maxim
 ``lam * relevance - (1 - lam) * redundancy`` (relevance: similarity to the centroid; redundancy:
 the highest similarity to a quote already chosen). Units that repeat a chosen quote (same words,
 or similarity above ``duplicate``) are never chosen. Ties are broken by unit id, so the choice is
-deterministic.
+deterministic. Only the :data:`CANDIDATES` units most similar to the centroid are considered (a
+theme of tens of thousands of units costs no more than one of a thousand): five quotes are
+found among them unless nearly all of them repeat each other.
 
 >>> import numpy as np
 >>> x = np.array([[1.0, 0.0], [0.99, 0.141], [0.8, 0.6], [0.6, 0.8]], dtype=np.float32)
@@ -21,7 +23,10 @@ import numpy as np
 
 from ..embeddings import unit_vector
 
-__all__ = ["mmr", "normalise_text"]
+__all__ = ["mmr", "normalise_text", "CANDIDATES"]
+
+#: Rows closest to the centroid that :func:`mmr` considers (``candidates=None``: all).
+CANDIDATES = 1000
 
 
 def normalise_text(text: str) -> str:
@@ -34,19 +39,43 @@ def normalise_text(text: str) -> str:
 
 
 def mmr(x: np.ndarray, centroid: np.ndarray, unit_ids: Sequence[str], n: int = 5, *,
-        lam: float = 0.7, duplicate: float = 0.92, texts: Sequence[str] | None = None
-        ) -> list[int]:
-    """Row indices of up to ``n`` representative, mutually diverse rows of ``x``."""
-    m = len(x)
-    if m == 0 or n <= 0:
+        lam: float = 0.7, duplicate: float = 0.92, texts: Sequence[str] | None = None,
+        candidates: int | None = CANDIDATES) -> list[int]:
+    """Row indices of up to ``n`` representative, mutually diverse rows of ``x``, chosen among
+    the ``candidates`` rows closest to the centroid (``None``: all rows)."""
+    if len(x) == 0 or n <= 0:
         return []
-    c = np.asarray(centroid, dtype=np.float32)
-    c = unit_vector(c)
-    relevance = x @ c
-    order = np.array(sorted(range(m), key=lambda i: (-round(float(relevance[i]), 6),
-                                                     unit_ids[i])), dtype=np.int64)
-    rank = np.empty(m, dtype=np.int64)
-    rank[order] = np.arange(m)
+    c = unit_vector(np.asarray(centroid, dtype=np.float32))
+    full = x @ c
+    ranked = _ranked(full, unit_ids)
+    keep = ranked if candidates is None else ranked[:max(int(candidates), n)]
+    picked = _mmr_among(x[keep], full[keep], n, lam, duplicate,
+                        None if texts is None else _Subset(texts, keep))
+    return [int(keep[i]) for i in picked]
+
+
+class _Subset:
+    """The items of a sequence at some positions, read only when asked for."""
+
+    def __init__(self, items: Sequence[str], positions: np.ndarray):
+        self.items, self.positions = items, positions
+
+    def __getitem__(self, i: int) -> str:
+        return self.items[int(self.positions[i])]
+
+
+def _ranked(relevance: np.ndarray, unit_ids: Sequence[str]) -> np.ndarray:
+    """Row positions by relevance rounded to 6 decimals (highest first), then unit id."""
+    rounded = np.array([round(v, 6) for v in relevance.astype(np.float64).tolist()])
+    return np.lexsort((np.asarray(unit_ids, dtype=str), -rounded)).astype(np.int64)
+
+
+def _mmr_among(x: np.ndarray, relevance: np.ndarray, n: int, lam: float, duplicate: float,
+               texts: _Subset | None) -> list[int]:
+    """MMR over rows already in rank order (row ``i`` has rank ``i``)."""
+    m = len(x)
+    order = np.arange(m, dtype=np.int64)
+    rank = order
     keys: dict[int, str] = {}  # normalised text, only for rows that come up as the best
     chosen: list[int] = []
     seen_keys: set[str] = set()
