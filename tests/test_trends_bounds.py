@@ -4,23 +4,14 @@ bound it sets on the grid's designs means nothing."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 from scipy import stats
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "trends.py"
+from trend_fakes import trends_benchmark
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("bench_trends_bounds", BENCH)
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = mod  # dataclasses look their module up
-    spec.loader.exec_module(mod)
-    return mod
+    return trends_benchmark("bench_trends_bounds")
 
 
 def _tiny_design(communities: int, years: int) -> tuple[np.ndarray, np.ndarray]:

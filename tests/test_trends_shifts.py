@@ -3,10 +3,7 @@ evidence rule, honest sentences."""
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,18 +11,11 @@ import pytest
 
 from listenlens.trends import Trends, track, windows
 from listenlens.trends.shifts import SHIFT_COLUMNS, _classify
-from trend_fakes import event, make
-
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "trends.py"
+from trend_fakes import event, make, trends_benchmark
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("bench_trends", BENCH)
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = mod  # dataclasses look their module up
-    spec.loader.exec_module(mod)
-    return mod
+    return trends_benchmark("bench_trends")
 
 
 @pytest.fixture(scope="module")

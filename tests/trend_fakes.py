@@ -1,8 +1,13 @@
-"""Shared by the trends tests: stand-ins for a fitted ``Themes`` built from hand-written rows."""
+"""Shared by the trends tests: stand-ins for a fitted ``Themes`` built from hand-written rows,
+and the trends benchmark script loaded as a module."""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 
@@ -45,3 +50,16 @@ def event(eid: str, community: str, date: str, people: dict[str, list[str]]) -> 
         for i, t in enumerate(themes):
             rows.append((eid, community, date, f"{eid}-{s}", t, f"{eid}-{s}-{i}"))
     return rows
+
+
+TRENDS_BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "trends.py"
+
+
+def trends_benchmark(name: str = "bench_trends") -> ModuleType:
+    """``benchmarks/trends.py`` loaded as the module ``name`` (a script, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, TRENDS_BENCHMARK)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    return mod
