@@ -193,20 +193,16 @@ def reassign_outliers(x: np.ndarray, labels: np.ndarray, quantile: float,
 def knn_adjacency(x: np.ndarray, k: int = 15) -> Any:
     """Symmetric 0/1 adjacency (scipy CSR) of each unit's ``k`` most similar units (cosine on
     unit-length rows), computed in blocks so memory stays ``O(n k)``."""
-    import scipy.sparse as sp
-
     n = len(x)
     k = max(1, min(k, n - 1))
-    rows, cols = [], []
+    tables = []
     for start in range(0, n, 2048):
         block = x[start:start + 2048] @ x.T
-        block[np.arange(len(block)), np.arange(start, start + len(block))] = -np.inf
+        own = np.arange(start, start + len(block))
+        block[np.arange(len(block)), own] = -np.inf
         nn = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        rows.append(np.repeat(np.arange(start, start + len(block)), k))
-        cols.append(nn.ravel())
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    a = sp.csr_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(n, n))
-    return ((a + a.T) > 0).astype(np.float64)
+        tables.append(np.column_stack([own, nn]))  # the row itself first, as knn_graph reads
+    return knn_graph(np.concatenate(tables), k)
 
 
 #: Nearest neighbours per unit in the graph that groups fine clusters into themes.

@@ -55,7 +55,8 @@ def mmr(x: np.ndarray, centroid: np.ndarray, unit_ids: Sequence[str], n: int = 5
 
 
 class _Subset:
-    """The items of a sequence at some positions, read only when asked for."""
+    """The items of a sequence at some positions, read only when asked for (only rows that
+    come up as the best are read)."""
 
     def __init__(self, items: Sequence[str], positions: np.ndarray):
         self.items, self.positions = items, positions
@@ -74,15 +75,13 @@ def _mmr_among(x: np.ndarray, relevance: np.ndarray, n: int, lam: float, duplica
                texts: _Subset | None) -> list[int]:
     """MMR over rows already in rank order (row ``i`` has rank ``i``)."""
     m = len(x)
-    order = np.arange(m, dtype=np.int64)
-    rank = order
     keys: dict[int, str] = {}  # normalised text, only for rows that come up as the best
     chosen: list[int] = []
     seen_keys: set[str] = set()
     redundancy = np.full(m, -1.0, dtype=np.float32)
     blocked = np.zeros(m, dtype=bool)
     while len(chosen) < min(n, m):
-        best = _best(relevance, redundancy, blocked, order, rank, lam, bool(chosen))
+        best = _best(relevance, redundancy, blocked, lam, bool(chosen))
         if best < 0:
             break
         if texts is not None:
@@ -99,11 +98,12 @@ def _mmr_among(x: np.ndarray, relevance: np.ndarray, n: int, lam: float, duplica
     return chosen
 
 
-def _best(relevance: np.ndarray, redundancy: np.ndarray, blocked: np.ndarray,
-          order: np.ndarray, rank: np.ndarray, lam: float, any_chosen: bool) -> int:
-    """The next row by MMR score: the first row in ``order`` whose score beats every earlier
-    one by more than 1e-9, scanning only rows within 1e-6 of the top score (the others cannot
-    win), so the cost is one vector operation, not a Python loop over every member."""
+def _best(relevance: np.ndarray, redundancy: np.ndarray, blocked: np.ndarray, lam: float,
+          any_chosen: bool) -> int:
+    """The next row by MMR score (rows are in rank order): the first row whose score beats
+    every earlier one by more than 1e-9, scanning only rows within 1e-6 of the top score (the
+    others cannot win), so the cost is one vector operation, not a Python loop over every
+    member."""
     score = (lam * relevance - (1 - lam) * np.maximum(redundancy, 0.0) if any_chosen
              else relevance.copy())
     score = np.where(blocked, -np.inf, score)
@@ -112,7 +112,7 @@ def _best(relevance: np.ndarray, redundancy: np.ndarray, blocked: np.ndarray,
         return -1
     near = np.where(score >= top - 1e-6)[0]
     best, best_score = -1, -np.inf
-    for i in near[np.argsort(rank[near], kind="stable")].tolist():
+    for i in near.tolist():  # ascending positions: rank order
         if score[i] > best_score + 1e-9:
             best, best_score = i, float(score[i])
     return best
