@@ -265,8 +265,7 @@ def top_five_purity(case: Case, themes: Any) -> list[tuple[str, float, str]]:
 
     tally = Tally.from_themes(themes)
     by_theme = tally.units_by_theme()
-    ranked = sorted(by_theme, key=lambda t: (-tally.people(by_theme[t]), -len(by_theme[t]),
-                                             tally.labels.get(t, t)))[:5]
+    ranked = tally.ranked_themes(by_theme)[:5]
     out = []
     for tid in ranked:
         keys = case.truth.reindex([u.unit_id for u in by_theme[tid]])

@@ -174,9 +174,7 @@ def _top_themes(themes: Themes, tally: Tally, picker: QuotePicker, n_themes: int
     """The ``n_themes`` themes most people raised, each with its quotes and figures."""
     units_by_theme = tally.units_by_theme()
     total_people = sum(tally.community_people().values())
-    ranked = sorted(units_by_theme, key=lambda t: (-tally.people(units_by_theme[t]),
-                                                   -len(units_by_theme[t]),
-                                                   tally.labels.get(t, t)))[:n_themes]
+    ranked = tally.ranked_themes(units_by_theme)[:n_themes]
     summaries, figures, statements = [], [], []
     for tid in ranked:
         units = units_by_theme[tid]

@@ -121,6 +121,13 @@ class Tally:
                 out[tid].append(u)
         return out
 
+    def ranked_themes(self, units_by_theme: dict[str, list[Any]]) -> list[str]:
+        """Theme ids of ``units_by_theme`` (from :meth:`units_by_theme`), the briefing's order:
+        most people first, then most units, then by label."""
+        return sorted(units_by_theme, key=lambda t: (-self.people(units_by_theme[t]),
+                                                     -len(units_by_theme[t]),
+                                                     self.labels.get(t, t)))
+
     def people(self, units: Iterable[Any]) -> int:
         """Number of distinct people among units."""
         return len({p for u in units if (p := self.person(u))})
