@@ -212,7 +212,8 @@ GRAPH_NEIGHBOURS = 15
 def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15,
                  k: int = GRAPH_NEIGHBOURS, seed: int = 0,
                  neighbours: np.ndarray | None = None,
-                 extra: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                 extra: np.ndarray | None = None,
+                 links: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Group fine clusters (``leaves``, ``-1`` = unassigned) into themes; returns the group of
     each leaf (indexed by leaf label) and the resolution used.
 
@@ -230,6 +231,9 @@ def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15,
     it the neighbours are found here (:func:`knn_adjacency`). ``extra`` (leaf by leaf,
     optional) is added to the graph after its weights are scaled to sum to 1: another signal of
     which leaves belong together (``benchmarks/themes_attempts.py`` tries consecutive turns).
+    ``links`` (leaf by leaf, optional) are more nearest-neighbour links, counted like the
+    graph's own and added to them before anything else: those of units outside ``x`` (the
+    placed units of a sample fit, :func:`~listenlens.themes.large.placed_links`).
     """
     import networkx as nx
     import scipy.sparse as sp
@@ -243,6 +247,8 @@ def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15,
     adjacency = (knn_graph(neighbours, k) if neighbours is not None
                  else knn_adjacency(np.asarray(x, dtype=np.float32), k))
     w = (p.T @ adjacency @ p).toarray()
+    if links is not None:
+        w = w + links
     if extra is not None:
         w = w / max(float(w.sum()), 1.0) + extra
     graph = nx.from_numpy_array(w)
@@ -259,6 +265,14 @@ def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15,
     for j, g in enumerate(ordered):
         group_of[g] = j
     return group_of, resolution
+
+
+def grouping_note(n_leaves: int, n_themes: int, resolution: float, max_themes: int) -> str:
+    """The sentence a fit's notes carry about the grouping of fine clusters into themes."""
+    return (f"{n_leaves} fine clusters grouped into {n_themes} themes by how often their units "
+            f"are each other's nearest neighbours (Louvain modularity, resolution "
+            f"{resolution:g}, at most {max_themes} themes); the fine clusters are kept as "
+            "sub-themes.")
 
 
 def _reduction_key(x: np.ndarray, umap_params: dict[str, Any]) -> str:
@@ -424,10 +438,7 @@ def _grouped(x: np.ndarray, fine: ClusterResult, seed: int,
                                         seed=seed, neighbours=neighbours)
     top = _relabel(np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1))
     n_leaves, n_top = int(leaves.max() + 1), int(top.max() + 1) if len(top) else 0
-    notes = [*fine.notes, f"{n_leaves} fine clusters grouped into {n_top} themes by how often "
-             f"their units are each other's nearest neighbours (Louvain modularity, resolution "
-             f"{resolution:g}, at most {fine.params['max_themes']} themes); the fine clusters "
-             "are kept as sub-themes."]
+    notes = [*fine.notes, grouping_note(n_leaves, n_top, resolution, fine.params["max_themes"])]
     details = {**fine.details, "n_leaves": n_leaves, "n_themes": n_top,
                "resolution": resolution}
     return ClusterResult(top, fine.method + "+louvain", notes, details, fine.params,

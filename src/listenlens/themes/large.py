@@ -46,10 +46,20 @@ from typing import Any
 
 import numpy as np
 
-from .discover import GRAPH_NEIGHBOURS, ClusterResult, centroids, cluster_embeddings, resolve_sizes
+from .discover import (
+    GRAPH_NEIGHBOURS,
+    ClusterResult,
+    centroids,
+    cluster_embeddings,
+    group_leaves,
+    grouping_note,
+    resolve_sizes,
+)
+from .neighbours import EXACT_KNN_FROM, exact_knn, jittered
 
 __all__ = ["LARGE_CORPUS", "SAMPLE_SIZE", "NEIGHBOURS", "MIN_SAMPLE_NEIGHBOURS", "cluster_units",
-           "stratified_sample", "place", "sample_params"]
+           "stratified_sample", "nearest_sampled", "place", "placed_links", "regroup",
+           "sample_params"]
 
 #: Corpora with more emergent units than this are fitted on a sample (``None`` turns it off).
 LARGE_CORPUS = 20_000
@@ -90,15 +100,41 @@ def stratified_sample(strata: Sequence[Any] | np.ndarray, size: int, seed: int) 
     return np.sort(np.concatenate(picked)) if picked else np.zeros(0, dtype=np.int64)
 
 
+def nearest_sampled(x: np.ndarray, sample_x: np.ndarray, k: int, *, block: int = 2048
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``k`` most similar rows of ``sample_x`` (cosine on unit-length rows), the most
+    similar first (ties to the smaller index): ``(indices, similarities)``, both ``len(x) x k``.
+    Rows are processed in blocks, so memory stays ``O(block x len(sample_x))``.
+
+    >>> s = np.array([[1.0, 0.0], [0.0, 1.0], [0.8, 0.6]], dtype=np.float32)
+    >>> nearest_sampled(np.array([[1.0, 0.0]], dtype=np.float32), s, 2)[0].tolist()
+    [[0, 2]]
+    """
+    n = len(x)
+    k = max(1, min(int(k), len(sample_x)))
+    idx = np.zeros((n, k), dtype=np.int64)
+    sim = np.zeros((n, k), dtype=np.float32)
+    for start in range(0, n, block):
+        sims = np.asarray(x[start:start + block], dtype=np.float32) @ sample_x.T
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        near = np.take_along_axis(sims, part, axis=1)
+        order = np.lexsort((part, -near), axis=1)
+        idx[start:start + len(sims)] = np.take_along_axis(part, order, axis=1)
+        sim[start:start + len(sims)] = np.take_along_axis(near, order, axis=1)
+    return idx, sim
+
+
 def place(x: np.ndarray, sample_x: np.ndarray, sample_labels: np.ndarray, *, k: int = NEIGHBOURS,
-          threshold: float = float("nan"), block: int = 2048) -> np.ndarray:
+          threshold: float = float("nan"), block: int = 2048,
+          nearest: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Labels of the rows of ``x`` from their ``k`` most similar rows of ``sample_x``.
 
     Each row takes the label with the largest summed cosine similarity among its neighbours
     (``-1``, unassigned, counts as a label; ties go to the smaller label). A row whose vote is
     ``-1`` joins the label of its nearest centroid when its similarity to that centroid reaches
-    ``threshold`` (not a number: it stays ``-1``). Rows are processed in blocks, so memory stays
-    ``O(block x len(sample_x))``.
+    ``threshold`` (not a number: it stays ``-1``). ``nearest``: the rows' neighbours from
+    :func:`nearest_sampled` when the caller has them (at least ``k`` columns; the first ``k``
+    vote). Rows are processed in blocks, so memory stays ``O(block x len(sample_x))``.
 
     >>> s = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]], dtype=np.float32)
     >>> place(np.array([[1.0, 0.05], [0.05, 1.0]], dtype=np.float32), s,
@@ -113,22 +149,40 @@ def place(x: np.ndarray, sample_x: np.ndarray, sample_labels: np.ndarray, *, k: 
     codes, coded = np.unique(sample_labels, return_inverse=True)  # -1 first when present
     ids, cent = centroids(sample_x, sample_labels)
     for start in range(0, n, block):
-        chunk = np.asarray(x[start:start + block], dtype=np.float32)
-        sims = chunk @ sample_x.T
-        nn = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        near = np.take_along_axis(sims, nn, axis=1).astype(np.float64)
-        votes = np.zeros((len(chunk), len(codes)), dtype=np.float64)
-        np.add.at(votes, (np.repeat(np.arange(len(chunk)), k), coded[nn].ravel()),
-                  near.ravel())
+        if nearest is None:
+            nn, near = nearest_sampled(x[start:start + block], sample_x, k)
+        else:
+            nn, near = nearest[0][start:start + block, :k], nearest[1][start:start + block, :k]
+        votes = np.zeros((len(nn), len(codes)), dtype=np.float64)
+        np.add.at(votes, (np.repeat(np.arange(len(nn)), nn.shape[1]), coded[nn].ravel()),
+                  near.astype(np.float64).ravel())
         won = codes[votes.argmax(axis=1)]
         loose = np.where(won < 0)[0]
         if len(loose) and len(ids) and threshold == threshold:
-            to_cent = chunk[loose] @ cent.T
+            to_cent = np.asarray(x[start + loose], dtype=np.float32) @ cent.T
             best = to_cent.argmax(axis=1)
             ok = to_cent[np.arange(len(loose)), best] >= threshold
             won[loose[ok]] = ids[best[ok]]
-        out[start:start + len(chunk)] = won
+        out[start:start + len(nn)] = won
     return out
+
+
+def placed_links(placed: np.ndarray, sample_leaves: np.ndarray, nearest: np.ndarray,
+                 n_leaves: int) -> np.ndarray:
+    """Leaf-by-leaf counts of the nearest-neighbour links between placed units and the sampled
+    units (``nearest``: each placed unit's sampled neighbours, one row per unit), each link
+    counted both ways as in a symmetric graph; unassigned units (``-1``) link nothing.
+
+    >>> placed_links(np.array([0, 1]), np.array([0, 1, -1]), np.array([[0, 1], [2, 1]]), 2)
+    array([[2., 1.],
+           [1., 2.]])
+    """
+    a = np.repeat(placed, nearest.shape[1])
+    b = sample_leaves[nearest.ravel()]
+    ok = (a >= 0) & (b >= 0)
+    out = np.zeros((n_leaves, n_leaves), dtype=np.float64)
+    np.add.at(out, (a[ok], b[ok]), 1.0)
+    return out + out.T
 
 
 def sample_params(n: int, n_sample: int, params: dict[str, Any]) -> tuple[dict[str, Any], int]:
@@ -165,16 +219,52 @@ def _top_of(fine: np.ndarray, top: np.ndarray) -> dict[int, int]:
     return mapping
 
 
+def _numbered(labels: np.ndarray) -> np.ndarray:
+    """Labels renumbered 0..k-1 in order of first appearance (``-1`` kept)."""
+    seen: dict[int, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) if v >= 0 else -1 for v in labels.tolist()],
+                    dtype=np.int64)
+
+
+def regroup(sample_x: np.ndarray, fitted: ClusterResult, links: np.ndarray | None, *,
+            graph_k: int, seed: int) -> ClusterResult:
+    """The sample fit's sub-themes grouped into themes again
+    (:func:`~listenlens.themes.discover.group_leaves`) on the sample's own neighbour graph
+    (``graph_k`` neighbours, found as the fit found them) plus ``links``
+    (:func:`placed_links`). Without links the themes are the fit's own."""
+    fine = fitted.leaves if fitted.leaves is not None else fitted.labels
+    table = (exact_knn(jittered(sample_x, seed), graph_k + 1)[0]
+             if len(sample_x) >= EXACT_KNN_FROM else None)
+    group_of, resolution = group_leaves(sample_x, fine, max_groups=int(fitted.params["max_themes"]),
+                                        k=graph_k, seed=seed, neighbours=table, links=links)
+    top = _numbered(np.where(fine >= 0, group_of[np.maximum(fine, 0)], -1))
+    d = fitted.details
+    n_leaves, n_top = int(fine.max()) + 1, int(top.max()) + 1 if len(top) else 0
+    old = grouping_note(int(d.get("n_leaves", -1)), int(d.get("n_themes", -1)),
+                        float(d.get("resolution", -1.0)), int(fitted.params["max_themes"]))
+    note = grouping_note(n_leaves, n_top, resolution, int(fitted.params["max_themes"]))
+    if links is not None:
+        note = (note[:-1] + "; the links counted include those of every placed unit to its "
+                f"{graph_k} most similar sampled units.")
+    notes = [*[s for s in fitted.notes if s != old], note]
+    details = {**d, "n_themes": n_top, "resolution": resolution,
+               "sample_n_themes": d.get("n_themes"), "sample_resolution": d.get("resolution")}
+    return ClusterResult(top, fitted.method, notes, details, fitted.params, leaves=fine)
+
+
 def cluster_units(x: np.ndarray, *, strata: Sequence[Any] | np.ndarray | None = None,
                   seed: int = 0, cache_dir: str | Path | None = None,
                   large_corpus: int | None = LARGE_CORPUS, sample_size: int = SAMPLE_SIZE,
-                  k: int = NEIGHBOURS, **params: Any) -> ClusterResult:
+                  k: int = NEIGHBOURS, group_placed: bool = True, **params: Any) -> ClusterResult:
     """Cluster like :func:`~listenlens.themes.discover.cluster_embeddings`, on a stratified
     sample when there are more than ``large_corpus`` rows (``None``: never).
 
     ``strata`` (one per row: the unit's event, say) keep every stratum's share in the sample;
     without them the sample is a plain seeded draw. Rows outside the sample are placed by
-    :func:`place`. The result's ``labels`` and ``leaves`` cover every row, in order.
+    :func:`place`. With ``group_placed`` (the default) the sub-themes are then grouped into
+    themes again with the placed units' links to their nearest sampled units added to the
+    graph (:func:`regroup`); otherwise the sample's own grouping stands. The result's
+    ``labels`` and ``leaves`` cover every row, in order.
     """
     n = len(x)
     if large_corpus is None or n <= int(large_corpus) or int(sample_size) >= n:
@@ -186,29 +276,43 @@ def cluster_units(x: np.ndarray, *, strata: Sequence[Any] | np.ndarray | None = 
     if len(strata) != n:
         raise ValueError(f"{len(strata)} strata for {n} units")
     sample = stratified_sample(strata, int(sample_size), seed)
+    sample_x = np.ascontiguousarray(x[sample])
     fit_params, graph_k = sample_params(n, len(sample), params)
-    fitted = cluster_embeddings(np.ascontiguousarray(x[sample]), seed=seed, cache_dir=cache_dir,
+    fitted = cluster_embeddings(sample_x, seed=seed, cache_dir=cache_dir,
                                 graph_neighbors=graph_k, **fit_params)
     fine = fitted.leaves if fitted.leaves is not None else fitted.labels
     rest = np.setdiff1d(np.arange(n), sample, assume_unique=True)
     threshold = float(fitted.details.get("reassign_similarity", float("nan")))
-    placed = place(x[rest], np.ascontiguousarray(x[sample]), fine, k=k, threshold=threshold)
+    nearest = nearest_sampled(x[rest], sample_x, max(int(k), graph_k))
+    placed = place(x[rest], sample_x, fine, k=k, threshold=threshold, nearest=nearest)
+    regrouped = group_placed and fitted.leaves is not None
+    if regrouped:
+        links = placed_links(placed, fine, nearest[0][:, :graph_k], int(fine.max()) + 1)
+        fitted = regroup(sample_x, fitted, links, graph_k=graph_k, seed=seed)
     leaves = np.full(n, -1, dtype=np.int64)
     leaves[sample], leaves[rest] = fine, placed
     top_of = _top_of(fine, fitted.labels)
     labels = np.array([top_of.get(int(v), -1) for v in leaves.tolist()], dtype=np.int64)
-    n_loose = int((placed < 0).sum())
-    note = (f"{n} units: more than {int(large_corpus)}, so the clustering was fitted on a "
-            f"sample of {len(sample)} units{' stratified by event' if by_event else ''} (seed {seed}; "
-            f"{fitted.params['n_neighbors']} nearest neighbours in UMAP and "
-            f"{fitted.params.get('graph_neighbors', graph_k)} in the grouping graph) and each other "
-            f"unit took the sub-theme of its {k} most similar sampled units; {n_loose} of the "
-            f"{len(rest)} placed units stay unassigned by the same outlier rule.")
-    details = {**fitted.details, "n_sample": int(len(sample)), "n_placed": int(len(rest)),
+    return _sampled_result(fitted, labels, leaves, placed, {
+        "large_corpus": int(large_corpus), "sample_size": int(len(sample)), "neighbours": int(k),
+        "stratified_by": "event" if by_event else None,
+        "fit_neighbours": int(fitted.params["n_neighbors"]), "graph_neighbours": graph_k,
+        "group_placed": bool(regrouped)}, seed)
+
+
+def _sampled_result(fitted: ClusterResult, labels: np.ndarray, leaves: np.ndarray,
+                    placed: np.ndarray, sampled: dict[str, Any], seed: int) -> ClusterResult:
+    """The result of a sampled fit over every row, its note and its record."""
+    n, n_rest, n_loose = len(labels), len(placed), int((placed < 0).sum())
+    note = (f"{n} units: more than {sampled['large_corpus']}, so the clustering was fitted on a "
+            f"sample of {sampled['sample_size']} units"
+            f"{' stratified by event' if sampled['stratified_by'] else ''} (seed {seed}; "
+            f"{sampled['fit_neighbours']} nearest neighbours in UMAP and "
+            f"{sampled['graph_neighbours']} in the grouping graph) and each other "
+            f"unit took the sub-theme of its {sampled['neighbours']} most similar sampled units; "
+            f"{n_loose} of the {n_rest} placed units stay unassigned by the same outlier rule.")
+    details = {**fitted.details, "n_sample": n - n_rest, "n_placed": n_rest,
                "n_placed_unassigned": n_loose}
-    sampled = {"large_corpus": int(large_corpus), "sample_size": int(len(sample)),
-               "neighbours": int(k), "stratified_by": "event" if by_event else None,
-               "fit_neighbours": int(fitted.params["n_neighbors"]), "graph_neighbours": graph_k}
     return ClusterResult(labels, fitted.method + "+sampled", [*fitted.notes, note], details,
                          {**fitted.params, "sampled": sampled},
                          leaves=leaves if fitted.leaves is not None else None)
