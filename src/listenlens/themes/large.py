@@ -291,7 +291,7 @@ def cluster_units(x: np.ndarray, *, strata: Sequence[Any] | np.ndarray | None = 
     threshold = float(fitted.details.get("reassign_similarity", float("nan")))
     nearest = nearest_sampled(x[rest], sample_x, max(int(k), graph_k))
     placed = place(x[rest], sample_x, fine, k=k, threshold=threshold, nearest=nearest)
-    regrouped = group_placed and fitted.leaves is not None
+    regrouped = group_placed and fitted.leaves is not None and int(fine.max()) >= 0
     if regrouped:
         links = placed_links(placed, fine, nearest[0][:, :graph_k], int(fine.max()) + 1)
         fitted = regroup(sample_x, fitted, links, graph_k=graph_k, seed=seed)
