@@ -21,7 +21,8 @@ housekeeping left out, unassigned units one cluster), of the sub-themes (``leaf_
 oracle grouping (every sub-theme given the planted theme most of its units have:
 ``oracle_ari``, what a perfect grouping of these sub-themes would reach), the number of themes
 and sub-themes, and for the sampled path the ARI on the sampled rows and on the placed rows
-alone and against the full fit of the same seed. The table ends with the mean over the seeds.
+alone and against the full fit of the same seed. The table ends with the mean over the seeds,
+then each path's agreement between seeds (ARI between the themes of every pair of seeds).
 Not a timed test.
 """
 
@@ -189,17 +190,23 @@ def main() -> None:
     global FRESH
     FRESH = bool(args.fresh)
     args.cache.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows, fits = [], {}
     for seed in args.seeds:
         data = corpus_vectors(args.cache, seed)
         full = fit(data, "full", seed, args.cache, args.sample_size)
         for path in args.paths:
             got = full if path == "full" else fit(data, path, seed, args.cache, args.sample_size)
+            fits.setdefault(path, []).append(got["labels"])
             rows.append(row(data, got, full, path, seed))
             print(rows[-1], flush=True)
     print(f"{len(data['z'])} emergent units of make_corpus(n_units={N_UNITS}, seed=0); "
           f"sampled path: sample of {args.sample_size}, forced with large_corpus={FORCE_SAMPLED}")
     print(table(rows))
+    for path, labels in fits.items():
+        pairs = [ari(a, b) for i, a in enumerate(labels) for b in labels[i + 1:]]
+        if pairs:
+            print(f"{path}: ARI between the themes of two seeds, mean {np.mean(pairs):.3f}, "
+                  f"lowest {min(pairs):.3f} ({len(pairs)} pairs)")
 
 
 if __name__ == "__main__":
