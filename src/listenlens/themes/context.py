@@ -47,15 +47,10 @@ from ..embeddings import l2_normalise
 from ..validation import check_choice
 
 __all__ = ["ContextLinks", "ContextDecision", "conversation_links", "structure_evidence",
-           "contextual_embeddings", "decide_context", "same_event_pairs", "render_joint",
-           "joint_texts", "CONTEXT_MODES", "CONTEXT_WORDS", "RENDER_WORDS"]
+           "contextual_embeddings", "decide_context", "same_event_pairs", "CONTEXT_MODES"]
 
 #: Accepted values of the ``context`` parameter of theme discovery.
 CONTEXT_MODES = ("auto", "always", "none")
-#: Words of context a joint rendering keeps at most (the end nearest the unit's own text).
-CONTEXT_WORDS = 30
-#: Words a joint rendering holds at most: MiniLM reads 256 word pieces, about 190 English words.
-RENDER_WORDS = 190
 
 
 @dataclass(frozen=True)
@@ -236,48 +231,3 @@ def contextual_embeddings(x: np.ndarray, prev: np.ndarray, prompt: np.ndarray,
         has = prompt >= 0
         z[has] += w_prompt * prompt_x[prompt[has]]
     return l2_normalise(z)
-
-
-def render_joint(text: str, context: str, *, sep: str = " \u2014 ",
-                 context_words: int = CONTEXT_WORDS, max_words: int = RENDER_WORDS) -> str:
-    """``context`` and ``text`` as one text for the encoder to read together.
-
-    The unit's own text is kept whole; the context is trimmed from its far end (its start) to at
-    most ``context_words`` words and to what fits in ``max_words`` with the text. No room, or
-    no context, gives ``text`` unchanged.
-
-    >>> render_joint("Same for us, it's been months.", "How are repairs going?")
-    "How are repairs going? \u2014 Same for us, it's been months."
-    >>> render_joint("b c", "w x y z", context_words=2, sep=" ")
-    'y z b c'
-    """
-    words = context.split()
-    room = min(context_words, max_words - len(text.split()))
-    if room <= 0 or not words:
-        return text
-    return " ".join(words[-room:]) + sep + text
-
-
-def joint_texts(texts: Sequence[str], links: ContextLinks, *, prompt: bool, previous: bool,
-                short_words: int | None = None, context_words: int = CONTEXT_WORDS
-                ) -> list[str]:
-    """Every unit's text rendered with its context for the encoder (see :func:`render_joint`):
-    ``"<prompt> \u2014 <previous turn> <text>"`` with the parts asked for and linked. With
-    ``short_words``, only texts of fewer words get context; units without links keep their text.
-
-    >>> links = ContextLinks(np.array([-1, 0]), np.array([0, 0]), ("Buses?",))
-    >>> joint_texts(["Late again.", "Same."], links, prompt=True, previous=True)
-    ['Buses? \u2014 Late again.', 'Buses? \u2014 Late again. Same.']
-    """
-    out: list[str] = []
-    for i, text in enumerate(texts):
-        rendered = text
-        if short_words is None or len(text.split()) < short_words:
-            if previous and links.prev[i] >= 0:
-                rendered = render_joint(rendered, texts[int(links.prev[i])], sep=" ",
-                                        context_words=context_words)
-            if prompt and links.prompt[i] >= 0:
-                rendered = render_joint(rendered, links.prompt_texts[int(links.prompt[i])],
-                                        context_words=context_words)
-        out.append(rendered)
-    return out
