@@ -7,7 +7,11 @@ sub-themes against the key, over the key's substantive units; housekeeping set a
 and unassigned units each count as one cluster):
 
 * **representation** (what the clustering sees): the default context (previous turn and prompt
-  at weight 0.5 where the structure tests pass); the *segment* window (each turn with the rest
+  at weight 0.5 where the structure tests pass); context the *encoder reads* (each unit embedded
+  as one text with its prompt, ``"<prompt> \u2014 <turn>"``, and/or its previous turn, through
+  :func:`joint_texts`, under the same structure decision: alone, with
+  the previous turn's vector added, averaged with the turn's own vector, or for turns under 12
+  words only); the *segment* window (each turn with the rest
   of its topical stretch under the prompt instead of the previous turn, the fit's
   ``context_window="segment"``; its threshold moved by +-0.05); only facilitator *questions* as
   prompts;
@@ -63,6 +67,7 @@ sys.path.insert(0, str(PROJECT / "src"))
 import listenlens as ll  # noqa: E402
 from listenlens.embeddings import EmbeddingCache, MiniLMEmbedder, embed, l2_normalise  # noqa: E402
 from listenlens.themes.context import (  # noqa: E402
+    ContextLinks,
     contextual_embeddings,
     conversation_links,
     decide_context,
@@ -78,6 +83,10 @@ from listenlens.themes.segments import (  # noqa: E402
 )
 
 EMBEDDER = MiniLMEmbedder(progress=False)
+#: Words of context a joint rendering keeps at most (the end nearest the unit's own text).
+CONTEXT_WORDS = 30
+#: Words a joint rendering holds at most: MiniLM reads 256 word pieces, about 190 English words.
+RENDER_WORDS = 190
 
 
 # --- corpora ----------------------------------------------------------------------------------
@@ -160,6 +169,87 @@ def with_context(case: dict[str, Any], x: np.ndarray, *, prompts: np.ndarray | N
         nxt[links.prev[has]] = np.where(has)[0]
         z = contextual_embeddings(z, nxt, links.prompt, None, w_prev=w_next, w_prompt=0.0)
     return z
+
+
+def render_joint(text: str, context: str, *, sep: str = " \u2014 ",
+                 context_words: int = CONTEXT_WORDS, max_words: int = RENDER_WORDS) -> str:
+    """``context`` and ``text`` as one text for the encoder to read together.
+
+    The unit's own text is kept whole; the context is trimmed from its far end (its start) to at
+    most ``context_words`` words and to what fits in ``max_words`` with the text. No room, or
+    no context, gives ``text`` unchanged.
+
+    >>> render_joint("Same for us, it's been months.", "How are repairs going?")
+    "How are repairs going? \u2014 Same for us, it's been months."
+    >>> render_joint("b c", "w x y z", context_words=2, sep=" ")
+    'y z b c'
+    """
+    words = context.split()
+    room = min(context_words, max_words - len(text.split()))
+    if room <= 0 or not words:
+        return text
+    return " ".join(words[-room:]) + sep + text
+
+
+def joint_texts(texts: list[str], links: ContextLinks, *, prompt: bool, previous: bool,
+                short_words: int | None = None, context_words: int = CONTEXT_WORDS
+                ) -> list[str]:
+    """Every unit's text rendered with its context for the encoder (see :func:`render_joint`):
+    ``"<prompt> \u2014 <previous turn> <text>"`` with the parts asked for and linked. With
+    ``short_words``, only texts of fewer words get context; units without links keep their text.
+
+    >>> links = ContextLinks(np.array([-1, 0]), np.array([0, 0]), ("Buses?",))
+    >>> joint_texts(["Late again.", "Same."], links, prompt=True, previous=True)
+    ['Buses? \u2014 Late again.', 'Buses? \u2014 Late again. Same.']
+    """
+    out: list[str] = []
+    for i, text in enumerate(texts):
+        rendered = text
+        if short_words is None or len(text.split()) < short_words:
+            if previous and links.prev[i] >= 0:
+                rendered = render_joint(rendered, texts[int(links.prev[i])], sep=" ",
+                                        context_words=context_words)
+            if prompt and links.prompt[i] >= 0:
+                rendered = render_joint(rendered, links.prompt_texts[int(links.prompt[i])],
+                                        context_words=context_words)
+        out.append(rendered)
+    return out
+
+
+def with_joint(case: dict[str, Any], *, prompt: bool = True, previous: bool = False,
+               w_prev: bool = False, w_prompt: bool = False, plain: float = 0.0,
+               short_words: int | None = None, context_words: int = CONTEXT_WORDS
+               ) -> np.ndarray:
+    """Context the encoder reads: each unit embedded as one text with its prompt (and/or its
+    previous turn) where the fit's decision switched that part on (units without the link, and
+    with ``short_words`` turns of that many words or more, keep their own text). Then ``plain``
+    times the turn's own vector is added, and the decided vector context for the previous turn
+    (``w_prev``, from the turn's own vector) and the prompt (``w_prompt``, only for units not
+    read with their prompt) on top. A corpus whose structure tests fail gets
+    exactly the default (no context)."""
+    x = case["x"]
+    links, px = links_for(case)
+    decision = decide_context("auto", structure_evidence(x, links, case["events"], px, seed=0))
+    use_prompt, use_prev = prompt and bool(decision.w_prompt), previous and bool(decision.w_prev)
+    if not (use_prompt or use_prev):
+        return contextual_embeddings(x, links.prev, links.prompt, px, w_prev=decision.w_prev,
+                                     w_prompt=decision.w_prompt)
+    texts = joint_texts([u.text for u in case["units"]], links, prompt=use_prompt,
+                        previous=use_prev, short_words=short_words,
+                        context_words=context_words)
+    j = EmbeddingCache(CACHE / "embeddings").encode(EMBEDDER, texts)
+    if plain:
+        j = l2_normalise(j + plain * x)
+    # a unit the encoder read with its prompt (previous turn) gets no such vector on top
+    own = np.array([t == u.text for t, u in zip(texts, case["units"])])
+    z = np.array(j, dtype=np.float32, copy=True)
+    has = (links.prev >= 0) & (own | (not use_prev))
+    if w_prev and decision.w_prev:
+        z[has] += decision.w_prev * x[links.prev[has]]  # the previous turn's own vector
+    has = (links.prompt >= 0) & (own | (not use_prompt))
+    if w_prompt and decision.w_prompt and px is not None:
+        z[has] += decision.w_prompt * px[links.prompt[has]]
+    return l2_normalise(z)
 
 
 def with_segments(case: dict[str, Any], x: np.ndarray, shift: float = 0.0) -> np.ndarray:
@@ -479,8 +569,29 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
         return with_context(case, x)
 
     return {
-        "default (segment context)": (lambda: with_segments(case, x), None),
-        "turn context (default before segments)": (default, None),
+        "default (turn context)": (default, None),
+        "joint a: prompt+turn text, no vector context": (lambda: with_joint(case), None),
+        "joint b: prompt+turn text + previous-turn vector": (
+            lambda: with_joint(case, w_prev=True), None),
+        "joint c: (prompt+turn text + turn vector), no vector context": (
+            lambda: with_joint(case, plain=1.0), None),
+        "joint c2: (prompt+turn text + turn vector) + previous-turn vector": (
+            lambda: with_joint(case, plain=1.0, w_prev=True), None),
+        "joint d: prompt+turn text for turns < 12 words + today's vectors": (
+            lambda: with_joint(case, short_words=12, w_prev=True, w_prompt=True), None),
+        "joint d8: as d, turns < 8 words": (
+            lambda: with_joint(case, short_words=8, w_prev=True, w_prompt=True), None),
+        "joint d12w: as d, prompt trimmed to 12 words": (
+            lambda: with_joint(case, short_words=12, w_prev=True, w_prompt=True,
+                               context_words=12), None),
+        "joint g: previous+turn text for turns < 12 words + today's vectors": (
+            lambda: with_joint(case, prompt=False, previous=True, short_words=12, w_prev=True,
+                               w_prompt=True), None),
+        "joint e: previous+turn text + prompt vector": (
+            lambda: with_joint(case, prompt=False, previous=True, w_prompt=True), None),
+        "joint f: prompt+previous+turn text, no vector context": (
+            lambda: with_joint(case, previous=True), None),
+        "segment context (opt-in window)": (lambda: with_segments(case, x), None),
         "segment context, threshold +0.05": (lambda: with_segments(case, x, 0.05), None),
         "segment context, threshold -0.05": (lambda: with_segments(case, x, -0.05), None),
         "question-only prompts (forced on)": (

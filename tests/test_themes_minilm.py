@@ -63,3 +63,26 @@ def test_minilm_tiny_corpus_falls_back_with_a_note(minilm, tmp_path):
     assert any("too few for density clustering" in n for n in themes.notes)
     assert 2 <= len(themes.table) <= 6
     assert themes.summary()["share_unassigned"] <= 0.25
+
+
+def test_example_briefing_top_five_labels_name_no_place_person_or_time(minilm, tmp_path):
+    # the bundled example's briefing leads with these five themes; no word of their labels may
+    # be read by spaCy as a place, person, date or time (the blocked entity types)
+    from pathlib import Path
+
+    from listenlens.briefing.tally import Tally
+    from listenlens.themes.labels import BLOCKED_ENTITIES, SPACY_MODEL, _pipeline
+
+    root = Path(__file__).resolve().parents[1] / "corpora" / "examples" / "riverside"
+    themes = find_themes(ll.load(root, progress=False), seed=0, embedder=minilm,
+                         cache_dir=tmp_path / "cache")
+    tally = Tally.from_themes(themes)
+    top = tally.ranked_themes(tally.units_by_theme())[:5]
+    assert len(top) == 5
+    nlp = _pipeline(SPACY_MODEL)
+    for tid in top:
+        # the label as a briefing shows it, alone (set in a sentence, the small model reads a
+        # capitalised first word as a name: "about Cafe at the leisure centre" -> PERSON)
+        label = themes.label(tid)
+        found = {(e.text, e.label_) for e in nlp(label).ents if e.label_ in BLOCKED_ENTITIES}
+        assert not found, (label, found)
