@@ -24,6 +24,13 @@ which kappa first reaches 0.8, the time of one review round (25 answers -> re-co
 one honest-check run: the reviewer also codes the 60-unit check sample, and the check-sample kappa
 is printed next to the whole-coding kappa it estimates. The curves are drawn to
 ``docs/img/review_curve.png``. Not a timed test.
+
+``--graph-sizes 1400,5000,20000`` (``--graph-only`` skips the curves) prints the CPU seconds of
+one review round (25 answers re-coded, then the next queue of 25) on synthetic conversation
+corpora of those sizes, with the unit graph built once per session (now) against built on every
+re-coding and queue (before; :func:`~listenlens.themes.review.forget_graphs` before each call),
+measured in the same run, paired, the best of ``--repeats``. These rows embed with the hashing
+embedder at MiniLM's 384 dimensions (the graph costs the same per dimension; no model run).
 """
 
 from __future__ import annotations
@@ -178,13 +185,69 @@ def plot(results: dict[str, dict[str, list[tuple[int, float, float]]]], n_sub: d
     plt.close(fig)
 
 
+def _round_cpu(themes: Themes, truth: pd.Series, picks: list[str], fresh: bool) -> float:
+    """CPU seconds of one round: the answers re-coded, then the next queue; ``fresh`` drops the
+    session's unit graph before each call (what every call did before the graph was kept)."""
+    from listenlens.themes.review import forget_graphs
+
+    start = time.process_time()
+    if fresh:
+        forget_graphs()
+    after = themes.review(answer(truth, picks), who="key", check_size=0)
+    if fresh:
+        forget_graphs()
+    after.review_queue(ROUND, check_size=0)
+    return time.process_time() - start
+
+
+def graph_rows(sizes: list[int], cache: Path, seed: int, repeats: int) -> None:
+    """Review-round CPU with the unit graph kept for the session against rebuilt per call."""
+    from listenlens.embeddings import HashingEmbedder
+    from listenlens.synthetic import make_corpus
+    from listenlens.themes.review import forget_graphs
+
+    rows = []
+    for n in sizes:
+        root = cache / "review-graph" / f"runs-{n}"
+        if not (root / "_key" / "themes.csv").is_file():
+            make_corpus(root, n_units=n, seed=1, structure="runs")
+        corpus = ll.load(root, progress=False)
+        truth = truth_of(corpus, root)
+        themes = ThemeModel(seed=seed, embedder=HashingEmbedder(dim=384)).fit(corpus).themes_
+        first = themes.review_queue(ROUND, check_size=0)["unit_id"].tolist()
+        themes = themes.review(answer(truth, first), who="key", check_size=0)
+        picks = themes.review_queue(ROUND, check_size=0)["unit_id"].tolist()
+        before, now = [], []
+        for _ in range(repeats):  # paired: before, then now, on the same themes
+            before.append(_round_cpu(themes, truth, picks, fresh=True))
+            forget_graphs()
+            _round_cpu(themes, truth, picks, fresh=False)  # the session's first round builds it
+            now.append(_round_cpu(themes, truth, picks, fresh=False))
+        rows.append({"units": len(corpus), "round CPU before (s)": round(min(before), 2),
+                     "round CPU now (s)": round(min(now), 2),
+                     "now / before": round(min(now) / min(before), 3)})
+        print(rows[-1], flush=True)
+    print("\nreview round, unit graph kept for the session vs rebuilt per call (CPU seconds, "
+          f"best of {repeats}; load average {os.getloadavg()[0]:.1f}):")
+    print(pd.DataFrame(rows).to_string(index=False))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--plot", default=str(PROJECT / "docs" / "img" / "review_curve.png"))
+    ap.add_argument("--graph-sizes", default="",
+                    help="comma-separated corpus sizes for the unit-graph rows (empty: none)")
+    ap.add_argument("--graph-only", action="store_true", help="only the unit-graph rows")
+    ap.add_argument("--repeats", type=int, default=2)
     args = ap.parse_args(argv)
     cache = Path(os.environ.get("LISTENLENS_CACHE", HERE / ".cache"))
+    if args.graph_sizes:
+        graph_rows([int(v) for v in args.graph_sizes.split(",")], cache, args.seed,
+                   args.repeats)
+    if args.graph_only:
+        return 0
     results: dict[str, dict[str, list[tuple[int, float, float]]]] = {}
     n_sub: dict[str, int] = {}
     met = []

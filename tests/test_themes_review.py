@@ -173,7 +173,7 @@ def test_krippendorff_alpha_two_reviewers(base):
 def test_label_spreading_reaches_neighbours_and_keeps_decisions():
     import numpy as np
 
-    from listenlens.themes.review import _spread
+    from listenlens.themes.review import SPREAD_K, _graph, _spread
 
     rng = np.random.default_rng(0)
     a = np.array([1.0, 0.0, 0.0]) + 0.05 * rng.standard_normal((12, 3))
@@ -181,12 +181,51 @@ def test_label_spreading_reaches_neighbours_and_keeps_decisions():
     f = np.vstack([a, b]).astype(np.float32)
     proba = np.full((24, 2), 0.5)  # a classifier with no opinion
     proba[0] = [0.2, 0.8]          # ... and a wrong one on the decided unit 0
-    out = _spread(f, proba, ["a", "b"], rows=[0, 12, 5], ys=["a", "b", "b"], ws=[1.0, 1.0, 0.2])
+    g = _graph(f, SPREAD_K)
+    out = _spread(g, proba, ["a", "b"], rows=[0, 12, 5], ys=["a", "b", "b"], ws=[1.0, 1.0, 0.2])
     assert np.allclose(out.sum(axis=1), 1.0)
     assert out[0].argmax() == 0 and out[12].argmax() == 1  # decided units keep their theme
     assert (out[1:12, 0] > 0.5).all() and (out[13:, 1] > 0.5).all()  # neighbours follow them
-    assert np.array_equal(out, _spread(f, proba, ["a", "b"], [0, 12, 5], ["a", "b", "b"],
+    assert np.array_equal(out, _spread(g, proba, ["a", "b"], [0, 12, 5], ["a", "b", "b"],
                                        [1.0, 1.0, 0.2]))  # deterministic
+
+
+def test_the_unit_graph_is_built_once_per_review_session(base, monkeypatch):
+    from listenlens.themes import review as rv
+
+    themes, key = base
+    built = []
+    real = rv._graph
+    monkeypatch.setattr(rv, "_graph", lambda f, k: built.append(len(f)) or real(f, k))
+    rv.forget_graphs()
+    seen = [themes]
+    for _ in range(2):  # two rounds: a queue, then decisions that re-code every unit
+        q = seen[-1].review_queue(10)
+        seen.append(seen[-1].review(answers(key, q["unit_id"])))
+    q = seen[-1].review_queue(10)
+    # the old loop built a graph for each of 4 re-codings and queues; now one per set of
+    # features (a unit the review sets aside as housekeeping changes them)
+    masks = {rv._substantive(t).tobytes() for t in seen}
+    assert len(built) == len(masks) < 4, (built, len(masks))
+    rv.forget_graphs()
+    assert seen[-1].review_queue(10)["unit_id"].tolist() == q["unit_id"].tolist()
+    assert len(built) == len(masks) + 1  # built again after forgetting, with the same queue
+
+
+def test_another_fit_gets_its_own_graph(base, monkeypatch):
+    from listenlens.themes import review as rv
+
+    themes, key = base
+    other = find_themes(themes.corpus, seed=1, embedder=HashingEmbedder(dim=128))
+    built = []
+    real = rv._graph
+    monkeypatch.setattr(rv, "_graph", lambda f, k: built.append(f.shape) or real(f, k))
+    rv.forget_graphs()
+    q = themes.review_queue(5)
+    themes.review(answers(key, q["unit_id"]))
+    q2 = other.review_queue(5)
+    other.review(answers(key, q2["unit_id"]))
+    assert len(built) == 2 and built[0] != built[1]
 
 
 def test_a_queue_batch_asks_each_question_once():

@@ -136,3 +136,18 @@ def test_runs_are_segmented_recorded_and_deterministic(corpora):
 def test_unknown_context_window_is_a_clear_error(corpora):
     with pytest.raises(ParameterError, match="context_window"):
         _fit(corpora["independent"], context_window="sentence")
+
+
+def test_segment_context_records_the_threshold_it_segmented_at():
+    from listenlens.themes.segments import segment_context
+
+    x = np.eye(3, dtype=np.float32)[[0, 0, 0, 1, 1]]
+    links = ContextLinks(np.array([-1, 0, 1, 2, 3]), np.array([0, 0, 0, 0, 0]), ("q",))
+    prompt_x = np.eye(3, dtype=np.float32)[[2]]
+    z, info = segment_context(x, links, prompt_x, threshold=0.5, w_seg=0.5, w_prompt=0.25)
+    seg = find_segments(x, links, 0.5)
+    z_parts, parts = segment_embeddings(x, seg, links.prompt, prompt_x, w_seg=0.5, w_prompt=0.25)
+    assert info.threshold == 0.5 and (info.n_segments, info.n_units) == (2, 5)
+    assert (parts.n_segments, parts.n_units) == (info.n_segments, info.n_units)
+    assert np.array_equal(z, z_parts)
+    assert info.as_dict()["segment_threshold"] == 0.5

@@ -99,3 +99,47 @@ def test_new_replies_join_the_theme_of_their_prompt_with_the_fits_context(world:
         params={**themes.params, "context_used": {"w_prev": 0.0, "w_prompt": 0.0}}))
     by_text = _new_replies_in_bus(text_only, world["corpus"])
     assert with_context >= 4 and by_text < with_context, (with_context, by_text)
+
+
+@pytest.fixture(scope="module")
+def segment_registry(world: dict) -> Any:
+    """The same corpus fitted with the segment window: each turn leans on its stretch of talk."""
+    corpus = world["corpus"]
+    base = corpus.filter(event_id=sorted(set(corpus.units["event_id"]) - {"new"}))
+    registry, _ = ThemeUpdater(embedder=HashingEmbedder(), model_params={
+        "context": "always", "context_window": "segment"}).run(None, base)
+    return registry
+
+
+def _spy_segments(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    from listenlens.themes import update
+
+    thresholds: list[float] = []
+    real = update.segment_context
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        thresholds.append(kwargs["threshold"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(update, "segment_context", spy)
+    return thresholds
+
+
+def test_a_segment_fit_places_new_units_in_their_segments(segment_registry: Any, world: dict,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    used = segment_registry.themes.params["context_used"]
+    assert used["window"] == "segment" and used["n_segments"] > 0, used
+    thresholds = _spy_segments(monkeypatch)
+    assert _new_replies_in_bus(segment_registry, world["corpus"]) >= 4
+    # placement segmented the grown corpus at the threshold the fit recorded, once
+    assert thresholds == [used["segment_threshold"]]
+
+
+def test_a_turn_fit_places_new_units_by_their_previous_turn(world: dict,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    assert world["registry"].themes.params["context_used"]["window"] == "turn"
+    thresholds = _spy_segments(monkeypatch)
+    assert _new_replies_in_bus(world["registry"], world["corpus"]) >= 4
+    assert thresholds == []

@@ -14,7 +14,9 @@ least sure of; :func:`review` takes the researcher's decisions and returns new
   The classifier's probabilities are then smoothed over the graph of each unit's ``SPREAD_K``
   nearest neighbours in the same features (label spreading, Zhou et al. 2004: decided units
   clamped to their theme, neighbours' weight ``SPREAD_ALPHA``), so what the reviewer decided
-  also reaches the units that sit close to it;
+  also reaches the units that sit close to it. The graph is built once per review session and
+  reused by the rounds and queues that follow, as long as the units and their features are the
+  same (:func:`forget_graphs` drops it);
 * the decisions are one curation-log entry (op ``"review"``) that replays on a fresh run.
 
 **Agreement is measured honestly.** At the first review a *check sample* is drawn (stratified by
@@ -31,8 +33,10 @@ reviewers (``who=``) coded. The figures are :func:`agreement` (``themes.agreemen
 
 from __future__ import annotations
 
+import hashlib
 import html
 import warnings
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,7 +52,7 @@ from .result import HOUSEKEEPING, SPECIAL_LABELS, UNASSIGNED, Themes
 __all__ = ["review_queue", "review", "agreement", "agreement_sentence", "cohen_kappa",
            "krippendorff_alpha", "check_sample", "decisions", "replay_review", "ReviewQueue",
            "DEFAULT_CHECK_SIZE", "PSEUDO_WEIGHT", "review_theme_id", "agreement_history",
-           "plot_agreement", "GOOD_KAPPA"]
+           "plot_agreement", "GOOD_KAPPA", "forget_graphs"]
 
 DEFAULT_CHECK_SIZE = 60
 #: Sample weight of the current members of themes nobody has reviewed yet.
@@ -293,8 +297,8 @@ def _training(themes: Themes, final: dict[str, str], check: set[str], seen: set[
     return rows, ys, ws
 
 
-def _predict(themes: Themes, final: dict[str, str], check: set[str], seen: set[str],
-             features: np.ndarray | None = None) -> tuple[list[str], np.ndarray] | None:
+def _predict(themes: Themes, final: dict[str, str], check: set[str], seen: set[str]
+             ) -> tuple[list[str], np.ndarray] | None:
     """Classes and class probabilities of every unit, or ``None`` when the training data has
     fewer than two themes."""
     rows, ys, ws = _training(themes, final, check, seen)
@@ -303,7 +307,7 @@ def _predict(themes: Themes, final: dict[str, str], check: set[str], seen: set[s
         return None
     from threadpoolctl import threadpool_limits
 
-    f = _features(themes) if features is None else features
+    f = _features(themes)
     # one BLAS thread: a small problem, and many threads on a busy machine are many times slower
     with threadpool_limits(limits=1), warnings.catch_warnings():
         # early rounds have few examples per theme: sklearn's "looks like regression" hint
@@ -337,17 +341,55 @@ def _graph(f: np.ndarray, k: int, block: int = 2048) -> Any:
     return inv @ g @ inv
 
 
-def _spread(f: np.ndarray, proba: np.ndarray, classes: list[str], rows: list[int],
+#: Unit graphs of the latest review sessions, by :func:`_graph_key` (oldest first).
+_GRAPHS: OrderedDict[str, Any] = OrderedDict()
+#: How many sessions' graphs are kept (a few MB each at 20,000 units).
+GRAPH_MEMORY = 2
+
+
+def _graph_key(themes: Themes, k: int) -> str:
+    """SHA-256 of everything :func:`_features` reads (each unit's id, source, role, context and
+    text, which units are set aside, the embeddings) and ``k``: the same key, the same graph."""
+    h = hashlib.sha256(f"{k}\0{themes.embeddings.shape}\0".encode("ascii"))
+    for u in themes.corpus.unit_records:
+        h.update("\0".join((u.unit_id, u.source, u.role, u.context or "", u.text, "\n"))
+                 .encode("utf-8"))
+    h.update(_substantive(themes).tobytes())
+    h.update(np.ascontiguousarray(themes.embeddings, dtype=np.float32).tobytes())
+    return h.hexdigest()
+
+
+def _session_graph(themes: Themes, f: np.ndarray) -> Any:
+    """The label-spreading graph of ``themes`` (features ``f`` = :func:`_features`), built once
+    per review session: successive rounds re-code the same units with the same features, so the
+    graph of the latest :data:`GRAPH_MEMORY` sessions is kept and reused while the features
+    stay the same (a unit newly set aside changes them, and the graph is built again)."""
+    key = _graph_key(themes, SPREAD_K)
+    graph = _GRAPHS.get(key)
+    if graph is None:
+        graph = _graph(f, SPREAD_K)
+    _GRAPHS[key] = graph
+    _GRAPHS.move_to_end(key)
+    while len(_GRAPHS) > GRAPH_MEMORY:
+        _GRAPHS.popitem(last=False)
+    return graph
+
+
+def forget_graphs() -> None:
+    """Drop the unit graphs kept between review rounds (the next round builds its own)."""
+    _GRAPHS.clear()
+
+
+def _spread(s: Any, proba: np.ndarray, classes: list[str], rows: list[int],
             ys: list[str], ws: list[float], iterations: int = 20) -> np.ndarray:
     """Label spreading: the classifier's probabilities, with decided units clamped to their
-    theme, smoothed over the unit graph, F <- a S F + (1 - a) Y."""
+    theme, smoothed over the unit graph ``s`` (:func:`_graph`), F <- a S F + (1 - a) Y."""
     y0 = proba.copy()
     pos = {c: j for j, c in enumerate(classes)}
     for r, y, w in zip(rows, ys, ws):
         if w >= 1.0:
             y0[r] = 0.0
             y0[r, pos[y]] = 1.0
-    s = _graph(f, SPREAD_K)
     out = y0
     for _ in range(iterations):
         out = SPREAD_ALPHA * (s @ out) + (1.0 - SPREAD_ALPHA) * y0
@@ -365,7 +407,7 @@ def _fit_spread(themes: Themes, f: np.ndarray, rows: list[int], ys: list[str],
     proba = model.predict_proba(f)
     classes = [str(c) for c in model.classes_]
     if SPREAD_ALPHA > 0 and len(f) > 2:
-        proba = _spread(f, proba, classes, rows, ys, ws)
+        proba = _spread(_session_graph(themes, f), proba, classes, rows, ys, ws)
     return classes, proba
 
 

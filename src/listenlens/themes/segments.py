@@ -23,8 +23,10 @@ turn of the evening stays; one that is not starts a new stretch.
 test of :mod:`listenlens.themes.context` passes (``z >= 3``); on a corpus of independent answers
 no context is added at all, as before. ``context_window="segment"`` asks for segments;
 ``context_window="turn"`` (the default) keeps the previous-turn context. Units added later by
-an update (:mod:`listenlens.themes.update`) are placed with the previous-turn context at the
-fit's weights, whichever window the fit used.
+an update (:mod:`listenlens.themes.update`) are placed in the window the fit used: with
+segments found at the fit's recorded threshold when it segmented, with the previous turn
+otherwise, at the fit's weights. :func:`segment_context` does the whole step (segments,
+vectors and their record) for both.
 
 >>> import numpy as np
 >>> from listenlens.themes.context import ContextLinks
@@ -45,7 +47,7 @@ from ..embeddings import l2_normalise
 from .context import ContextLinks, same_event_pairs
 
 __all__ = ["SegmentInfo", "segment_threshold", "find_segments", "segment_means",
-           "segment_embeddings", "CONTEXT_WINDOWS"]
+           "segment_embeddings", "segment_context", "CONTEXT_WINDOWS"]
 
 #: Accepted values of the ``context_window`` parameter of theme discovery.
 CONTEXT_WINDOWS = ("segment", "turn")
@@ -128,18 +130,42 @@ def segment_means(x: np.ndarray, seg: np.ndarray) -> np.ndarray:
     return out
 
 
-def segment_embeddings(x: np.ndarray, seg: np.ndarray, prompt: np.ndarray,
-                       prompt_x: np.ndarray | None, *, w_seg: float, w_prompt: float
-                       ) -> tuple[np.ndarray, SegmentInfo]:
-    """``normalise(x + w_seg * segment_means + w_prompt * prompt_x[prompt])`` and the
-    segmentation's record (its ``threshold`` is filled in by the caller)."""
+def _vectors(x: np.ndarray, seg: np.ndarray, prompt: np.ndarray, prompt_x: np.ndarray | None,
+             w_seg: float, w_prompt: float) -> np.ndarray:
+    """``normalise(x + w_seg * segment_means + w_prompt * prompt_x[prompt])``."""
     z = np.array(x, dtype=np.float32, copy=True)
     if w_seg:
         z += w_seg * segment_means(x, seg)
     if w_prompt and prompt_x is not None:
         has = prompt >= 0
         z[has] += w_prompt * prompt_x[prompt[has]]
+    return l2_normalise(z)
+
+
+def _shared(seg: np.ndarray) -> tuple[int, int]:
+    """Segments of two turns or more, and the units in them."""
     member = seg[seg >= 0]
     sizes = np.bincount(member) if len(member) else np.zeros(0, dtype=np.int64)
-    info = SegmentInfo(float("nan"), int((sizes > 1).sum()), int(sizes[sizes > 1].sum()))
-    return l2_normalise(z), info
+    return int((sizes > 1).sum()), int(sizes[sizes > 1].sum())
+
+
+def segment_embeddings(x: np.ndarray, seg: np.ndarray, prompt: np.ndarray,
+                       prompt_x: np.ndarray | None, *, w_seg: float, w_prompt: float
+                       ) -> tuple[np.ndarray, SegmentInfo]:
+    """``normalise(x + w_seg * segment_means + w_prompt * prompt_x[prompt])`` and the
+    segmentation's counts. Segments given without the threshold that found them have no
+    threshold to record (``nan``): :func:`segment_context` finds the segments and records it."""
+    return (_vectors(x, seg, prompt, prompt_x, w_seg, w_prompt),
+            SegmentInfo(float("nan"), *_shared(seg)))
+
+
+def segment_context(x: np.ndarray, links: ContextLinks, prompt_x: np.ndarray | None, *,
+                    threshold: float, w_seg: float, w_prompt: float
+                    ) -> tuple[np.ndarray, SegmentInfo]:
+    """Segment the turns at ``threshold`` (:func:`find_segments`) and return their vectors
+    with segment and prompt context (see the module docstring) and the segmentation's record,
+    its threshold included. A fit passes the threshold :func:`segment_threshold` gives on its
+    corpus; an update passes the one the fit recorded."""
+    seg = find_segments(x, links, threshold)
+    return (_vectors(x, seg, links.prompt, prompt_x, w_seg, w_prompt),
+            SegmentInfo(float(threshold), *_shared(seg)))

@@ -14,8 +14,10 @@ with a corpus that has gained (or lost) events:
    the old themes, so its units land there. When the fit clustered with conversation context
    (``params["context_used"]``, see :mod:`listenlens.themes.context`), placement sees the same
    context: neighbours, the join floor, pool clustering and leftover placement use each unit's
-   vector with its previous turn and prompt added with the fit's weights (centroids, keywords
-   and probabilities stay on the units' own text, as in a fit).
+   vector with its prompt and, in the fit's window, its previous turn or the rest of its
+   topical segment (:mod:`listenlens.themes.segments`, at the fit's recorded threshold) added
+   with the fit's weights (centroids, keywords and probabilities stay on the units' own text,
+   as in a fit).
 3. **Candidate new themes.** The new units that fit nowhere, pooled with units still
    unassigned, are clustered with the fit's own method
    (:func:`~listenlens.themes.discover.cluster_embeddings`) once the pool holds at least the
@@ -76,6 +78,7 @@ from .result import (
     UNASSIGNED,
     Themes,
 )
+from .segments import segment_context
 
 __all__ = ["ThemeUpdater"]
 
@@ -386,15 +389,15 @@ class ThemeUpdater:
     def _with_context(self, prev: Themes, snap: _Snapshot, placed: _Placement,
                       embedder: Embedder) -> tuple[_Snapshot, _Placement]:
         """When the fit clustered with conversation context (``params["context_used"]``),
-        placement uses the same context: each unit's vector with its previous turn and prompt
-        added, with the fit's weights (the fit's decision is kept, not tested again), and
+        placement uses the same context: each unit's vector with its prompt and, in the window
+        the fit used, its previous turn or the rest of its segment (found at the fit's recorded
+        threshold), with the fit's weights (the fit's decision is kept, not tested again), and
         centroids and the join floor measured in that space. Otherwise nothing changes."""
         used = prev.params.get("context_used") or {}
         w_prev, w_prompt = float(used.get("w_prev") or 0.0), float(used.get("w_prompt") or 0.0)
         if not (w_prev or w_prompt):
             return snap, placed
-        z = self._context_vectors(prev, snap, placed.column == POS_HOUSEKEEPING, embedder,
-                                  w_prev, w_prompt)
+        z = self._context_vectors(prev, snap, placed.column == POS_HOUSEKEEPING, embedder, used)
         members = placed.column >= 0
         near = _stack([_unit_centroid(z[placed.column == j])
                        for j in range(len(placed.theme_ids))], z.shape[1])
@@ -406,27 +409,40 @@ class ThemeUpdater:
                                                    near_floor=near_floor)
 
     def _context_vectors(self, prev: Themes, snap: _Snapshot, housekeeping: np.ndarray,
-                         embedder: Embedder, w_prev: float, w_prompt: float) -> np.ndarray:
-        """Every unit's vector with conversation context, links made as in the fit: previous
-        substantive participant turn; prompt = the unit's heading, or the latest facilitator
-        turn that is not meeting logistics (the housekeeping detector's facilitator rule)."""
-        params = prev.params
-        if params.get("housekeeping", True) and params.get("facilitator") == "detect":
-            logistics = housekeeping
-        else:
-            logistics = np.zeros(len(snap.units), dtype=bool)
-            rows = [i for i, u in enumerate(snap.units) if u.role == "facilitator"]
-            if rows:
-                logistics[rows], _, _ = detect_housekeeping(
-                    snap.texts(rows), ["facilitator"] * len(rows),
-                    embeddings=snap.vectors[rows], embedder=embedder, facilitator="detect")
-        links = conversation_links(snap.units, ~housekeeping, prompts=~logistics)
+                         embedder: Embedder, used: dict[str, Any]) -> np.ndarray:
+        """Every unit's vector with conversation context as the fit's record ``used`` says
+        (weights, window, segment threshold), links made as in the fit: previous substantive
+        participant turn; prompt = the unit's heading, or the latest facilitator turn that is
+        not meeting logistics (the housekeeping detector's facilitator rule)."""
+        w_prev, w_prompt = float(used.get("w_prev") or 0.0), float(used.get("w_prompt") or 0.0)
+        links = conversation_links(snap.units, ~housekeeping,
+                                   prompts=~self._logistics(prev, snap, housekeeping, embedder))
         prompt_x = None
         if links.prompt_texts and w_prompt:
             cache = None if self.cache_dir is None else Path(self.cache_dir) / "embeddings"
             prompt_x = embed(list(links.prompt_texts), embedder, cache_dir=cache)
+        if used.get("window") == "segment" and w_prev:
+            z, _ = segment_context(snap.vectors, links, prompt_x,
+                                   threshold=float(used["segment_threshold"]), w_seg=w_prev,
+                                   w_prompt=w_prompt)
+            return z
         return contextual_embeddings(snap.vectors, links.prev, links.prompt, prompt_x,
                                      w_prev=w_prev, w_prompt=w_prompt)
+
+    @staticmethod
+    def _logistics(prev: Themes, snap: _Snapshot, housekeeping: np.ndarray,
+                   embedder: Embedder) -> np.ndarray:
+        """Facilitator turns that are meeting logistics, judged as the fit judged them."""
+        params = prev.params
+        if params.get("housekeeping", True) and params.get("facilitator") == "detect":
+            return housekeeping
+        logistics = np.zeros(len(snap.units), dtype=bool)
+        rows = [i for i, u in enumerate(snap.units) if u.role == "facilitator"]
+        if rows:
+            logistics[rows], _, _ = detect_housekeeping(
+                snap.texts(rows), ["facilitator"] * len(rows),
+                embeddings=snap.vectors[rows], embedder=embedder, facilitator="detect")
+        return logistics
 
     def _join_neighbours(self, snap: _Snapshot, placed: _Placement) -> None:
         """A new unit joins a theme directly when ``join_agreement`` of its ``join_neighbours``
