@@ -77,8 +77,7 @@ from listenlens.themes.discover import ClusterResult, centroids, group_leaves  #
 from listenlens.themes.housekeeping import detect_housekeeping  # noqa: E402
 from listenlens.themes.large import cluster_units  # noqa: E402
 from listenlens.themes.segments import (  # noqa: E402
-    find_segments,
-    segment_embeddings,
+    segment_context,
     segment_threshold,
 )
 
@@ -261,9 +260,8 @@ def with_segments(case: dict[str, Any], x: np.ndarray, shift: float = 0.0) -> np
     if threshold is None:
         return contextual_embeddings(x, links.prev, links.prompt, px, w_prev=decision.w_prev,
                                      w_prompt=decision.w_prompt)
-    seg = find_segments(x, links, threshold + shift)
-    return segment_embeddings(x, seg, links.prompt, px, w_seg=decision.w_prev,
-                              w_prompt=decision.w_prompt)[0]
+    return segment_context(x, links, px, threshold=threshold + shift, w_seg=decision.w_prev,
+                           w_prompt=decision.w_prompt)[0]
 
 
 def per_unit_weights(case: dict[str, Any], rule: str, param: float) -> np.ndarray:

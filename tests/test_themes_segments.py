@@ -20,9 +20,9 @@ from listenlens.themes import ThemeModel
 from listenlens.themes.context import ContextLinks
 from listenlens.themes.segments import (
     find_segments,
-    segment_embeddings,
     segment_means,
     segment_threshold,
+    segment_vectors,
 )
 
 
@@ -63,14 +63,12 @@ def test_segment_means_leave_each_unit_out_and_give_singletons_nothing():
     assert not m[2].any() and not m[3].any()
 
 
-def test_segment_embeddings_lean_towards_the_stretch_and_the_prompt():
+def test_segment_vectors_lean_towards_the_stretch_and_the_prompt():
     x = _rows(0, 1)
     prompt_x = _rows(2)
-    z, info = segment_embeddings(x, np.array([0, 0]), np.array([0, -1]), prompt_x,
-                                 w_seg=0.5, w_prompt=0.5)
+    z = segment_vectors(x, np.array([0, 0]), np.array([0, -1]), prompt_x, w_seg=0.5, w_prompt=0.5)
     assert z[0, 1] > 0 and z[0, 2] > 0 and z[1, 0] > 0 and z[1, 2] == 0
     np.testing.assert_allclose(np.linalg.norm(z, axis=1), 1.0, rtol=1e-6)
-    assert (info.n_segments, info.n_units) == (1, 2)
 
 
 def test_threshold_is_the_midpoint_of_adjacent_and_chance_similarity():
@@ -146,8 +144,7 @@ def test_segment_context_records_the_threshold_it_segmented_at():
     prompt_x = np.eye(3, dtype=np.float32)[[2]]
     z, info = segment_context(x, links, prompt_x, threshold=0.5, w_seg=0.5, w_prompt=0.25)
     seg = find_segments(x, links, 0.5)
-    z_parts, parts = segment_embeddings(x, seg, links.prompt, prompt_x, w_seg=0.5, w_prompt=0.25)
+    z_parts = segment_vectors(x, seg, links.prompt, prompt_x, w_seg=0.5, w_prompt=0.25)
     assert info.threshold == 0.5 and (info.n_segments, info.n_units) == (2, 5)
-    assert (parts.n_segments, parts.n_units) == (info.n_segments, info.n_units)
     assert np.array_equal(z, z_parts)
     assert info.as_dict()["segment_threshold"] == 0.5

@@ -205,7 +205,7 @@ def _themes(corpus: Corpus, *, seed: int, codebook: str | Path | None,
     themes, outcome = load_fit(cache, key, corpus, x, unit_ids)
     if themes is not None:
         return themes, {"cache": outcome, "key": key}
-    themes = model.fit(corpus).themes_
+    themes = model.fit(corpus, embeddings=x).themes_  # the vectors the key was computed from
     record: dict[str, Any] = {"cache": "stored", "key": key}
     if outcome != "none stored":
         record["refused"] = outcome

@@ -47,7 +47,8 @@ from ..embeddings import l2_normalise
 from ..validation import check_choice
 
 __all__ = ["ContextLinks", "ContextDecision", "conversation_links", "structure_evidence",
-           "contextual_embeddings", "decide_context", "same_event_pairs", "CONTEXT_MODES"]
+           "contextual_embeddings", "decide_context", "same_event_pairs", "turn_similarities",
+           "CONTEXT_MODES"]
 
 #: Accepted values of the ``context`` parameter of theme discovery.
 CONTEXT_MODES = ("auto", "always", "none")
@@ -163,6 +164,18 @@ def same_event_pairs(events: np.ndarray, rows: np.ndarray, rng: np.random.Genera
     return a, b
 
 
+def turn_similarities(x: np.ndarray, links: ContextLinks, events: np.ndarray,
+                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine similarities of every adjacent pair of turns, and of random pairs of turns of the
+    same event (``max(2000, 2 x adjacent pairs)`` drawn with ``rng``): the two samples the
+    previous-turn test compares and whose means set the segment threshold."""
+    has = np.where(links.prev >= 0)[0]
+    linked = np.einsum("ij,ij->i", x[has], x[links.prev[has]])
+    rows = np.union1d(has, links.prev[has])
+    a, b = same_event_pairs(events, rows, rng, max(2000, 2 * len(has)))
+    return linked, np.einsum("ij,ij->i", x[a], x[b])
+
+
 def structure_evidence(x: np.ndarray, links: ContextLinks, events: np.ndarray,
                        prompt_x: np.ndarray | None, seed: int = 0
                        ) -> tuple[float | None, float | None, int, int]:
@@ -175,10 +188,7 @@ def structure_evidence(x: np.ndarray, links: ContextLinks, events: np.ndarray,
     has_prev = np.where(links.prev >= 0)[0]
     z_prev = None
     if len(has_prev):
-        linked = np.einsum("ij,ij->i", x[has_prev], x[links.prev[has_prev]])
-        rows = np.union1d(has_prev, links.prev[has_prev])
-        a, b = same_event_pairs(events, rows, rng, max(2000, 2 * len(has_prev)))
-        z_prev = _ztest(linked, np.einsum("ij,ij->i", x[a], x[b]))
+        z_prev = _ztest(*turn_similarities(x, links, events, rng))
     has_prompt = np.where(links.prompt >= 0)[0]
     z_prompt = None
     if len(has_prompt) and prompt_x is not None and len(links.prompt_texts) > 1:

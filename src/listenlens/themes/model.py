@@ -57,8 +57,7 @@ from .result import (
 from .segments import (
     CONTEXT_WINDOWS,
     SegmentInfo,
-    find_segments,
-    segment_embeddings,
+    segment_context,
     segment_threshold,
 )
 
@@ -213,8 +212,10 @@ class ThemeModel:
         check_choice("context_window", self.context_window, CONTEXT_WINDOWS)
 
     # --- fitting ------------------------------------------------------------------------------
-    def fit(self, corpus: Corpus) -> ThemeModel:
-        """Find themes in ``corpus``; returns ``self``."""
+    def fit(self, corpus: Corpus, embeddings: np.ndarray | None = None) -> ThemeModel:
+        """Find themes in ``corpus``; returns ``self``. ``embeddings``: the units' vectors when
+        the caller has them already (what :func:`embed_corpus` gives with this model's embedder
+        and cache), so they are not read again."""
         self._validate()
         if len(corpus) == 0:
             raise AnalysisError("the corpus has no units to find themes in")
@@ -224,7 +225,11 @@ class ThemeModel:
             progress=self.progress)
         units = corpus.unit_records
         unit_ids = [u.unit_id for u in units]
-        x = embed_corpus(corpus, embedder, self.cache_dir, client=self.client)
+        x = (embed_corpus(corpus, embedder, self.cache_dir, client=self.client)
+             if embeddings is None else np.asarray(embeddings, dtype=np.float32))
+        if x.shape != (len(units), embedder.dim):
+            raise AnalysisError(f"embeddings of shape {x.shape} given for {len(units)} units "
+                                f"of a {embedder.dim}-dimensional embedder")
         timings["embed"] = time.perf_counter() - t0
 
         t = time.perf_counter()
@@ -420,10 +425,9 @@ class ThemeModel:
         threshold = (segment_threshold(x, links, events, seed=self.seed)
                      if self.context_window == "segment" and decision.w_prev else None)
         if threshold is not None:
-            z, info = segment_embeddings(x, find_segments(x, links, threshold), links.prompt,
-                                         prompt_x, w_seg=decision.w_prev,
-                                         w_prompt=decision.w_prompt)
-            return z, decision, SegmentInfo(threshold, info.n_segments, info.n_units)
+            z, info = segment_context(x, links, prompt_x, threshold=threshold,
+                                      w_seg=decision.w_prev, w_prompt=decision.w_prompt)
+            return z, decision, info
         return contextual_embeddings(x, links.prev, links.prompt, prompt_x,
                                      w_prev=decision.w_prev, w_prompt=decision.w_prompt
                                      ), decision, None

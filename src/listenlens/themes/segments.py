@@ -44,10 +44,10 @@ from typing import Any
 import numpy as np
 
 from ..embeddings import l2_normalise
-from .context import ContextLinks, same_event_pairs
+from .context import ContextLinks, turn_similarities
 
 __all__ = ["SegmentInfo", "segment_threshold", "find_segments", "segment_means",
-           "segment_embeddings", "segment_context", "CONTEXT_WINDOWS"]
+           "segment_vectors", "segment_context", "CONTEXT_WINDOWS"]
 
 #: Accepted values of the ``context_window`` parameter of theme discovery.
 CONTEXT_WINDOWS = ("segment", "turn")
@@ -71,16 +71,12 @@ def segment_threshold(x: np.ndarray, links: ContextLinks, events: np.ndarray,
                       seed: int = 0) -> float | None:
     """Midpoint of the mean cosine similarity of adjacent turns and of random pairs of turns
     of the same event; ``None`` when there are fewer than 10 adjacent pairs."""
-    has = np.where(links.prev >= 0)[0]
-    if len(has) < 10:
+    if int((links.prev >= 0).sum()) < 10:
         return None
-    adjacent = float(np.einsum("ij,ij->i", x[has], x[links.prev[has]]).mean())
-    rows = np.union1d(has, links.prev[has])
-    a, b = same_event_pairs(events, rows, np.random.default_rng(seed), max(2000, 2 * len(has)))
-    if not len(a):
+    adjacent, chance = turn_similarities(x, links, events, np.random.default_rng(seed))
+    if not len(chance):
         return None
-    chance = float(np.einsum("ij,ij->i", x[a], x[b]).mean())
-    return 0.5 * (adjacent + chance)
+    return 0.5 * (float(adjacent.mean()) + float(chance.mean()))
 
 
 def find_segments(x: np.ndarray, links: ContextLinks, threshold: float) -> np.ndarray:
@@ -130,9 +126,10 @@ def segment_means(x: np.ndarray, seg: np.ndarray) -> np.ndarray:
     return out
 
 
-def _vectors(x: np.ndarray, seg: np.ndarray, prompt: np.ndarray, prompt_x: np.ndarray | None,
-             w_seg: float, w_prompt: float) -> np.ndarray:
-    """``normalise(x + w_seg * segment_means + w_prompt * prompt_x[prompt])``."""
+def segment_vectors(x: np.ndarray, seg: np.ndarray, prompt: np.ndarray,
+                    prompt_x: np.ndarray | None, *, w_seg: float, w_prompt: float) -> np.ndarray:
+    """``normalise(x + w_seg * segment_means + w_prompt * prompt_x[prompt])`` for segments
+    ``seg`` already found (:func:`find_segments`)."""
     z = np.array(x, dtype=np.float32, copy=True)
     if w_seg:
         z += w_seg * segment_means(x, seg)
@@ -149,16 +146,6 @@ def _shared(seg: np.ndarray) -> tuple[int, int]:
     return int((sizes > 1).sum()), int(sizes[sizes > 1].sum())
 
 
-def segment_embeddings(x: np.ndarray, seg: np.ndarray, prompt: np.ndarray,
-                       prompt_x: np.ndarray | None, *, w_seg: float, w_prompt: float
-                       ) -> tuple[np.ndarray, SegmentInfo]:
-    """``normalise(x + w_seg * segment_means + w_prompt * prompt_x[prompt])`` and the
-    segmentation's counts. Segments given without the threshold that found them have no
-    threshold to record (``nan``): :func:`segment_context` finds the segments and records it."""
-    return (_vectors(x, seg, prompt, prompt_x, w_seg, w_prompt),
-            SegmentInfo(float("nan"), *_shared(seg)))
-
-
 def segment_context(x: np.ndarray, links: ContextLinks, prompt_x: np.ndarray | None, *,
                     threshold: float, w_seg: float, w_prompt: float
                     ) -> tuple[np.ndarray, SegmentInfo]:
@@ -167,5 +154,5 @@ def segment_context(x: np.ndarray, links: ContextLinks, prompt_x: np.ndarray | N
     its threshold included. A fit passes the threshold :func:`segment_threshold` gives on its
     corpus; an update passes the one the fit recorded."""
     seg = find_segments(x, links, threshold)
-    return (_vectors(x, seg, links.prompt, prompt_x, w_seg, w_prompt),
+    return (segment_vectors(x, seg, links.prompt, prompt_x, w_seg=w_seg, w_prompt=w_prompt),
             SegmentInfo(float(threshold), *_shared(seg)))
