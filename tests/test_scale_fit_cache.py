@@ -112,3 +112,15 @@ def test_a_cache_that_cannot_be_written_is_recorded_not_fatal(corpus: ll.Corpus,
     record = result.manifest.params["run"]["theme_fit"]
     assert record["cache"] == "not stored (PermissionError: read-only)" and len(record["key"]) == 32
     assert len(result.themes.table) > 0
+
+
+def test_a_fit_given_the_vectors_equals_one_that_reads_them(corpus: ll.Corpus) -> None:
+    embedder = HashingEmbedder(dim=64)
+    read = model.ThemeModel(seed=0, embedder=embedder, progress=False).fit(corpus).themes_
+    given = model.ThemeModel(seed=0, embedder=embedder, progress=False).fit(
+        corpus, embeddings=read.embeddings).themes_
+    pd.testing.assert_frame_equal(given.assignments, read.assignments)
+    assert given.theme_ids == read.theme_ids
+    with pytest.raises(ll.AnalysisError, match="embeddings of shape"):
+        model.ThemeModel(seed=0, embedder=embedder, progress=False).fit(
+            corpus, embeddings=read.embeddings[:, :32])
