@@ -73,9 +73,16 @@ from listenlens.themes.context import (  # noqa: E402
     decide_context,
     structure_evidence,
 )
-from listenlens.themes.discover import ClusterResult, centroids, group_leaves  # noqa: E402
+from listenlens.themes.discover import (  # noqa: E402
+    GRAPH_NEIGHBOURS,
+    ClusterResult,
+    centroids,
+    group_leaves,
+    knn_adjacency,
+)
 from listenlens.themes.housekeeping import detect_housekeeping  # noqa: E402
 from listenlens.themes.large import cluster_units  # noqa: E402
+from listenlens.themes.lexical import content_lemmas, lexical_similarity  # noqa: E402
 from listenlens.themes.segments import (  # noqa: E402
     find_segments,
     segment_embeddings,
@@ -502,6 +509,79 @@ def grouped_by_turns(case: dict[str, Any], weight: float, same_prompt: bool = Tr
     return run
 
 
+def unit_lemmas(case: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Content-word lemmas of every unit (:func:`content_lemmas`), found once per case."""
+    if "lemmas" not in case:
+        t = time.process_time()
+        case["lemmas"] = content_lemmas([u.text for u in case["units"]])
+        case["lemma_cpu"] = time.process_time() - t
+    return case["lemmas"]
+
+
+def leaf_graph(z: np.ndarray, leaves: np.ndarray) -> np.ndarray:
+    """The grouping's leaf-by-leaf nearest-neighbour link counts, scaled to sum 1."""
+    import scipy.sparse as sp
+
+    n = int(leaves.max()) + 1
+    member = np.where(leaves >= 0)[0]
+    p = sp.csr_matrix((np.ones(len(member)), (member, leaves[member])), shape=(len(leaves), n))
+    w = (p.T @ knn_adjacency(np.asarray(z, dtype=np.float32), GRAPH_NEIGHBOURS) @ p).toarray()
+    return w / max(float(w.sum()), 1.0)
+
+
+def word_links(s: np.ndarray, w: np.ndarray, mode: str, param: float) -> np.ndarray:
+    """The ``extra`` for :func:`group_leaves` from the lexical similarity ``s`` of the leaves
+    and their scaled graph ``w``: ``"add"``: ``param`` times ``s`` scaled to sum 1; ``"damp"``:
+    each link times ``min(1, s / median)**param`` (median of ``s`` over linked pairs);
+    ``"cut"``: links of pairs below the ``param`` quantile of ``s`` over linked pairs removed."""
+    if mode == "add":
+        return param * s / max(float(s.sum()), 1e-12)
+    off = ~np.eye(len(s), dtype=bool)
+    linked = s[(w > 0) & off]
+    if not len(linked):
+        return np.zeros_like(w)
+    if mode == "damp":
+        f = np.minimum(1.0, s / max(float(np.median(linked)), 1e-12)) ** param
+    else:
+        f = (s >= np.quantile(linked, param)).astype(np.float64)
+    f[~off] = 1.0
+    return w * (f - 1.0)
+
+
+def grouped_by_words(case: dict[str, Any], mode: str, param: float
+                     ) -> Callable[..., ClusterResult]:
+    """Keep the sub-themes; group them (Louvain, as the fit, on the same vectors) with the
+    lexical similarity of the sub-themes (:mod:`listenlens.themes.lexical`) added to or
+    damping the nearest-neighbour graph (:func:`word_links`); ``mode="none"`` regroups on
+    the graph alone (the control: the fit may find its neighbours another way)."""
+    def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
+        leaves = result.leaves
+        if leaves is None or leaves.max() < 1:
+            return result
+        w = leaf_graph(z, leaves)
+        extra = np.zeros_like(w)
+        if mode != "none":
+            rows = emergent_rows(case)
+            lemmas = unit_lemmas(case)
+            s = lexical_similarity([lemmas[i] for i in rows], leaves,
+                                   [str(e) for e in case["events"][rows]])
+            extra = word_links(s, w, mode, param)
+        group_of, _ = group_leaves(z, leaves, max_groups=int(result.params["max_themes"]),
+                                   seed=int(case.get("seed", 0)), extra=extra)
+        top = np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1)
+        return ClusterResult(_renumber(top), result.method, result.notes, result.details,
+                             result.params, leaves=leaves)
+    return run
+
+
+def _renumber(top: np.ndarray) -> np.ndarray:
+    """Group ids made consecutive (groups of only unassigned units vanish)."""
+    ok = top >= 0
+    out = np.full(len(top), -1, dtype=np.int64)
+    out[ok] = np.unique(top[ok], return_inverse=True)[1]
+    return out
+
+
 # --- scoring ----------------------------------------------------------------------------------
 
 def emergent_rows(case: dict[str, Any]) -> np.ndarray:
@@ -517,6 +597,7 @@ def evaluate(case: dict[str, Any], z: np.ndarray, post: Callable[..., ClusterRes
 
     units = case["units"]
     emergent = emergent_rows(case)
+    case["seed"] = seed
     t = time.perf_counter()
     result = cluster_units(z[emergent], strata=[units[i].event_id for i in emergent], seed=seed,
                            cache_dir=CACHE)
@@ -631,6 +712,18 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
             with_context(case, x, w_prev=0.0), lambda: emergent_rows(case))),
         "themes grouped on event-centred vectors": (default, grouped_on(
             minus_group_mean(case, default(), case["events"], 0.5), lambda: emergent_rows(case))),
+        "words: regrouped, graph alone (control)": (default, grouped_by_words(case, "none", 0)),
+        "words: + lexical similarity 0.25": (default, grouped_by_words(case, "add", 0.25)),
+        "words: + lexical similarity 0.5": (default, grouped_by_words(case, "add", 0.5)),
+        "words: + lexical similarity 1.0": (default, grouped_by_words(case, "add", 1.0)),
+        "words: links damped by lexical similarity (power 1)": (
+            default, grouped_by_words(case, "damp", 1.0)),
+        "words: links damped by lexical similarity (power 2)": (
+            default, grouped_by_words(case, "damp", 2.0)),
+        "words: cannot-link lowest 10% of linked pairs": (
+            default, grouped_by_words(case, "cut", 0.1)),
+        "words: cannot-link lowest 25% of linked pairs": (
+            default, grouped_by_words(case, "cut", 0.25)),
     }
 
 
