@@ -45,7 +45,8 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,6 @@ from listenlens.themes.discover import (  # noqa: E402
 )
 from listenlens.themes.housekeeping import detect_housekeeping  # noqa: E402
 from listenlens.themes.large import cluster_units  # noqa: E402
-from listenlens.themes.lexical import content_lemmas, lexical_similarity  # noqa: E402
 from listenlens.themes.segments import (  # noqa: E402
     find_segments,
     segment_embeddings,
@@ -509,6 +509,83 @@ def grouped_by_turns(case: dict[str, Any], weight: float, same_prompt: bool = Tr
     return run
 
 
+# --- lexical similarity of sub-themes (a grouping signal; measured, not adopted) --------------
+
+#: Parts of speech whose lemmas describe what people talk about.
+CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ"})
+#: A word in at least this share of one event's sub-themes names the event's setting ...
+SETTING_SHARE = 0.5
+#: ... for an event present (>= 2 of its units) in at least this many sub-themes.
+SETTING_MIN_LEAVES = 3
+
+
+def content_lemmas(texts: Sequence[str]) -> list[tuple[str, ...]]:
+    """Lower-case lemmas of each text's NOUN, VERB and ADJ tokens (spaCy, the labels' model),
+    leaving out proper nouns, named entities, stop words and words under three letters."""
+    import spacy
+
+    from listenlens.themes.labels import SPACY_MODEL
+
+    nlp = spacy.load(SPACY_MODEL, exclude=["parser"])
+    return [tuple(tok.lemma_.lower() for tok in doc
+                  if tok.pos_ in CONTENT_POS and not tok.ent_type_ and not tok.is_stop
+                  and tok.is_alpha and len(tok.text) >= 3)
+            for doc in nlp.pipe([str(t) for t in texts], batch_size=256)]
+
+
+def setting_words(lemmas: Sequence[Sequence[str]], leaves: np.ndarray,
+                  events: Sequence[str]) -> frozenset[str]:
+    """Words spread over one event's sub-themes rather than tied to a concern: present in that
+    event's units in at least :data:`SETTING_SHARE` of the sub-themes holding two or more of
+    them, for an event in :data:`SETTING_MIN_LEAVES` sub-themes or more.
+
+    >>> sorted(setting_words([("estate", "mould")] * 2 + [("estate", "bus")] * 2
+    ...                      + [("estate", "rent")] * 2, np.array([0, 0, 1, 1, 2, 2]), ["a"] * 6))
+    ['estate']
+    """
+    out: set[str] = set()
+    for event in sorted(set(events)):
+        rows = [i for i, e in enumerate(events) if e == event and leaves[i] >= 0]
+        sizes = Counter(int(leaves[i]) for i in rows)
+        present = {leaf for leaf, n in sizes.items() if n >= 2}
+        if len(present) < SETTING_MIN_LEAVES:
+            continue
+        where: dict[str, set[int]] = {}
+        for i in (i for i in rows if int(leaves[i]) in present):
+            for w in set(lemmas[i]):
+                where.setdefault(w, set()).add(int(leaves[i]))
+        out.update(w for w, ls in where.items() if len(ls) >= SETTING_SHARE * len(present))
+    return frozenset(out)
+
+
+def lexical_similarity(lemmas: Sequence[Sequence[str]], leaves: np.ndarray,
+                       events: Sequence[str]) -> np.ndarray:
+    """Sub-theme by sub-theme cosine of class-based TF-IDF rows (a term's share of the
+    sub-theme's words times ``log(1 + A / f)``, ``A`` the mean words per sub-theme, ``f`` the
+    term's count in all), setting words left out; zero diagonal.
+
+    >>> s = lexical_similarity([("damp", "mould"), ("mould",), ("bus",)], np.array([0, 1, 2]),
+    ...                        ["a", "b", "c"])
+    >>> bool(s[0, 1] > 0.5 and s[0, 2] == 0 and s[0, 0] == 0)
+    True
+    """
+    n = int(leaves.max()) + 1
+    vocab = sorted({w for i, ws in enumerate(lemmas) if leaves[i] >= 0 for w in ws}
+                   - setting_words(lemmas, leaves, events))
+    index = {w: j for j, w in enumerate(vocab)}
+    counts = np.zeros((n, len(vocab)))
+    for i, ws in enumerate(lemmas):
+        for w in (w for w in ws if leaves[i] >= 0 and w in index):
+            counts[int(leaves[i]), index[w]] += 1.0
+    totals = counts.sum(axis=1, keepdims=True)
+    m = counts / np.maximum(totals, 1.0) * np.log(
+        1.0 + totals.mean() / np.maximum(counts.sum(axis=0), 1.0))
+    m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
+    s = np.clip(m @ m.T, 0.0, 1.0)
+    np.fill_diagonal(s, 0.0)
+    return s
+
+
 def unit_lemmas(case: dict[str, Any]) -> list[tuple[str, ...]]:
     """Content-word lemmas of every unit (:func:`content_lemmas`), found once per case."""
     if "lemmas" not in case:
@@ -548,12 +625,13 @@ def word_links(s: np.ndarray, w: np.ndarray, mode: str, param: float) -> np.ndar
     return w * (f - 1.0)
 
 
-def grouped_by_words(case: dict[str, Any], mode: str, param: float
+def grouped_by_words(case: dict[str, Any], mode: str, param: float, settings: bool = True
                      ) -> Callable[..., ClusterResult]:
     """Keep the sub-themes; group them (Louvain, as the fit, on the same vectors) with the
     lexical similarity of the sub-themes (:mod:`listenlens.themes.lexical`) added to or
     damping the nearest-neighbour graph (:func:`word_links`); ``mode="none"`` regroups on
-    the graph alone (the control: the fit may find its neighbours another way)."""
+    the graph alone (the control: the fit may find its neighbours another way).
+    ``settings=False`` keeps the words spread over an event's sub-themes."""
     def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
         leaves = result.leaves
         if leaves is None or leaves.max() < 1:
@@ -563,8 +641,10 @@ def grouped_by_words(case: dict[str, Any], mode: str, param: float
         if mode != "none":
             rows = emergent_rows(case)
             lemmas = unit_lemmas(case)
-            s = lexical_similarity([lemmas[i] for i in rows], leaves,
-                                   [str(e) for e in case["events"][rows]])
+            # settings=False: each sub-theme its own "event", so no word is a setting word
+            events = ([str(case["events"][i]) for i in rows] if settings
+                      else [str(v) for v in leaves])
+            s = lexical_similarity([lemmas[i] for i in rows], leaves, events)
             extra = word_links(s, w, mode, param)
         group_of, _ = group_leaves(z, leaves, max_groups=int(result.params["max_themes"]),
                                    seed=int(case.get("seed", 0)), extra=extra)
@@ -614,7 +694,17 @@ def evaluate(case: dict[str, Any], z: np.ndarray, post: Callable[..., ClusterRes
             "ARI_sub": adjusted_rand_score(truth[keep], leaf[keep]),
             "themes": int(result.labels.max() + 1), "sub-themes": int(leaves.max() + 1),
             "unassigned": float((top[keep] == "unassigned").mean()),
+            "top5>=70%": pure_largest(truth[keep], top[keep]),
             "s": time.perf_counter() - t}
+
+
+def pure_largest(truth: np.ndarray, top: np.ndarray, n: int = 5, share: float = 0.7) -> int:
+    """How many of the ``n`` largest themes (keyed units; unassigned and set-aside units not a
+    theme) are at least ``share`` one concern of the key."""
+    table = pd.crosstab(pd.Series(top, name="theme"), pd.Series(truth, name="key"))
+    table = table.drop(index=["unassigned", "housekeeping-set-aside"], errors="ignore")
+    largest = table.sum(axis=1).sort_values(ascending=False, kind="stable").index[:n]
+    return int(sum(table.loc[t].max() >= share * table.loc[t].sum() for t in largest))
 
 
 def prompt_tests(case: dict[str, Any], prompts: np.ndarray | None) -> dict[str, Any]:
@@ -720,6 +810,10 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
             default, grouped_by_words(case, "damp", 1.0)),
         "words: links damped by lexical similarity (power 2)": (
             default, grouped_by_words(case, "damp", 2.0)),
+        "words: links damped by lexical similarity (power 0.5)": (
+            default, grouped_by_words(case, "damp", 0.5)),
+        "words: links damped (power 1), setting words kept": (
+            default, grouped_by_words(case, "damp", 1.0, settings=False)),
         "words: cannot-link lowest 10% of linked pairs": (
             default, grouped_by_words(case, "cut", 0.1)),
         "words: cannot-link lowest 25% of linked pairs": (
@@ -756,7 +850,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table.round(3).to_string(index=False))
     if len(seeds) > 1:
         print("\nMean over seeds\n")
-        print(table.groupby(["corpus", "variant"], sort=False)[["ARI", "ARI_sub", "unassigned"]]
+        print(table.groupby(["corpus", "variant"], sort=False)[["ARI", "ARI_sub", "unassigned",
+                                                                "top5>=70%"]]
               .mean().round(3).to_string())
     return 0
 
