@@ -4,7 +4,8 @@ Run ``python benchmarks/themes_attempts.py`` (``--corpora riverside,runs`` to ch
 to run some variants, ``--seeds 0,1,2`` for several seeds and their mean). Each variant changes ONE thing against the default fit and is scored the
 way ``benchmarks/themes.py`` scores listenlens (adjusted Rand index of the themes and of the
 sub-themes against the key, over the key's substantive units; housekeeping set aside by the fit
-and unassigned units each count as one cluster):
+and unassigned units each count as one cluster; ``top5>=70%``: how many of the five largest
+themes are at least 70% one concern):
 
 * **representation** (what the clustering sees): the default context (previous turn and prompt
   at weight 0.5 where the structure tests pass); context the *encoder reads* (each unit embedded
@@ -25,7 +26,10 @@ and unassigned units each count as one cluster):
 * **grouping** of the sub-themes into themes: adding the graph of consecutive turns between
   sub-themes to the nearest-neighbour graph (weights 0.25, 0.5, 1; pairs under one prompt or
   any); grouping on the sentences alone, on previous-turn context only or on prompt context
-  only (the sub-themes still found on the default vectors).
+  only (the sub-themes still found on the default vectors); a *lexical* signal: the class-based
+  TF-IDF similarity of the sub-themes' content-word lemmas (spaCy NOUN/VERB/ADJ, no proper nouns or
+  entities, words spread over one event's sub-themes left out), added to the graph, damping its
+  links or cutting the links of the least alike pairs.
 
 It also prints the prompt-structure test three ways for both prompt rules: today's unpaired
 z (unit to own prompt vs unit to another prompt of its event, as independent samples), the
