@@ -79,7 +79,7 @@ def test_a_rerun_reuses_the_fit_and_writes_the_same_bytes(corpus: ll.Corpus, tmp
     first = analyse(corpus, out=tmp_path / "a", cache_dir=tmp_path / "cache", progress=False)
     assert first.manifest.params["run"]["theme_fit"]["cache"] == "stored"
 
-    def no_fit(self, corpus):  # noqa: ANN001 - the second run must not fit
+    def no_fit(self, corpus, embeddings=None):  # noqa: ANN001 - the second run must not fit
         raise AssertionError("fitted again")
 
     monkeypatch.setattr(model.ThemeModel, "fit", no_fit)

@@ -213,9 +213,7 @@ class ThemeModel:
 
     # --- fitting ------------------------------------------------------------------------------
     def fit(self, corpus: Corpus, embeddings: np.ndarray | None = None) -> ThemeModel:
-        """Find themes in ``corpus``; returns ``self``. ``embeddings``: the units' vectors when
-        the caller has them already (what :func:`embed_corpus` gives with this model's embedder
-        and cache), so they are not read again."""
+        """Find themes in ``corpus`` (its vectors given as ``embeddings`` or read); returns self."""
         self._validate()
         if len(corpus) == 0:
             raise AnalysisError("the corpus has no units to find themes in")
@@ -225,11 +223,7 @@ class ThemeModel:
             progress=self.progress)
         units = corpus.unit_records
         unit_ids = [u.unit_id for u in units]
-        x = (embed_corpus(corpus, embedder, self.cache_dir, client=self.client)
-             if embeddings is None else np.asarray(embeddings, dtype=np.float32))
-        if x.shape != (len(units), embedder.dim):
-            raise AnalysisError(f"embeddings of shape {x.shape} given for {len(units)} units "
-                                f"of a {embedder.dim}-dimensional embedder")
+        x = self._vectors(corpus, embedder, embeddings)
         timings["embed"] = time.perf_counter() - t0
 
         t = time.perf_counter()
@@ -298,6 +292,18 @@ class ThemeModel:
         self.assignments_ = self.themes_.assignments
         self.table_ = self.themes_.table
         return self
+
+    def _vectors(self, corpus: Corpus, embedder: Embedder, given: np.ndarray | None
+                 ) -> np.ndarray:
+        """The units' vectors: ``given`` (checked for shape) or embedded (cache, cluster)."""
+        if given is None:
+            return embed_corpus(corpus, embedder, self.cache_dir, client=self.client)
+        x = np.asarray(given, dtype=np.float32)
+        if x.shape != (len(corpus.unit_records), embedder.dim):
+            raise AnalysisError(f"embeddings of shape {x.shape} given for "
+                                f"{len(corpus.unit_records)} units of a {embedder.dim}-dimensional "
+                                "embedder")
+        return x
 
     def _housekeeping(self, units: Sequence[Any], x: np.ndarray, embedder: Embedder
                       ) -> tuple[np.ndarray, np.ndarray | None]:
