@@ -14,17 +14,7 @@ from listenlens.themes.large import (
     sample_params,
     stratified_sample,
 )
-
-
-def blobs(n_per: int, k: int, dim: int = 16, noise: float = 0.08, seed: int = 0
-          ) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    truth = np.repeat(np.arange(k), n_per)
-    x = np.eye(dim, dtype=np.float32)[truth] + noise * rng.standard_normal(
-        (len(truth), dim)).astype(np.float32)
-    order = rng.permutation(len(truth))
-    x, truth = x[order], truth[order]
-    return x / np.linalg.norm(x, axis=1, keepdims=True), truth
+from vector_fakes import blobs
 
 
 def test_nearest_sampled_is_the_sorted_brute_force_answer() -> None:
