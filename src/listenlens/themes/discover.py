@@ -267,6 +267,12 @@ def group_leaves(x: np.ndarray, leaves: np.ndarray, *, max_groups: int = 15,
     return group_of, resolution
 
 
+def themes_of_leaves(leaves: np.ndarray, group_of: np.ndarray) -> np.ndarray:
+    """Each unit's theme from its fine cluster (``leaves``, ``-1`` kept) and each fine
+    cluster's group (:func:`group_leaves`), numbered 0..k-1 in order of first appearance."""
+    return _relabel(np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1))
+
+
 def grouping_note(n_leaves: int, n_themes: int, resolution: float, max_themes: int) -> str:
     """The sentence a fit's notes carry about the grouping of fine clusters into themes."""
     return (f"{n_leaves} fine clusters grouped into {n_themes} themes by how often their units "
@@ -436,7 +442,7 @@ def _grouped(x: np.ndarray, fine: ClusterResult, seed: int,
                                         k=int(fine.params.get("graph_neighbors",
                                                               GRAPH_NEIGHBOURS)),
                                         seed=seed, neighbours=neighbours)
-    top = _relabel(np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1))
+    top = themes_of_leaves(leaves, group_of)
     n_leaves, n_top = int(leaves.max() + 1), int(top.max() + 1) if len(top) else 0
     notes = [*fine.notes, grouping_note(n_leaves, n_top, resolution, fine.params["max_themes"])]
     details = {**fine.details, "n_leaves": n_leaves, "n_themes": n_top,

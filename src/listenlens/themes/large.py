@@ -60,6 +60,7 @@ from .discover import (
     group_leaves,
     grouping_note,
     resolve_sizes,
+    themes_of_leaves,
 )
 from .neighbours import EXACT_KNN_FROM, exact_knn, jittered
 
@@ -225,13 +226,6 @@ def _top_of(fine: np.ndarray, top: np.ndarray) -> dict[int, int]:
     return mapping
 
 
-def _numbered(labels: np.ndarray) -> np.ndarray:
-    """Labels renumbered 0..k-1 in order of first appearance (``-1`` kept)."""
-    seen: dict[int, int] = {}
-    return np.array([seen.setdefault(v, len(seen)) if v >= 0 else -1 for v in labels.tolist()],
-                    dtype=np.int64)
-
-
 def regroup(sample_x: np.ndarray, fitted: ClusterResult, links: np.ndarray | None, *,
             graph_k: int, seed: int) -> ClusterResult:
     """The sample fit's sub-themes grouped into themes again
@@ -243,7 +237,7 @@ def regroup(sample_x: np.ndarray, fitted: ClusterResult, links: np.ndarray | Non
              if len(sample_x) >= EXACT_KNN_FROM else None)
     group_of, resolution = group_leaves(sample_x, fine, max_groups=int(fitted.params["max_themes"]),
                                         k=graph_k, seed=seed, neighbours=table, links=links)
-    top = _numbered(np.where(fine >= 0, group_of[np.maximum(fine, 0)], -1))
+    top = themes_of_leaves(fine, group_of)
     d = fitted.details
     n_leaves, n_top = int(fine.max()) + 1, int(top.max()) + 1 if len(top) else 0
     old = grouping_note(int(d.get("n_leaves", -1)), int(d.get("n_themes", -1)),
