@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from listenlens.themes.discover import cluster_embeddings, group_leaves
 from listenlens.themes.large import (
@@ -83,3 +84,29 @@ def test_the_sampled_path_regroups_with_the_placed_units_and_records_it() -> Non
     links = placed_links(result.leaves[rest], fitted.leaves, idx, int(fitted.leaves.max()) + 1)
     want = regroup(x[sample], fitted, links, graph_k=graph_k, seed=0)
     assert np.array_equal(result.labels[sample], want.labels)
+
+
+def test_regroup_reads_the_fits_neighbour_table_instead_of_searching_again(monkeypatch) -> None:
+    from listenlens.themes import large
+    from listenlens.themes.discover import ClusterResult
+    from listenlens.themes.neighbours import EXACT_KNN_FROM, exact_knn, jittered
+
+    x, truth = blobs(EXACT_KNN_FROM // 6 + 10, 6, noise=0.4, seed=7)
+    leaves = truth * 2 + (np.arange(len(x)) % 2)  # two sub-themes per blob
+    fitted = ClusterResult(leaves, "umap-hdbscan+louvain", [], {}, {"max_themes": 15},
+                           leaves=leaves)
+    searched = regroup(x, fitted, None, graph_k=8, seed=0)
+    table = exact_knn(jittered(x, 0), 12)[0]  # wider than the grouping needs, as a fit's can be
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("searched again")
+
+    monkeypatch.setattr(large, "exact_knn", no_search)
+    read = regroup(x, ClusterResult(leaves, fitted.method, [], {}, fitted.params, leaves=leaves,
+                                    neighbours=table), None, graph_k=8, seed=0)
+    assert np.array_equal(read.labels, searched.labels)
+    assert len(set(read.labels.tolist())) == 6
+    narrow = ClusterResult(leaves, fitted.method, [], {}, fitted.params, leaves=leaves,
+                           neighbours=table[:, :5])  # too narrow: searched again
+    with pytest.raises(AssertionError, match="searched again"):
+        regroup(x, narrow, None, graph_k=8, seed=0)

@@ -193,17 +193,32 @@ def structure_evidence(x: np.ndarray, links: ContextLinks, events: np.ndarray,
     z_prompt = None
     if len(has_prompt) and prompt_x is not None and len(links.prompt_texts) > 1:
         own = np.einsum("ij,ij->i", x[has_prompt], prompt_x[links.prompt[has_prompt]])
-        # baseline: the same unit against another prompt answered in its event
-        prompts_of: dict[Any, list[int]] = {}
-        for r in has_prompt.tolist():
-            prompts_of.setdefault(events[r], []).append(int(links.prompt[r]))
-        other = []
-        for r in has_prompt.tolist():
-            choices = sorted(set(prompts_of[events[r]]) - {int(links.prompt[r])})
-            if choices:
-                other.append(float(x[r] @ prompt_x[choices[int(rng.integers(len(choices)))]]))
-        z_prompt = _ztest(own, np.array(other)) if other else None
+        other = _other_prompt_similarities(x, prompt_x, links.prompt, events, has_prompt, rng)
+        z_prompt = _ztest(own, other) if len(other) else None
     return z_prev, z_prompt, int(len(has_prev)), int(len(has_prompt))
+
+
+def _other_prompt_similarities(x: np.ndarray, prompt_x: np.ndarray, prompt: np.ndarray,
+                               events: np.ndarray, rows: np.ndarray, rng: np.random.Generator
+                               ) -> np.ndarray:
+    """The baseline of the prompt test: each unit of ``rows`` against another prompt answered
+    in its event, drawn with ``rng`` (units whose event has one prompt only are left out)."""
+    prompts_of: dict[Any, set[int]] = {}
+    for r in rows.tolist():
+        prompts_of.setdefault(events[r], set()).add(int(prompt[r]))
+    choices: dict[tuple[Any, int], list[int]] = {}
+    kept: list[int] = []
+    drawn: list[int] = []
+    for r in rows.tolist():
+        key = (events[r], int(prompt[r]))
+        if key not in choices:
+            choices[key] = sorted(prompts_of[key[0]] - {key[1]})
+        if choices[key]:
+            kept.append(r)
+            drawn.append(choices[key][int(rng.integers(len(choices[key])))])
+    if not kept:
+        return np.zeros(0, dtype=np.float32)
+    return np.einsum("ij,ij->i", x[kept], prompt_x[drawn]).astype(np.float64)
 
 
 def decide_context(mode: str, evidence: tuple[float | None, float | None, int, int], *,

@@ -76,7 +76,10 @@ class ClusterResult:
 
     ``method`` is ``"umap-hdbscan"`` or ``"agglomerative"``; ``notes`` are sentences for the
     reader (why the method changed, what was merged); ``details`` are counts for the record;
-    ``params`` are the resolved parameters.
+    ``params`` are the resolved parameters. ``neighbours``: the exact neighbour table the fit
+    read (:func:`~listenlens.themes.neighbours.exact_knn` indices, the row itself first), when
+    it found one, so that a later grouping of the same rows need not search again; not part
+    of the record.
     """
 
     labels: np.ndarray
@@ -85,6 +88,7 @@ class ClusterResult:
     details: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     leaves: np.ndarray | None = None
+    neighbours: np.ndarray | None = None
 
 
 #: Size-dependent defaults per granularity: min_cluster_size as a function of n, merge threshold.
@@ -448,4 +452,4 @@ def _grouped(x: np.ndarray, fine: ClusterResult, seed: int,
     details = {**fine.details, "n_leaves": n_leaves, "n_themes": n_top,
                "resolution": resolution}
     return ClusterResult(top, fine.method + "+louvain", notes, details, fine.params,
-                         leaves=leaves)
+                         leaves=leaves, neighbours=neighbours)

@@ -231,10 +231,14 @@ def regroup(sample_x: np.ndarray, fitted: ClusterResult, links: np.ndarray | Non
     """The sample fit's sub-themes grouped into themes again
     (:func:`~listenlens.themes.discover.group_leaves`) on the sample's own neighbour graph
     (``graph_k`` neighbours, found as the fit found them) plus ``links``
-    (:func:`placed_links`). Without links the themes are the fit's own."""
+    (:func:`placed_links`). Without links the themes are the fit's own. The fit's own
+    neighbour table is used when it has one (:attr:`ClusterResult.neighbours`: the same rows,
+    jitter and order, so the same neighbours), else the neighbours are searched again."""
     fine = fitted.leaves if fitted.leaves is not None else fitted.labels
-    table = (exact_knn(jittered(sample_x, seed), graph_k + 1)[0]
-             if len(sample_x) >= EXACT_KNN_FROM else None)
+    table = fitted.neighbours
+    if table is None or table.shape[1] < graph_k + 1:
+        table = (exact_knn(jittered(sample_x, seed), graph_k + 1)[0]
+                 if len(sample_x) >= EXACT_KNN_FROM else None)
     group_of, resolution = group_leaves(sample_x, fine, max_groups=int(fitted.params["max_themes"]),
                                         k=graph_k, seed=seed, neighbours=table, links=links)
     top = themes_of_leaves(fine, group_of)
