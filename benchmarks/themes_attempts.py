@@ -23,6 +23,13 @@ themes are at least 70% one concern):
   central half of each cluster re-predicts every assigned unit, one or two rounds; on themes,
   or on sub-themes then re-grouped); splitting a sub-theme whose TF-IDF 2-means halves have
   disjoint top words, then re-grouping;
+* **fine clusters from the units' own neighbour graph** (g1-g3): Louvain communities of the
+  units' k-nearest-neighbour graph in the full context space (0/1 links or shared-nearest-
+  neighbour weights, resolutions 1, 2, 4) instead of UMAP + HDBSCAN, or HDBSCAN's clusters split
+  by Louvain when the split's modularity reaches 0.3 or 0.5; grouped into themes as the fit;
+  each row also reports ``purity`` (unit-weighted share of a fine cluster's majority concern),
+  ``oracle`` (ARI of the fine clusters labelled with their majority concern) and ``post_cpu``
+  (CPU seconds of the refinement);
 * **grouping** of the sub-themes into themes: adding the graph of consecutive turns between
   sub-themes to the nearest-neighbour graph (weights 0.25, 0.5, 1; pairs under one prompt or
   any); grouping on the sentences alone, on previous-turn context only or on prompt context
@@ -664,6 +671,154 @@ def _renumber(top: np.ndarray) -> np.ndarray:
     return out
 
 
+# --- fine clusters from the units' own neighbour graph (unit graph: g1, g2, g3) ---------------
+# The fine clusters (sub-themes) found by community detection on the units' k-nearest-neighbour
+# graph in the full context space, instead of (g1, g2) or inside (g3) UMAP + HDBSCAN; the
+# grouping into themes (group_leaves) and the outlier rule are the fit's own.
+
+def unit_neighbours(z: np.ndarray, k: int) -> np.ndarray:
+    """Each row's ``k`` nearest other rows (cosine, exact, ties to the smaller index)."""
+    from listenlens.themes.neighbours import exact_knn
+
+    return exact_knn(np.asarray(z, dtype=np.float32), k + 1)[0][:, 1:]
+
+
+def unit_graph(nn: np.ndarray, weighting: str) -> Any:
+    """The units' symmetric neighbour graph (networkx) from a neighbour table ``nn``:
+    ``"knn"``: 0/1 links (either is among the other's neighbours, as the grouping's graph);
+    ``"snn"``: each such link weighted by the Jaccard overlap of the two units' neighbour sets
+    (each set holding the unit itself), shared-nearest-neighbour style."""
+    import networkx as nx
+    import scipy.sparse as sp
+
+    n, k = nn.shape
+    rows = np.repeat(np.arange(n), k)
+    a = sp.csr_matrix((np.ones(n * k), (rows, nn.ravel())), shape=(n, n))
+    link = ((a + a.T) > 0).astype(np.float64).tocoo()
+    if weighting == "snn":
+        member = a + sp.identity(n, format="csr")  # the neighbour set of each unit, itself in
+        shared = np.asarray(member[link.row].multiply(member[link.col]).sum(axis=1)).ravel()
+        link = sp.coo_matrix((shared / (2 * (k + 1) - shared), (link.row, link.col)),
+                             shape=(n, n))
+    return nx.from_scipy_sparse_array(link.tocsr())
+
+
+def communities(graph: Any, resolution: float, seed: int) -> np.ndarray:
+    """Louvain communities (networkx, seeded) as labels numbered by their smallest node."""
+    import networkx as nx
+
+    groups = nx.community.louvain_communities(graph, weight="weight", resolution=resolution,
+                                              seed=seed)
+    labels = np.full(graph.number_of_nodes(), -1, dtype=np.int64)
+    for j, g in enumerate(sorted((sorted(g) for g in groups), key=lambda g: g[0])):
+        labels[g] = j
+    return labels
+
+
+def small_as_noise(labels: np.ndarray, min_size: int) -> np.ndarray:
+    """Clusters under ``min_size`` units made unassigned; the rest renumbered 0..k-1."""
+    sizes = np.bincount(np.maximum(labels, 0), minlength=int(labels.max()) + 1)
+    out = np.where((labels >= 0) & (sizes[np.maximum(labels, 0)] >= min_size), labels, -1)
+    return _renumber(out)
+
+
+def leaves_grouped(z: np.ndarray, result: ClusterResult, leaves: np.ndarray, seed: int,
+                   settled: np.ndarray | None = None) -> ClusterResult:
+    """New fine clusters through the fit's outlier rule and grouping into themes. Units
+    ``settled`` (a mask; the fit's own unassigned units, say) are left out of the outlier rule,
+    so that it runs once for them as in the fit."""
+    from listenlens.themes.discover import reassign_outliers
+
+    p = result.params
+    leaves = leaves.copy()
+    rows = np.arange(len(leaves)) if settled is None else np.where(~settled)[0]
+    leaves[rows] = reassign_outliers(z[rows], leaves[rows], float(p["reassign_quantile"]))[0]
+    group_of, _ = group_leaves(z, leaves, max_groups=int(p["max_themes"]),
+                               k=int(p.get("graph_neighbors", GRAPH_NEIGHBOURS)), seed=seed)
+    top = _renumber(np.where(leaves >= 0, group_of[np.maximum(leaves, 0)], -1))
+    return ClusterResult(top, result.method + "+unit-graph", result.notes, dict(result.details), p,
+                         leaves=leaves)
+
+
+def louvain_leaves(case: dict[str, Any], resolution: float, weighting: str = "knn"
+                   ) -> Callable[..., ClusterResult]:
+    """g1 (``"knn"``) / g2 (``"snn"``): fine clusters = Louvain communities (``resolution``)
+    of the units' neighbour graph (k = the fit's ``n_neighbors``) in the full context space;
+    communities under the fit's ``min_cluster_size`` are noise for the outlier rule."""
+    def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
+        seed = int(case.get("seed", 0))
+        graph = unit_graph(unit_neighbours(z, int(result.params["n_neighbors"])), weighting)
+        leaves = small_as_noise(communities(graph, resolution, seed),
+                                int(result.params["min_cluster_size"]))
+        return leaves_grouped(z, result, leaves, seed)
+    return run
+
+
+def split_leaves(case: dict[str, Any], min_modularity: float) -> Callable[..., ClusterResult]:
+    """g3: HDBSCAN's fine clusters kept, each split by Louvain (resolution 1) on the subgraph of
+    its own units in the units' neighbour graph when that split's modularity is at least
+    ``min_modularity`` and it has two or more parts of the fit's ``min_cluster_size``; smaller
+    parts become noise for the outlier rule."""
+    import networkx as nx
+
+    def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
+        seed, size = int(case.get("seed", 0)), int(result.params["min_cluster_size"])
+        graph = unit_graph(unit_neighbours(z, int(result.params["n_neighbors"])), "knn")
+        leaves = (result.leaves if result.leaves is not None else result.labels).copy()
+        settled = leaves < 0
+        new, splits = int(leaves.max()) + 1, []
+        for leaf in range(new):
+            rows = np.where(leaves == leaf)[0]
+            if len(rows) < 2 * size:
+                continue
+            sub = nx.convert_node_labels_to_integers(graph.subgraph(rows.tolist()),
+                                                     ordering="sorted")
+            parts = communities(sub, 1.0, seed)
+            q = nx.community.modularity(sub, [set(np.where(parts == j)[0].tolist())
+                                              for j in range(int(parts.max()) + 1)])
+            kept = small_as_noise(parts, size)
+            case.setdefault("modularity", []).append(round(float(q), 3))
+            if q < min_modularity or kept.max() < 1:
+                continue
+            splits.append(round(float(q), 3))
+            leaves[rows] = np.where(kept == 0, leaf, np.where(kept > 0, new + kept - 1, -1))
+            new += int(kept.max())
+        if not splits:
+            return result
+        done = leaves_grouped(z, result, _renumber(leaves), seed, settled)
+        done.details["splits"] = splits
+        return done
+    return run
+
+
+def fine_purity(truth: np.ndarray, leaf: np.ndarray) -> dict[str, float]:
+    """Diagnostics of the fine clusters over keyed units: ``purity`` (unit-weighted share of
+    each fine cluster's majority concern; unassigned and set-aside units left out) and
+    ``oracle`` (ARI when each fine cluster is labelled with its majority concern, the best any
+    grouping of these fine clusters could do; unassigned and set-aside units as in scoring)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    table = pd.crosstab(pd.Series(leaf, name="leaf"), pd.Series(truth, name="key"))
+    table = table.drop(index=["unassigned", "housekeeping-set-aside"], errors="ignore")
+    purity = float(table.max(axis=1).sum() / max(int(table.values.sum()), 1))
+    major = table.idxmax(axis=1).to_dict()
+    mapped = np.array([major.get(v, v) for v in leaf], dtype=object)
+    return {"purity": purity, "oracle": adjusted_rand_score(truth, mapped)}
+
+
+def unit_graph_variants(case: dict[str, Any], default: Callable[[], np.ndarray]
+                        ) -> dict[str, tuple[Callable[[], np.ndarray], Any]]:
+    """g1-g3 (resolutions and the modularity thresholds fixed before measuring)."""
+    return {
+        **{f"g1: Louvain on unit kNN graph, resolution {r:g}": (default, louvain_leaves(case, r))
+           for r in (1.0, 2.0, 4.0)},
+        **{f"g2: Louvain on unit SNN graph, resolution {r:g}": (
+            default, louvain_leaves(case, r, "snn")) for r in (1.0, 2.0, 4.0)},
+        **{f"g3: HDBSCAN clusters split by Louvain, modularity >= {q:g}": (
+            default, split_leaves(case, q)) for q in (0.3, 0.5)},
+    }
+
+
 # --- scoring ----------------------------------------------------------------------------------
 
 def emergent_rows(case: dict[str, Any]) -> np.ndarray:
@@ -683,8 +838,10 @@ def evaluate(case: dict[str, Any], z: np.ndarray, post: Callable[..., ClusterRes
     t = time.perf_counter()
     result = cluster_units(z[emergent], strata=[units[i].event_id for i in emergent], seed=seed,
                            cache_dir=CACHE)
+    cpu = time.process_time()
     if post is not None:
         result = post(z[emergent], result, [units[i].text for i in emergent])
+    cpu = time.process_time() - cpu
     top = np.full(len(units), "housekeeping-set-aside", dtype=object)
     leaf = top.copy()
     leaves = result.leaves if result.leaves is not None else result.labels
@@ -697,7 +854,8 @@ def evaluate(case: dict[str, Any], z: np.ndarray, post: Callable[..., ClusterRes
             "themes": int(result.labels.max() + 1), "sub-themes": int(leaves.max() + 1),
             "unassigned": float((top[keep] == "unassigned").mean()),
             "top5>=70%": pure_largest(truth[keep], top[keep]),
-            "s": time.perf_counter() - t}
+            "s": time.perf_counter() - t, "post_cpu": cpu,
+            **fine_purity(truth[keep], leaf[keep])}
 
 
 def pure_largest(truth: np.ndarray, top: np.ndarray, n: int = 5, share: float = 0.7) -> int:
@@ -820,6 +978,7 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
             default, grouped_by_words(case, "cut", 0.1)),
         "words: cannot-link lowest 25% of linked pairs": (
             default, grouped_by_words(case, "cut", 0.25)),
+        **unit_graph_variants(case, default),
     }
 
 
@@ -853,7 +1012,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(seeds) > 1:
         print("\nMean over seeds\n")
         print(table.groupby(["corpus", "variant"], sort=False)[["ARI", "ARI_sub", "unassigned",
-                                                                "top5>=70%"]]
+                                                                "top5>=70%", "purity", "oracle",
+                                                                "sub-themes", "post_cpu"]]
               .mean().round(3).to_string())
     return 0
 
