@@ -18,7 +18,10 @@ themes are at least 70% one concern):
   prompts;
   other fixed weights; the next turn as well; removing each event's mean, each speaker's mean
   or the top principal direction ("common component" removal); appending a TF-IDF/LSA
-  (lexical) part;
+  (lexical) part; *names masked* before embedding (:mod:`listenlens.themes.masking`: spaCy's
+  place, person, organisation and group entities replaced by a neutral word by type, or
+  dropped, or only the place names replaced; a model-free capitalisation rule; the mean of the
+  masked and unmasked vectors), units and prompts alike, the default context on top;
 * **fine clustering** afterwards: self-training (a logistic regression fitted on the most
   central half of each cluster re-predicts every assigned unit, one or two rounds; on themes,
   or on sub-themes then re-grouped); splitting a sub-theme whose TF-IDF 2-means halves have
@@ -94,6 +97,7 @@ from listenlens.themes.discover import (  # noqa: E402
 )
 from listenlens.themes.housekeeping import detect_housekeeping  # noqa: E402
 from listenlens.themes.large import cluster_units  # noqa: E402
+from listenlens.themes.masking import masked_texts  # noqa: E402
 from listenlens.themes.segments import (  # noqa: E402
     segment_context,
     segment_threshold,
@@ -310,6 +314,49 @@ def per_unit_weights(case: dict[str, Any], rule: str, param: float) -> np.ndarra
     if px is not None:
         z[has] += w_prompt[has, None] * px[links.prompt[has]]
     return l2_normalise(z)
+
+
+def masked_vectors(case: dict[str, Any], mode: str, types: tuple[str, ...] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray | None]:
+    """MiniLM vectors of the units' and the prompts' texts with names masked
+    (:func:`listenlens.themes.masking.masked_texts`, ``mode``), found once per case; the cost
+    (CPU seconds of the masking and of embedding the texts it changed) goes to
+    ``case["mask_costs"]``."""
+    key = f"masked-{mode}" + ("" if types is None else "-" + "+".join(types))
+    if key not in case:
+        links, _ = links_for(case)
+        texts = [u.text for u in case["units"]] + list(links.prompt_texts)
+        t = time.process_time()
+        masked = masked_texts(texts, mode, types=types)
+        mask_cpu = time.process_time() - t
+        changed = sorted({m for m, o in zip(masked, texts) if m != o})
+        t = time.process_time()
+        embed(changed, EMBEDDER)  # the added embedding, timed without the cache
+        embed_cpu = time.process_time() - t
+        v = EmbeddingCache(CACHE / "embeddings").encode(EMBEDDER, masked)
+        n = len(case["units"])
+        case[key] = (v[:n], v[n:] if len(v) > n else None)
+        case.setdefault("mask_costs", {})[key[len("masked-"):]] = {
+            "texts": len(texts), "changed": len(changed), "mask CPU s": mask_cpu,
+            "embed changed CPU s": embed_cpu}
+    return case[key]
+
+
+def with_masked(case: dict[str, Any], mode: str, average: bool = False,
+                types: tuple[str, ...] | None = None) -> np.ndarray:
+    """The default context rule on vectors of name-masked texts (units and prompts, see
+    :func:`masked_vectors`); ``average``: each masked vector averaged with the unmasked one.
+    ``types``: only these entity types masked. The structure decision is taken on the vectors
+    used."""
+    x = case["x"]
+    links, px = links_for(case)
+    xm, pm = masked_vectors(case, mode, types)
+    if average:
+        xm = l2_normalise(xm + x)
+        pm = None if pm is None else l2_normalise(pm + px)
+    decision = decide_context("auto", structure_evidence(xm, links, case["events"], pm, seed=0))
+    return contextual_embeddings(xm, links.prev, links.prompt, pm, w_prev=decision.w_prev,
+                                 w_prompt=decision.w_prompt)
 
 
 def without_boilerplate(case: dict[str, Any], min_units: int = 5) -> np.ndarray:
@@ -922,6 +969,15 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
             lambda: with_joint(case, prompt=False, previous=True, w_prompt=True), None),
         "joint f: prompt+previous+turn text, no vector context": (
             lambda: with_joint(case, previous=True), None),
+        "m1: names masked by type (spaCy entities)": (
+            lambda: with_masked(case, "entities"), None),
+        "m2: names dropped (spaCy entities)": (lambda: with_masked(case, "entities-drop"), None),
+        "m3: names masked (capitalisation rule, no model)": (
+            lambda: with_masked(case, "capitals"), None),
+        "m4: mean of m1's masked and the unmasked vectors": (
+            lambda: with_masked(case, "entities", average=True), None),
+        "m5: place names only masked (spaCy GPE, LOC, FAC)": (
+            lambda: with_masked(case, "entities", types=("GPE", "LOC", "FAC")), None),
         "segment context (opt-in window)": (lambda: with_segments(case, x), None),
         "segment context, threshold +0.05": (lambda: with_segments(case, x, 0.05), None),
         "segment context, threshold -0.05": (lambda: with_segments(case, x, -0.05), None),
@@ -991,7 +1047,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     seeds = [int(v) for v in args.seeds.split(",")] if args.seeds else [args.seed]
     CACHE.mkdir(parents=True, exist_ok=True)
-    rows, tests = [], []
+    rows, tests, costs = [], [], []
     for name in args.corpora.split(","):
         case = load_case(name)
         for rule, prompts in (("all non-logistics turns", None), ("questions", questions(case))):
@@ -1004,11 +1060,16 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append({"corpus": name, "variant": label, "seed": seed,
                              **evaluate(case, z, post, seed)})
             print(f"... {name}: {label} done", file=sys.stderr, flush=True)
+        costs += [{"corpus": name, "mask": mode, **c}
+                  for mode, c in case.get("mask_costs", {}).items()]
     print("\nPrompt-structure test (z >= 3 switches the prompt term on)\n")
     print(pd.DataFrame(tests).round(2).to_string(index=False))
     table = pd.DataFrame(rows)
     print(f"\nVariants against the default (seeds {seeds})\n")
     print(table.round(3).to_string(index=False))
+    if costs:
+        print("\nName masking: texts changed and CPU seconds (masking; embedding the changed)\n")
+        print(pd.DataFrame(costs).round(2).to_string(index=False))
     if len(seeds) > 1:
         print("\nMean over seeds\n")
         print(table.groupby(["corpus", "variant"], sort=False)[["ARI", "ARI_sub", "unassigned",
