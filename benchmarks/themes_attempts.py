@@ -18,7 +18,7 @@ themes are at least 70% one concern):
   prompts;
   other fixed weights; the next turn as well; removing each event's mean, each speaker's mean
   or the top principal direction ("common component" removal); appending a TF-IDF/LSA
-  (lexical) part; *names masked* before embedding (:mod:`listenlens.themes.masking`: spaCy's
+  (lexical) part; *names masked* before embedding (`benchmarks/name_masking.py`: spaCy's
   place, person, organisation and group entities replaced by a neutral word by type, or
   dropped, or only the place names replaced; a model-free capitalisation rule; the mean of the
   masked and unmasked vectors), units and prompts alike, the default context on top;
@@ -79,6 +79,8 @@ CACHE = Path(os.environ.get("LISTENLENS_CACHE", HERE / ".cache")) / "themes-atte
 SHARED = Path(os.environ.get("LISTENLENS_SHARED", PROJECT.parent / "shared"))
 sys.path.insert(0, str(PROJECT / "src"))
 
+from name_masking import masked_texts  # noqa: E402  (benchmarks/name_masking.py, beside this script)
+
 import listenlens as ll  # noqa: E402
 from listenlens.embeddings import EmbeddingCache, MiniLMEmbedder, embed, l2_normalise  # noqa: E402
 from listenlens.themes.context import (  # noqa: E402
@@ -97,7 +99,6 @@ from listenlens.themes.discover import (  # noqa: E402
 )
 from listenlens.themes.housekeeping import detect_housekeeping  # noqa: E402
 from listenlens.themes.large import cluster_units  # noqa: E402
-from listenlens.themes.masking import masked_texts  # noqa: E402
 from listenlens.themes.segments import (  # noqa: E402
     segment_context,
     segment_threshold,
@@ -319,7 +320,7 @@ def per_unit_weights(case: dict[str, Any], rule: str, param: float) -> np.ndarra
 def masked_vectors(case: dict[str, Any], mode: str, types: tuple[str, ...] | None = None
                    ) -> tuple[np.ndarray, np.ndarray | None]:
     """MiniLM vectors of the units' and the prompts' texts with names masked
-    (:func:`listenlens.themes.masking.masked_texts`, ``mode``), found once per case; the cost
+    (:func:`name_masking.masked_texts`, ``mode``), found once per case; the cost
     (CPU seconds of the masking and of embedding the texts it changed) goes to
     ``case["mask_costs"]``."""
     key = f"masked-{mode}" + ("" if types is None else "-" + "+".join(types))

@@ -33,8 +33,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from .labels import SPACY_MODEL
-from .labelwords import CaseEvidence
+from listenlens.themes.labels import SPACY_MODEL
+from listenlens.themes.labelwords import CaseEvidence
 
 __all__ = ["PLACEHOLDERS", "NAME_PLACEHOLDER", "MASK_MODES", "Span", "entity_spans",
            "name_spans", "mask_text", "masked_texts"]
