@@ -33,6 +33,11 @@ themes are at least 70% one concern):
   each row also reports ``purity`` (unit-weighted share of a fine cluster's majority concern),
   ``oracle`` (ARI of the fine clusters labelled with their majority concern) and ``post_cpu``
   (CPU seconds of the refinement);
+* **consensus fine clusters over several UMAP seeds** (c1-c3): the fit's reduction + HDBSCAN +
+  merge run with 5 or 9 seeds derived from the fit's seed, units' co-association (share of runs
+  sharing a fine cluster) summed sparsely, connected components at share >= 0.5 or 0.8 as the
+  fine clusters; grouped into themes as the fit (``post_cpu`` is low where the runs' reductions
+  were cached by an earlier variant);
 * **grouping** of the sub-themes into themes: adding the graph of consecutive turns between
   sub-themes to the nearest-neighbour graph (weights 0.25, 0.5, 1; pairs under one prompt or
   any); grouping on the sentences alone, on previous-turn context only or on prompt context
@@ -867,6 +872,100 @@ def unit_graph_variants(case: dict[str, Any], default: Callable[[], np.ndarray]
     }
 
 
+# --- consensus fine clusters over several UMAP seeds (c1, c2, c3) -----------------------------
+# Evidence accumulation: the fit's reduction + HDBSCAN + merge run with R seeds derived from the
+# fit's seed; two units' co-association is the share of runs in which they share a fine cluster
+# (summed sparsely over each run's clusters); the consensus fine clusters are the connected
+# components of the pairs at or above a fixed share, components under the fit's
+# ``min_cluster_size`` go to the fit's outlier rule, and the grouping into themes is the fit's.
+
+#: Seeds of a consensus: run ``r`` uses ``seed + CONSENSUS_SEED_STEP * r`` (run 0 is the fit's).
+CONSENSUS_SEED_STEP = 1000
+
+
+def fine_run(z: np.ndarray, p: dict[str, Any], seed: int, cache_dir: Path | None
+             ) -> tuple[np.ndarray, bool]:
+    """One run of the fit's fine clustering before its outlier rule: UMAP (the fit's
+    :func:`~listenlens.themes.discover.reduce`, cached by seed), HDBSCAN, the merge of near-
+    duplicate clusters. Returns the labels (``-1`` noise) and whether the reduction was cached."""
+    import hdbscan
+
+    from listenlens.themes.discover import _relabel, _shared_knn, merge_similar, reduce
+
+    reduced, cached = reduce(z, n_neighbors=int(p["n_neighbors"]),
+                             n_components=int(p["n_components"]), seed=seed,
+                             cache_dir=cache_dir, knn=_shared_knn(z, p, seed))
+    labels = hdbscan.HDBSCAN(min_cluster_size=int(p["min_cluster_size"]),
+                             min_samples=int(p["min_samples"]),
+                             cluster_selection_method=str(p["cluster_selection_method"]),
+                             core_dist_n_jobs=1).fit_predict(reduced)
+    merged, _ = merge_similar(z, _relabel(np.asarray(labels, dtype=np.int64)),
+                              float(p["merge_threshold"]))
+    return merged, cached
+
+
+def co_association(runs: Sequence[np.ndarray]) -> Any:
+    """How many runs put each pair of units in one fine cluster (scipy CSR, counts), summed over
+    each run's clusters as one-hot products, so memory follows the clusters' squared sizes and
+    never a dense n x n."""
+    import scipy.sparse as sp
+
+    n = len(runs[0])
+    total = sp.csr_matrix((n, n), dtype=np.float64)
+    for labels in runs:
+        rows = np.where(labels >= 0)[0]
+        onehot = sp.csr_matrix((np.ones(len(rows)), (rows, labels[rows])),
+                               shape=(n, int(labels.max()) + 1))
+        total = total + onehot @ onehot.T
+    return total.tocsr()
+
+
+def consensus_labels(runs: Sequence[np.ndarray], share: float, min_size: int) -> np.ndarray:
+    """Connected components of the pairs whose co-association (share of runs together) is at
+    least ``share``; components under ``min_size`` units unassigned (``-1``)."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    counts = co_association(runs)
+    kept = counts.multiply(counts >= share * len(runs) - 1e-9)
+    kept = sp.csr_matrix(kept)
+    kept.setdiag(0)
+    kept.eliminate_zeros()
+    labels = connected_components(kept, directed=False)[1].astype(np.int64)
+    return small_as_noise(labels, min_size)
+
+
+def consensus_leaves(case: dict[str, Any], n_runs: int, share: float,
+                     cache_dir: Path | None = CACHE) -> Callable[..., ClusterResult]:
+    """c1-c3: fine clusters = consensus of ``n_runs`` seeded runs at co-association ``share``
+    (see :func:`consensus_labels`), then the fit's outlier rule and grouping."""
+    def run(z: np.ndarray, result: ClusterResult, texts: list[str]) -> ClusterResult:
+        seed, p = int(case.get("seed", 0)), result.params
+        if result.method.startswith("agglomerative"):
+            return result
+        found = [fine_run(z, p, seed + CONSENSUS_SEED_STEP * r, cache_dir)
+                 for r in range(n_runs)]
+        leaves = consensus_labels([labels for labels, _ in found], share,
+                                  int(p["min_cluster_size"]))
+        done = leaves_grouped(z, result, leaves, seed)
+        done.details["consensus_cached"] = sum(cached for _, cached in found)
+        return done
+    return run
+
+
+def consensus_variants(case: dict[str, Any], default: Callable[[], np.ndarray]
+                       ) -> dict[str, tuple[Callable[[], np.ndarray], Any]]:
+    """c1-c3 (run counts and shares fixed before measuring)."""
+    return {
+        "c1: consensus of 5 UMAP seeds, co-association >= 0.5": (
+            default, consensus_leaves(case, 5, 0.5)),
+        "c2: consensus of 5 UMAP seeds, co-association >= 0.8": (
+            default, consensus_leaves(case, 5, 0.8)),
+        "c3: consensus of 9 UMAP seeds, co-association >= 0.5": (
+            default, consensus_leaves(case, 9, 0.5)),
+    }
+
+
 # --- scoring ----------------------------------------------------------------------------------
 
 def emergent_rows(case: dict[str, Any]) -> np.ndarray:
@@ -1036,6 +1135,7 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
         "words: cannot-link lowest 25% of linked pairs": (
             default, grouped_by_words(case, "cut", 0.25)),
         **unit_graph_variants(case, default),
+        **consensus_variants(case, default),
     }
 
 
