@@ -17,6 +17,8 @@ tuning; held out), BANKING77's test split (its rows are shuffled with a fixed se
 sorted by intent, and read in file order that would be a "conversation" in which every turn
 follows one of its own class) and Polis Bowling Green (labels with top quotes). listenlens is
 scored at both levels of its hierarchy: themes (``ARI``) and sub-themes (``ARI_sub``).
+``--mpnet`` adds a row per corpus for listenlens with the opt-in all-mpnet-base-v2 encoder
+(``listenlens.encoders``; its vectors cached beside MiniLM's), scored and timed the same way.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ sys.path.insert(0, str(PROJECT / "src"))
 
 import listenlens as ll  # noqa: E402
 from listenlens.embeddings import CallableEmbedder, EmbeddingCache, MiniLMEmbedder  # noqa: E402
+from listenlens.encoders import make_embedder  # noqa: E402
 from listenlens.themes import ThemeModel  # noqa: E402
 from listenlens.themes.labels import EXTRA_STOP_WORDS, keyword_words  # noqa: E402
 
@@ -328,9 +331,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="synthetic and example corpora only")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--n-units", type=int, default=6000, help="size of the synthetic corpus")
+    ap.add_argument("--mpnet", action="store_true",
+                    help="also score listenlens with the opt-in mpnet encoder (listenlens[mpnet])")
     args = ap.parse_args(argv)
     CACHE.mkdir(parents=True, exist_ok=True)
     minilm = MiniLMEmbedder()
+    mpnet = make_embedder("mpnet", progress=False, cache_dir=CACHE) if args.mpnet else None
 
     # load the model and compile UMAP/numba (nearest-neighbour descent too: > 4096 points)
     # once, so no method pays for either in its timing
@@ -367,6 +373,12 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"corpus": case.name, "method": "listenlens", **ours})
         if "BANKING" not in case.name:
             tops[case.name] = top_five_purity(case, fitted["themes"])
+        if mpnet is not None:
+            strong = run_listenlens(case, embeddings_for(case, mpnet), mpnet, args.seed)
+            rows.append({"corpus": case.name, "method": "listenlens (mpnet)",
+                         **score(case, strong)})
+            if "BANKING" not in case.name:
+                tops[f"{case.name}, mpnet"] = top_five_purity(case, strong["themes"])
         if "granularity" not in case.params:
             rows.append({"corpus": case.name, "method": "plain BERTopic",
                          **score(case, run_bertopic(case, x, minilm, args.seed))})

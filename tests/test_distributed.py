@@ -82,12 +82,11 @@ def _closed_port() -> int:
 @pytest.mark.slow
 def test_cli_analyse_on_a_scheduler_matches_the_local_run_and_is_recorded(
         client, corpus, tmp_path, monkeypatch) -> None:
-    from listenlens import cli
+    from listenlens import cli, pipeline
     from listenlens.provenance.manifest import RunManifest
-    from listenlens.themes import model
 
     # the hashing embedder stands in for MiniLM (a model load per worker process is slow in CI)
-    monkeypatch.setattr(model, "MiniLMEmbedder", lambda progress=None: HashingEmbedder(dim=128))
+    monkeypatch.setattr(pipeline, "make_embedder", lambda name, **kw: HashingEmbedder(dim=128))
     root = str(corpus.root)
     base = ["analyse", root, "--format", "md", "-q"]
     assert cli.main([*base, "--out", str(tmp_path / "here"), "--cache-dir",

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import listenlens as ll
+from listenlens import pipeline
 from listenlens.embeddings import HashingEmbedder
 from listenlens.pipeline import analyse
 from listenlens.synthetic import make_corpus
@@ -75,7 +76,7 @@ def test_the_key_follows_every_input() -> None:
 @pytest.mark.slow
 def test_a_rerun_reuses_the_fit_and_writes_the_same_bytes(corpus: ll.Corpus, tmp_path: Path,
                                                            monkeypatch) -> None:
-    monkeypatch.setattr(model, "MiniLMEmbedder", lambda progress=None: HashingEmbedder(dim=64))
+    monkeypatch.setattr(pipeline, "make_embedder", lambda name, **kw: HashingEmbedder(dim=64))
     first = analyse(corpus, out=tmp_path / "a", cache_dir=tmp_path / "cache", progress=False)
     assert first.manifest.params["run"]["theme_fit"]["cache"] == "stored"
 
@@ -106,7 +107,7 @@ def test_a_cache_that_cannot_be_written_is_recorded_not_fatal(corpus: ll.Corpus,
     def refuse(*_args, **_kwargs):
         raise PermissionError("read-only")
 
-    monkeypatch.setattr(model, "MiniLMEmbedder", lambda progress=None: HashingEmbedder(dim=32))
+    monkeypatch.setattr(pipeline, "make_embedder", lambda name, **kw: HashingEmbedder(dim=32))
     monkeypatch.setattr(fit_cache, "store_fit", refuse)
     result = pipeline.analyse(corpus, cache_dir=tmp_path / "cache", progress=False)
     record = result.manifest.params["run"]["theme_fit"]

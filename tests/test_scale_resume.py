@@ -11,12 +11,11 @@ import numpy as np
 import pytest
 
 import listenlens as ll
-from listenlens import embedding_cache
+from listenlens import embedding_cache, pipeline
 from listenlens.embedding_cache import EmbeddingCache, text_key
 from listenlens.embeddings import HashingEmbedder
 from listenlens.pipeline import analyse
 from listenlens.synthetic import make_corpus
-from listenlens.themes import model
 
 BLOCK = 64
 
@@ -57,7 +56,7 @@ def test_an_interrupted_analysis_resumes_and_embeds_no_block_twice(tmp_path, mon
     texts = {u.text for u in corpus.unit_records}
     monkeypatch.setattr(embedding_cache, "BLOCK_SIZE", BLOCK)
     first = Streaming(limit=3 * BLOCK + 10)  # stops inside the fourth block
-    monkeypatch.setattr(model, "MiniLMEmbedder", lambda progress=None: first)
+    monkeypatch.setattr(pipeline, "make_embedder", lambda name, **kw: first)
     with pytest.raises(KeyboardInterrupt):
         analyse(corpus, out=tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
     assert not (tmp_path / "out").exists()
@@ -65,7 +64,7 @@ def test_an_interrupted_analysis_resumes_and_embeds_no_block_twice(tmp_path, mon
     assert len(kept) == 3 and all(len(keys) == BLOCK for _, keys in kept.values())
 
     second = Streaming()
-    monkeypatch.setattr(model, "MiniLMEmbedder", lambda progress=None: second)
+    monkeypatch.setattr(pipeline, "make_embedder", lambda name, **kw: second)
     result = analyse(corpus, out=tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
     stored = {k for _, keys in kept.values() for k in keys}
     again = [t for t in second.done if t in texts]

