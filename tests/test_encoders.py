@@ -124,3 +124,49 @@ def test_cli_analyse_with_mpnet_records_the_encoder(mpnet_cache: Path, tmp_path:
     assert manifest["models"][0]["path"] == str(mpnet_cache / "models" / "all-mpnet-base-v2")
     assert "all-mpnet-base-v2@" in json.dumps(manifest["params"]["find_themes"])
     assert "all-MiniLM" not in json.dumps(manifest["params"])
+
+
+def test_a_project_keeps_its_encoder_for_every_update(small_corpus_dir: Path, tmp_path: Path,
+                                                     monkeypatch) -> None:
+    from listenlens import project as project_module
+    from listenlens.embeddings import HashingEmbedder
+    from listenlens.project import init_project, open_project
+
+    asked: list[str] = []
+
+    def fake(name: str, **_kw):
+        asked.append(name)
+        return HashingEmbedder(dim=64)
+
+    monkeypatch.setattr(project_module, "make_embedder", fake)
+    init_project(tmp_path / "p", encoder="mpnet")
+    project = open_project(tmp_path / "p")           # a later session, no embedder given
+    assert project.encoder == "mpnet" and project.settings["encoder"] == "mpnet"
+    project.add(small_corpus_dir)
+    project.update(stability_runs=0)
+    assert asked == ["mpnet"]
+    assert project.registry.themes.params["embedder"] == HashingEmbedder(dim=64).name
+    with pytest.raises(ParameterError, match="encoder"):
+        init_project(tmp_path / "q", encoder="bert")
+
+
+def test_projects_made_before_the_choice_use_minilm(tmp_path: Path) -> None:
+    from listenlens.project import PROJECT_STATE, init_project, open_project
+
+    init_project(tmp_path / "p")
+    meta_path = tmp_path / "p" / PROJECT_STATE / "project.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    assert meta["settings"].pop("encoder") == "minilm"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    assert open_project(tmp_path / "p").encoder == "minilm"
+
+
+def test_cli_init_records_the_encoder_and_refuses_unknown_ones(tmp_path: Path, capsys) -> None:
+    from listenlens.cli import main
+    from listenlens.project import open_project
+
+    assert main(["init", str(tmp_path / "p"), "--encoder", "mpnet"]) == 0
+    assert open_project(tmp_path / "p").encoder == "mpnet"
+    with pytest.raises(SystemExit) as exc:
+        main(["init", str(tmp_path / "q"), "--encoder", "bert"])
+    assert exc.value.code == 2 and "invalid choice: 'bert'" in capsys.readouterr().err

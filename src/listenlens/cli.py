@@ -113,7 +113,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
     if args.codebook:
         params["codebook"] = args.codebook
     project = init_project(args.project, seed=args.seed, default_consent=args.default_consent,
-                           period=args.period, fade_after_days=args.fade_after_days, **params)
+                           period=args.period, fade_after_days=args.fade_after_days,
+                           encoder=args.encoder, **params)
     print(f"created project {project.root}; add events with: listenlens add {args.project} "
           "FILES... (or a corpus folder), then: listenlens update " + str(args.project))
     return 0
@@ -277,6 +278,9 @@ def _project_commands(sub: argparse._SubParsersAction) -> None:
                    help="few broad themes (default) or many narrow ones")
     p.add_argument("--min-theme-size", type=int, help="smallest theme (default: adapts)")
     p.add_argument("--codebook", metavar="FILE", help="YAML or CSV codebook of deductive themes")
+    p.add_argument("--encoder", default="minilm", choices=ENCODERS,
+                   help="sentence encoder of every update: minilm (default) or mpnet (closer "
+                        "themes, several times slower; pip install \"listenlens[mpnet]\")")
     p.add_argument("--fade-after-days", type=int, default=365,
                    help="a theme nobody raised for this long is marked faded (default: 365)")
     p.set_defaults(func=_cmd_init)

@@ -40,6 +40,7 @@ import pandas as pd
 from .clock import utc_now
 from .corpus import Corpus, load
 from .embeddings import Embedder
+from .encoders import DEFAULT_ENCODER, ENCODERS, make_embedder
 from .errors import CorpusError
 from .outputs import write_atomic
 from .project_folder import (
@@ -66,8 +67,9 @@ class Project:
     """A project folder (see the module docstring). Open one with :func:`open_project` or
     create one with :func:`init_project`.
 
-    ``embedder`` must be the one the project's themes are built with (default: the packaged
-    MiniLM); tests pass :class:`~listenlens.embeddings.HashingEmbedder`.
+    ``embedder`` must be the one the project's themes are built with (default: the encoder
+    chosen at ``init``, the packaged MiniLM unless ``encoder="mpnet"`` was chosen); tests pass
+    :class:`~listenlens.embeddings.HashingEmbedder`.
     """
 
     def __init__(self, root: str | Path, *, embedder: Embedder | None = None,
@@ -94,6 +96,18 @@ class Project:
     def settings(self) -> dict[str, Any]:
         """Settings chosen at ``init`` (seed, default consent, theme parameters, fading)."""
         return dict(self.meta["settings"])
+
+    @property
+    def encoder(self) -> str:
+        """The encoder chosen at ``init`` (``"minilm"`` for projects made before the choice)."""
+        return str(self.meta["settings"].get("encoder", DEFAULT_ENCODER))
+
+    def _theme_embedder(self) -> Embedder | None:
+        """The embedder updates use: the one given, else the project's encoder (``None`` for
+        the default, which the updater loads itself)."""
+        if self.embedder is not None or self.encoder == DEFAULT_ENCODER:
+            return self.embedder
+        return make_embedder(self.encoder, progress=self.progress)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -188,7 +202,7 @@ class Project:
         s = self.settings
         reg = self.registry
         runs = (3 if reg is None or rebuild else 0) if stability_runs is None else stability_runs
-        updater = ThemeUpdater(embedder=self.embedder, cache_dir=self.state / "cache",
+        updater = ThemeUpdater(embedder=self._theme_embedder(), cache_dir=self.state / "cache",
                                rebuild=rebuild, fade_after_days=int(s["fade_after_days"]),
                                stability_runs=runs,
                                model_params={"seed": int(s["seed"]), **s["model_params"]},
@@ -282,10 +296,12 @@ class Project:
 def init_project(directory: str | Path, *, seed: int = 0, default_consent: str = "paraphrase",
                  period: str = "quarter", fade_after_days: int = 365,
                  embedder: Embedder | None = None, progress: bool | None = None,
-                 **model_params: Any) -> Project:
+                 encoder: str = DEFAULT_ENCODER, **model_params: Any) -> Project:
     """Create an empty project folder (it may exist but must not hold a project or an
     ``events.csv``). ``model_params`` are :class:`~listenlens.themes.ThemeModel` parameters
-    (``granularity``, ``min_theme_size``, ``codebook``, ...) used on every build.
+    (``granularity``, ``min_theme_size``, ``codebook``, ...) used on every build. ``encoder``
+    (``"minilm"`` or the opt-in ``"mpnet"``, see :mod:`listenlens.encoders`) is kept in the
+    project's settings and embeds every update, whoever opens the project later.
 
     >>> from listenlens.embeddings import HashingEmbedder
     >>> project = init_project("living", embedder=HashingEmbedder())
@@ -302,6 +318,7 @@ def init_project(directory: str | Path, *, seed: int = 0, default_consent: str =
 
     root = Path(directory)
     check_choice("default_consent", default_consent, CONSENT_LEVELS)
+    check_choice("encoder", encoder, ENCODERS)
     unknown = set(model_params) - set(ThemeModel().get_params())
     if unknown:
         raise TypeError(f"unknown theme parameters: {sorted(unknown)}")
@@ -310,7 +327,8 @@ def init_project(directory: str | Path, *, seed: int = 0, default_consent: str =
     import listenlens
 
     create_folder(root, {"seed": seed, "default_consent": default_consent, "period": period,
-                         "fade_after_days": fade_after_days, "model_params": model_params},
+                         "fade_after_days": fade_after_days, "encoder": encoder,
+                         "model_params": model_params},
                   listenlens.__version__)
     return Project(root, embedder=embedder, progress=progress)
 
