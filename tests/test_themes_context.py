@@ -3,6 +3,8 @@
 Context is used only where the corpus shows structure, so a structure-free corpus gets exactly
 the themes it would get without context; a corpus of runs under prompts gets context. The
 hierarchy (themes over fine clusters) has stable ids across equal runs and survives save/open.
+The previous-turn test's baseline is exact (all pairs of each event, checked by brute force), so
+its z does not depend on the seed.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from listenlens.embeddings import HashingEmbedder
 from listenlens.synthetic import make_corpus
 from listenlens.themes import ThemeModel, find_themes
 from listenlens.themes.context import (
+    ContextLinks,
     contextual_embeddings,
     conversation_links,
     decide_context,
+    pair_baseline,
     structure_evidence,
+    turn_similarities,
 )
 from listenlens.themes.discover import group_leaves
 
@@ -104,8 +109,6 @@ def test_structure_evidence_sees_planted_adjacency():
     x = centres[topic] + 0.4 * rng.standard_normal((160, 16)).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     prev = np.arange(-1, 159)
-    from listenlens.themes.context import ContextLinks
-
     links = ContextLinks(prev, np.full(160, -1), ())
     events = np.array(["e1"] * 80 + ["e2"] * 80, dtype=object)
     z_runs, *_ = structure_evidence(x, links, events, None)
@@ -114,6 +117,54 @@ def test_structure_evidence_sees_planted_adjacency():
     assert z_runs > 3.0 > z_flat
     z = contextual_embeddings(x, prev, links.prompt, None, w_prev=0.5, w_prompt=0.0)
     assert np.allclose(np.linalg.norm(z, axis=1), 1.0, atol=1e-5)
+
+
+def _unequal_events(seed: int) -> tuple[np.ndarray, np.ndarray, ContextLinks]:
+    """Unit vectors (d = 8) in five events of 3, 5, 20, 2 and 11 turns, each event one run of
+    turns, and a few rows that are nobody's turn (no previous turn and not one)."""
+    rng = np.random.default_rng(seed)
+    sizes = {"a": 3, "b": 5, "c": 20, "d": 2, "e": 11}
+    events = np.array([e for e, n in sizes.items() for _ in range(n)] + ["c"] * 4, dtype=object)
+    x = rng.standard_normal((len(events), 8)) + 0.5  # a common direction: pairs not centred
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    prev = np.full(len(events), -1)
+    start = 0
+    for n in sizes.values():
+        prev[start + 1:start + n] = np.arange(start, start + n - 1)
+        start += n
+    return x, events, ContextLinks(prev, np.full(len(events), -1), ())
+
+
+@pytest.mark.parametrize("block", [8192, 4])
+def test_the_exact_baseline_equals_all_pairs_by_brute_force(block, monkeypatch):
+    from listenlens.themes import context
+
+    monkeypatch.setattr(context, "_BLOCK", block)  # 4: the d x d Gram summed over blocks
+    x, events, links = _unequal_events(0)
+    rows = np.union1d(np.where(links.prev >= 0)[0], links.prev[links.prev >= 0])
+    base = pair_baseline(x, rows, events)
+    assert base.events == ("a", "b", "c", "e")   # "d" has two rows; the 4 loose rows are out
+    for k, e in enumerate(base.events):
+        group = [r for r in rows.tolist() if events[r] == e]
+        sims = [float(x[a] @ x[b]) for a in group for b in group if a != b]
+        assert base.size[k] == len(group)
+        np.testing.assert_allclose(base.mean[k], np.mean(sims), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(base.var[k], np.var(sims), rtol=1e-10, atol=1e-12)
+    # the matched baseline weighs each event by its adjacent pairs (2, 4, 19 and 10)
+    sims = turn_similarities(x, links, events)
+    assert len(sims.linked) == 35
+    expected = (2 * base.mean[0] + 4 * base.mean[1] + 19 * base.mean[2] + 10 * base.mean[3]) / 35
+    np.testing.assert_allclose(sims.baseline, expected, rtol=1e-10)
+
+
+def test_z_prev_is_draw_free():
+    x, events, links = _unequal_events(1)
+    zs = {structure_evidence(x, links, events, None, seed=s)[0] for s in range(8)}
+    assert len(zs) == 1 and None not in zs
+    # and it is the one-sample z of the differences from each pair's event baseline
+    sims = turn_similarities(x, links, events)
+    diff = sims.linked - sims.expected
+    np.testing.assert_allclose(zs.pop(), diff.mean() / diff.std(ddof=1) * np.sqrt(len(diff)))
 
 
 def test_group_leaves_joins_facets_that_are_each_others_neighbours():
