@@ -32,9 +32,15 @@ used when its one-sided z >= ``min_z`` (default 3).
   known quantity of the corpus, not a second sample. ``z_prev`` is draw-free: the same data
   always give the same decision, whatever the seed. (Adjacent pairs that share a turn are not
   independent; the standard error ignores that, as the earlier sampled test did.)
-* *Prompt*: units must be closer to their own prompt than to another prompt answered in their
-  event, drawn at random with the fit's seed (a Welch z of the two samples of cosine
-  similarities).
+* *Prompt*: units must be closer to their own prompt than to the other prompts answered in
+  their event. The baseline is exact, not drawn: a unit ``r`` answering prompt ``p`` in event
+  ``e`` is compared with the mean of ``x_r . x_q`` over *all* prompts ``q != p`` answered in
+  ``e`` (units whose event has one prompt only are left out), computed per event from the sum of
+  its prompt vectors (:func:`prompt_similarities`). ``z_prompt`` is the one-sample z of the
+  paired differences ``own - expected``, its standard error from the differences alone (the
+  baseline is a known quantity, as for the previous turn). It is draw-free too, so no decision
+  depends on the seed. (Units answering one prompt are not independent; the standard error
+  ignores that, as the earlier sampled test did.)
 
 The weight itself is fixed (``0.5`` by default): the test decides *whether*, not how much, so
 nothing is fitted to the answer. ``context="none"`` switches context off; ``context="auto"``
@@ -56,13 +62,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..embeddings import l2_normalise
 from ..validation import check_choice
 
-__all__ = ["ContextLinks", "ContextDecision", "PairBaseline", "TurnSimilarities",
-           "conversation_links", "structure_evidence", "contextual_embeddings", "decide_context",
-           "pair_baseline", "turn_similarities", "CONTEXT_MODES"]
+__all__ = ["ContextLinks", "ContextDecision", "PairBaseline", "PromptSimilarities",
+           "TurnSimilarities", "conversation_links", "structure_evidence",
+           "contextual_embeddings", "decide_context", "pair_baseline", "prompt_similarities",
+           "turn_similarities", "CONTEXT_MODES"]
 
 #: Accepted values of the ``context`` parameter of theme discovery.
 CONTEXT_MODES = ("auto", "always", "none")
@@ -149,16 +157,6 @@ def conversation_links(units: Sequence[Any], substantive: np.ndarray,
     return ContextLinks(prev, prompt, tuple(texts))
 
 
-def _ztest(linked: np.ndarray, baseline: np.ndarray) -> float | None:
-    """One-sided z of mean(linked) > mean(baseline) (Welch standard error)."""
-    if len(linked) < 10 or len(baseline) < 10:
-        return None
-    se = np.sqrt(linked.var(ddof=1) / len(linked) + baseline.var(ddof=1) / len(baseline))
-    if se <= 0:
-        return None
-    return float((linked.mean() - baseline.mean()) / se)
-
-
 @dataclass(frozen=True)
 class PairBaseline:
     """Exact similarity of all pairs of distinct rows of each event (events sorted by name).
@@ -173,7 +171,8 @@ class PairBaseline:
     var: np.ndarray
 
 
-#: Rows per block when summing an event's Gram matrix (bounds the float64 copy held at once).
+#: Rows per block when summing an event's Gram matrix or taking row-wise dot products (bounds
+#: the float64 copies held at once).
 _BLOCK = 8192
 
 
@@ -260,17 +259,70 @@ def turn_similarities(x: np.ndarray, links: ContextLinks, events: np.ndarray
     return TurnSimilarities(linked, base.mean[k], base.var[k])
 
 
-def _zprev(sims: TurnSimilarities) -> float | None:
-    """One-sided z of mean(linked) > the exact matched baseline: one-sample z of the
-    differences ``linked - expected`` (standard error from the linked sample; the expected
-    values are constants, not a sample)."""
-    if len(sims.linked) < 10:
+def _paired_z(linked: np.ndarray, expected: np.ndarray) -> float | None:
+    """One-sided z of mean(linked) > mean(expected) for paired values whose ``expected`` side is
+    an exact baseline: the one-sample z of the differences (standard error from the differences;
+    the expected values are constants, not a sample). ``None`` below 10 pairs or for SE 0."""
+    if len(linked) < 10:
         return None
-    diff = sims.linked - sims.expected
+    diff = linked - expected
     se = float(diff.std(ddof=1)) / np.sqrt(len(diff))
     if se <= 0:
         return None
     return float(diff.mean() / se)
+
+
+@dataclass(frozen=True)
+class PromptSimilarities:
+    """The units the prompt test uses, with their own-prompt similarity and its baseline.
+
+    ``rows``: the units with a prompt whose event answers at least two prompts; ``own[j]``:
+    ``x[rows[j]] . prompt_x[p]`` for the unit's own prompt ``p``; ``expected[j]``: the mean of
+    ``x[rows[j]] . prompt_x[q]`` over every other prompt ``q != p`` answered in the unit's event
+    (the exact expectation of the old draw of one other prompt).
+    """
+
+    rows: np.ndarray
+    own: np.ndarray
+    expected: np.ndarray
+
+
+def _rowwise_dot(x: np.ndarray, rows: np.ndarray, vecs: np.ndarray, index: np.ndarray
+                 ) -> np.ndarray:
+    """``x[rows[j]] . vecs[index[j]]`` for every ``j``, in float64, in blocks of
+    :data:`_BLOCK` rows (bounds the gathered copies)."""
+    out = np.empty(len(rows), dtype=np.float64)
+    for start in range(0, len(rows), _BLOCK):
+        part = slice(start, start + _BLOCK)
+        out[part] = np.einsum("ij,ij->i", np.asarray(x[rows[part]], dtype=np.float64),
+                              np.asarray(vecs[index[part]], dtype=np.float64))
+    return out
+
+
+def prompt_similarities(x: np.ndarray, prompt_x: np.ndarray, prompt: np.ndarray,
+                        events: np.ndarray) -> PromptSimilarities:
+    """Every prompted unit's similarity to its own prompt and the exact other-prompt baseline.
+
+    Per event ``e`` with ``k_e`` distinct prompts answered, ``S_e`` is the sum of those prompts'
+    vectors; a unit answering ``p`` has baseline ``x . (S_e - prompt_x[p]) / (k_e - 1)``. No loop
+    over units and no draw: the same data give the same numbers. Units of events with one
+    prompt are left out.
+    """
+    rows = np.where(prompt >= 0)[0]
+    ev, names = pd.factorize(events[rows], sort=False)
+    ev = ev.astype(np.int64)
+    p = prompt[rows].astype(np.int64)
+    n_prompts = len(prompt_x)
+    pairs = np.unique(ev * n_prompts + p)          # the (event, prompt) pairs answered
+    pair_event = pairs // n_prompts
+    k = np.bincount(pair_event, minlength=len(names))  # distinct prompts per event
+    sums = np.zeros((len(names), prompt_x.shape[1]), dtype=np.float64)
+    np.add.at(sums, pair_event, np.asarray(prompt_x[pairs % n_prompts], dtype=np.float64))
+    keep = k[ev] >= 2
+    rows, ev, p = rows[keep], ev[keep], p[keep]
+    own = _rowwise_dot(x, rows, prompt_x, p)
+    expected = (_rowwise_dot(x, rows, sums, ev) - own) / (k[ev] - 1)
+    return PromptSimilarities(rows, own, expected)
 
 
 def structure_evidence(x: np.ndarray, links: ContextLinks, events: np.ndarray,
@@ -279,42 +331,20 @@ def structure_evidence(x: np.ndarray, links: ContextLinks, events: np.ndarray,
     """z statistics that adjacent turns, and units and their prompts, are more alike than chance.
 
     Returns ``(z_prev, z_prompt, n_prev, n_prompt)``; a z is ``None`` when there are too few
-    links to test (fewer than 10). ``z_prev`` is draw-free (:func:`turn_similarities`);
-    ``seed`` draws the other-prompt baseline of ``z_prompt``.
+    links to test (fewer than 10). Both tests are draw-free (:func:`turn_similarities`,
+    :func:`prompt_similarities`): ``seed`` is accepted for compatibility and changes nothing.
     """
-    rng = np.random.default_rng(seed)
     has_prev = np.where(links.prev >= 0)[0]
-    z_prev = _zprev(turn_similarities(x, links, events)) if len(has_prev) else None
+    z_prev = None
+    if len(has_prev):
+        sims = turn_similarities(x, links, events)
+        z_prev = _paired_z(sims.linked, sims.expected)
     has_prompt = np.where(links.prompt >= 0)[0]
     z_prompt = None
     if len(has_prompt) and prompt_x is not None and len(links.prompt_texts) > 1:
-        own = np.einsum("ij,ij->i", x[has_prompt], prompt_x[links.prompt[has_prompt]])
-        other = _other_prompt_similarities(x, prompt_x, links.prompt, events, has_prompt, rng)
-        z_prompt = _ztest(own, other) if len(other) else None
+        ps = prompt_similarities(x, prompt_x, links.prompt, events)
+        z_prompt = _paired_z(ps.own, ps.expected)
     return z_prev, z_prompt, int(len(has_prev)), int(len(has_prompt))
-
-
-def _other_prompt_similarities(x: np.ndarray, prompt_x: np.ndarray, prompt: np.ndarray,
-                               events: np.ndarray, rows: np.ndarray, rng: np.random.Generator
-                               ) -> np.ndarray:
-    """The baseline of the prompt test: each unit of ``rows`` against another prompt answered
-    in its event, drawn with ``rng`` (units whose event has one prompt only are left out)."""
-    prompts_of: dict[Any, set[int]] = {}
-    for r in rows.tolist():
-        prompts_of.setdefault(events[r], set()).add(int(prompt[r]))
-    choices: dict[tuple[Any, int], list[int]] = {}
-    kept: list[int] = []
-    drawn: list[int] = []
-    for r in rows.tolist():
-        key = (events[r], int(prompt[r]))
-        if key not in choices:
-            choices[key] = sorted(prompts_of[key[0]] - {key[1]})
-        if choices[key]:
-            kept.append(r)
-            drawn.append(choices[key][int(rng.integers(len(choices[key])))])
-    if not kept:
-        return np.zeros(0, dtype=np.float32)
-    return np.einsum("ij,ij->i", x[kept], prompt_x[drawn]).astype(np.float64)
 
 
 def decide_context(mode: str, evidence: tuple[float | None, float | None, int, int], *,
