@@ -3,6 +3,8 @@
 Context is used only where the corpus shows structure, so a structure-free corpus gets exactly
 the themes it would get without context; a corpus of runs under prompts gets context. The
 hierarchy (themes over fine clusters) has stable ids across equal runs and survives save/open.
+The previous-turn and prompt tests' baselines are exact (all pairs of each event; all other
+prompts of each event; both checked by brute force), so neither z depends on the seed.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from listenlens.embeddings import HashingEmbedder
 from listenlens.synthetic import make_corpus
 from listenlens.themes import ThemeModel, find_themes
 from listenlens.themes.context import (
+    ContextLinks,
     contextual_embeddings,
     conversation_links,
     decide_context,
+    pair_baseline,
+    prompt_similarities,
     structure_evidence,
+    turn_similarities,
 )
 from listenlens.themes.discover import group_leaves
 
@@ -104,8 +110,6 @@ def test_structure_evidence_sees_planted_adjacency():
     x = centres[topic] + 0.4 * rng.standard_normal((160, 16)).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     prev = np.arange(-1, 159)
-    from listenlens.themes.context import ContextLinks
-
     links = ContextLinks(prev, np.full(160, -1), ())
     events = np.array(["e1"] * 80 + ["e2"] * 80, dtype=object)
     z_runs, *_ = structure_evidence(x, links, events, None)
@@ -114,6 +118,125 @@ def test_structure_evidence_sees_planted_adjacency():
     assert z_runs > 3.0 > z_flat
     z = contextual_embeddings(x, prev, links.prompt, None, w_prev=0.5, w_prompt=0.0)
     assert np.allclose(np.linalg.norm(z, axis=1), 1.0, atol=1e-5)
+
+
+def _unequal_events(seed: int) -> tuple[np.ndarray, np.ndarray, ContextLinks]:
+    """Unit vectors (d = 8) in five events of 3, 5, 20, 2 and 11 turns, each event one run of
+    turns, and a few rows that are nobody's turn (no previous turn and not one)."""
+    rng = np.random.default_rng(seed)
+    sizes = {"a": 3, "b": 5, "c": 20, "d": 2, "e": 11}
+    events = np.array([e for e, n in sizes.items() for _ in range(n)] + ["c"] * 4, dtype=object)
+    x = rng.standard_normal((len(events), 8)) + 0.5  # a common direction: pairs not centred
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    prev = np.full(len(events), -1)
+    start = 0
+    for n in sizes.values():
+        prev[start + 1:start + n] = np.arange(start, start + n - 1)
+        start += n
+    return x, events, ContextLinks(prev, np.full(len(events), -1), ())
+
+
+@pytest.mark.parametrize("block", [8192, 4])
+def test_the_exact_baseline_equals_all_pairs_by_brute_force(block, monkeypatch):
+    from listenlens.themes import context
+
+    monkeypatch.setattr(context, "_BLOCK", block)  # 4: the d x d Gram summed over blocks
+    x, events, links = _unequal_events(0)
+    rows = np.union1d(np.where(links.prev >= 0)[0], links.prev[links.prev >= 0])
+    base = pair_baseline(x, rows, events)
+    assert base.events == ("a", "b", "c", "e")   # "d" has two rows; the 4 loose rows are out
+    for k, e in enumerate(base.events):
+        group = [r for r in rows.tolist() if events[r] == e]
+        sims = [float(x[a] @ x[b]) for a in group for b in group if a != b]
+        assert base.size[k] == len(group)
+        np.testing.assert_allclose(base.mean[k], np.mean(sims), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(base.var[k], np.var(sims), rtol=1e-10, atol=1e-12)
+    # the matched baseline weighs each event by its adjacent pairs (2, 4, 19 and 10)
+    sims = turn_similarities(x, links, events)
+    assert len(sims.linked) == 35
+    expected = (2 * base.mean[0] + 4 * base.mean[1] + 19 * base.mean[2] + 10 * base.mean[3]) / 35
+    np.testing.assert_allclose(sims.baseline, expected, rtol=1e-10)
+
+
+def test_z_prev_is_draw_free():
+    x, events, links = _unequal_events(1)
+    zs = {structure_evidence(x, links, events, None, seed=s)[0] for s in range(8)}
+    assert len(zs) == 1 and None not in zs
+    # and it is the one-sample z of the differences from each pair's event baseline
+    sims = turn_similarities(x, links, events)
+    diff = sims.linked - sims.expected
+    np.testing.assert_allclose(zs.pop(), diff.mean() / diff.std(ddof=1) * np.sqrt(len(diff)))
+
+
+def _prompted(seed: int, planted: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                         np.ndarray]:
+    """Units (d = 16) answering prompts in four events: "a" answers prompts 0-2, "b" 3-6,
+    "c" only prompt 7 (left out of the test), "d" prompts 0, 8 and 9 (prompt 0 is shared with
+    "a"); three units have no prompt. With ``planted`` each unit leans to its own prompt."""
+    rng = np.random.default_rng(seed)
+    px = rng.standard_normal((10, 16))
+    px /= np.linalg.norm(px, axis=1, keepdims=True)
+    answered = {"a": [0, 1, 2], "b": [3, 4, 5, 6], "c": [7], "d": [0, 8, 9]}
+    events, prompt = [], []
+    for e, ps in answered.items():
+        for p in ps:
+            n = int(rng.integers(4, 9))
+            events += [e] * n
+            prompt += [p] * n
+    events += ["a", "b", "d"]
+    prompt += [-1, -1, -1]
+    order = rng.permutation(len(events))         # units of an event need not be contiguous
+    events = np.array(events, dtype=object)[order]
+    prompt = np.array(prompt)[order]
+    x = rng.standard_normal((len(events), 16))
+    if planted:
+        x[prompt >= 0] += 2.0 * px[prompt[prompt >= 0]]
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x.astype(np.float32), px.astype(np.float32), events, prompt
+
+
+def test_the_prompt_baseline_equals_all_other_prompts_by_brute_force():
+    x, px, events, prompt = _prompted(0)
+    ps = prompt_similarities(x, px, prompt, events)
+    answered: dict[str, set[int]] = {}
+    for r in np.where(prompt >= 0)[0].tolist():
+        answered.setdefault(events[r], set()).add(int(prompt[r]))
+    kept = [r for r in range(len(x)) if prompt[r] >= 0 and len(answered[events[r]]) > 1]
+    assert ps.rows.tolist() == kept
+    assert not any(events[r] == "c" for r in ps.rows.tolist())   # one prompt: left out
+    assert len(kept) == int((prompt >= 0).sum() - (events[prompt >= 0] == "c").sum())
+    for j, r in enumerate(kept):
+        others = sorted(answered[events[r]] - {int(prompt[r])})
+        brute = np.mean([float(np.float64(x[r]) @ np.float64(px[q])) for q in others])
+        np.testing.assert_allclose(ps.expected[j], brute, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ps.own[j], np.float64(x[r]) @ np.float64(px[prompt[r]]),
+                                   rtol=1e-10, atol=1e-12)
+
+
+def test_z_prompt_is_draw_free_and_the_paired_z():
+    x, px, events, prompt = _prompted(1)
+    links = ContextLinks(np.full(len(x), -1), prompt, tuple(f"q{i}" for i in range(10)))
+    zs = {structure_evidence(x, links, events, px, seed=s)[1] for s in range(8)}
+    assert len(zs) == 1 and None not in zs
+    ps = prompt_similarities(x, px, prompt, events)
+    diff = ps.own - ps.expected
+    np.testing.assert_allclose(zs.pop(), diff.mean() / diff.std(ddof=1) * np.sqrt(len(diff)))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_planted_prompt_structure_is_detected_and_a_shuffled_assignment_is_not(seed):
+    x, px, events, prompt = _prompted(seed)
+    links = ContextLinks(np.full(len(x), -1), prompt, tuple(f"q{i}" for i in range(10)))
+    z_planted = structure_evidence(x, links, events, px)[1]
+    # shuffle which prompt each unit answers within its event: the structure is gone
+    rng = np.random.default_rng(100 + seed)
+    shuffled = prompt.copy()
+    for e in np.unique(events):
+        rows = np.where((events == e) & (prompt >= 0))[0]
+        shuffled[rows] = prompt[rng.permutation(rows)]
+    z_null = structure_evidence(x, ContextLinks(links.prev, shuffled, links.prompt_texts),
+                                events, px)[1]
+    assert z_planted > 3.0 > z_null, (z_planted, z_null)
 
 
 def test_group_leaves_joins_facets_that_are_each_others_neighbours():

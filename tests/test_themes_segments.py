@@ -3,7 +3,8 @@
 Segments are cut where a turn stops resembling its stretch; they never cross a source, a prompt
 or a turn that is not the previous one; a structure-free corpus gets no context at all (so its
 themes are exactly those without context); equal runs give byte-identical themes; the choice is
-recorded in the parameters.
+recorded in the parameters; the threshold is draw-free (an exact baseline, checked by brute
+force).
 """
 
 from __future__ import annotations
@@ -90,6 +91,24 @@ def test_threshold_is_the_midpoint_of_adjacent_and_chance_similarity():
         assert len(set(topic[seg == s].tolist())) == 1
     few = ContextLinks(np.array([-1, 0, 1]), np.zeros(3, dtype=np.int64), ("q",))
     assert segment_threshold(x[:3], few, events[:3]) is None
+
+
+def test_threshold_is_draw_free_and_uses_the_exact_matched_baseline():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((60, 8)) + 0.3
+    x = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    events = np.array(["e1"] * 15 + ["e2"] * 45, dtype=object)
+    prev = np.arange(-1, 59)
+    prev[15] = -1                                  # each event one run of turns
+    links = ContextLinks(prev, np.zeros(60, dtype=np.int64), ("q",))
+    ts = {segment_threshold(x, links, events, seed=s) for s in range(6)}
+    assert len(ts) == 1
+    xd = x.astype(np.float64)
+    means = [np.mean([xd[a] @ xd[b] for a in g for b in g if a != b])
+             for g in (range(15), range(15, 60))]
+    adjacent = np.einsum("ij,ij->i", xd[1:], xd[:-1])[np.arange(59) != 14]
+    baseline = (14 * means[0] + 44 * means[1]) / 58
+    np.testing.assert_allclose(ts.pop(), 0.5 * (adjacent.mean() + baseline), rtol=1e-6)
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,34 @@ into vectors the clustering can use, through one documented function,
 
 **Used only where the data shows it.** Context helps only when a corpus *has* conversational
 structure; on a corpus of independent answers it would blur themes. So each weight is switched on
-by a test on the corpus itself, before any clustering (:func:`structure_evidence`): adjacent
-participant turns must be more alike than random pairs of substantive units *of the same event*
-(which controls for a community's voice and an event's agenda), and units must be closer to their
-own prompt than to the other prompts of their event. Each is a one-sided z-test on the mean
-difference of cosine similarities; a weight is used when z >= ``min_z`` (default 3). The weight
-itself is fixed (``0.5`` by default): the test decides *whether*, not how much, so nothing is fitted
-to the answer. ``context="none"`` switches context off; ``context="auto"`` (default) applies the
-tests; ``context="always"`` skips them. What was decided and why is recorded in the theme
+by a test on the corpus itself, before any clustering (:func:`structure_evidence`); a weight is
+used when its one-sided z >= ``min_z`` (default 3).
+
+* *Previous turn*: adjacent participant turns must be more alike than turns of the same event
+  in random order (the event controls for a community's voice and an event's agenda). The
+  baseline is exact, not sampled: if an event's turns came in random order, an adjacent pair
+  would be, on average, as alike as the mean over *all* pairs of distinct turns of that event
+  (the turns that have a previous turn or are one; events with at least three). That mean, and
+  its variance, come from sums without enumerating pairs (:func:`pair_baseline`), so the cost
+  stays linear in the units. Each adjacent pair is compared with its own event's mean (events
+  weigh by their adjacent pairs), and ``z_prev`` is the one-sample z of the differences
+  ``linked - expected``, its standard error from the adjacent pairs alone: the baseline is a
+  known quantity of the corpus, not a second sample. ``z_prev`` is draw-free: the same data
+  always give the same decision, whatever the seed. (Adjacent pairs that share a turn are not
+  independent; the standard error ignores that, as the earlier sampled test did.)
+* *Prompt*: units must be closer to their own prompt than to the other prompts answered in
+  their event. The baseline is exact, not drawn: a unit ``r`` answering prompt ``p`` in event
+  ``e`` is compared with the mean of ``x_r . x_q`` over *all* prompts ``q != p`` answered in
+  ``e`` (units whose event has one prompt only are left out), computed per event from the sum of
+  its prompt vectors (:func:`prompt_similarities`). ``z_prompt`` is the one-sample z of the
+  paired differences ``own - expected``, its standard error from the differences alone (the
+  baseline is a known quantity, as for the previous turn). It is draw-free too, so no decision
+  depends on the seed. (Units answering one prompt are not independent; the standard error
+  ignores that, as the earlier sampled test did.)
+
+The weight itself is fixed (``0.5`` by default): the test decides *whether*, not how much, so
+nothing is fitted to the answer. ``context="none"`` switches context off; ``context="auto"``
+(default) applies the tests; ``context="always"`` skips them. What was decided and why is recorded in the theme
 parameters (``params["context_used"]``) and so in the run manifest.
 
 >>> import numpy as np
@@ -42,13 +62,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..embeddings import l2_normalise
 from ..validation import check_choice
 
-__all__ = ["ContextLinks", "ContextDecision", "conversation_links", "structure_evidence",
-           "contextual_embeddings", "decide_context", "same_event_pairs", "turn_similarities",
-           "CONTEXT_MODES"]
+__all__ = ["ContextLinks", "ContextDecision", "PairBaseline", "PromptSimilarities",
+           "TurnSimilarities", "conversation_links", "structure_evidence",
+           "contextual_embeddings", "decide_context", "pair_baseline", "prompt_similarities",
+           "turn_similarities", "CONTEXT_MODES"]
 
 #: Accepted values of the ``context`` parameter of theme discovery.
 CONTEXT_MODES = ("auto", "always", "none")
@@ -135,45 +157,172 @@ def conversation_links(units: Sequence[Any], substantive: np.ndarray,
     return ContextLinks(prev, prompt, tuple(texts))
 
 
-def _ztest(linked: np.ndarray, baseline: np.ndarray) -> float | None:
-    """One-sided z of mean(linked) > mean(baseline) (Welch standard error)."""
-    if len(linked) < 10 or len(baseline) < 10:
-        return None
-    se = np.sqrt(linked.var(ddof=1) / len(linked) + baseline.var(ddof=1) / len(baseline))
-    if se <= 0:
-        return None
-    return float((linked.mean() - baseline.mean()) / se)
+@dataclass(frozen=True)
+class PairBaseline:
+    """Exact similarity of all pairs of distinct rows of each event (events sorted by name).
+
+    ``mean[k]`` and ``var[k]``: mean and (population) variance of ``x_a . x_b`` over every pair
+    ``a != b`` of the ``size[k]`` rows of event ``events[k]``.
+    """
+
+    events: tuple[Any, ...]
+    size: np.ndarray
+    mean: np.ndarray
+    var: np.ndarray
 
 
-def same_event_pairs(events: np.ndarray, rows: np.ndarray, rng: np.random.Generator,
-                      n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
-    """Random pairs of distinct ``rows`` from the same event (the baseline of the tests)."""
+#: Rows per block when summing an event's Gram matrix or taking row-wise dot products (bounds
+#: the float64 copies held at once).
+_BLOCK = 8192
+
+
+def _all_pairs_moments(x: np.ndarray, rows: Sequence[int]) -> tuple[float, float]:
+    """Mean and variance of ``x_a . x_b`` over all ordered pairs ``a != b`` of ``rows``,
+    without enumerating pairs: ``sum_{a!=b} x_a.x_b = |sum x|^2 - sum |x|^2`` and
+    ``sum_{a!=b} (x_a.x_b)^2 = ||X^T X||_F^2 - sum |x_a|^4``, with the smaller Gram matrix
+    (``d x d``, summed over blocks of rows, or ``n x n``; both have the same Frobenius norm),
+    in float64."""
+    n, d = len(rows), x.shape[1]
+    total, sq_sum, sq4_sum = np.zeros(d), 0.0, 0.0
+    gram = np.zeros((d, d)) if n > d else None
+    step = _BLOCK if n > d else n  # n <= d: one block holds the event
+    for start in range(0, n, step):
+        block = np.asarray(x[list(rows[start:start + step])], dtype=np.float64)
+        sq = np.einsum("ij,ij->i", block, block)
+        total += block.sum(axis=0)
+        sq_sum += float(sq.sum())
+        sq4_sum += float(np.square(sq).sum())
+        if gram is None:
+            gram = block @ block.T
+        else:
+            gram += block.T @ block
+    pairs = n * (n - 1)
+    mean = (float(total @ total) - sq_sum) / pairs
+    second = (float(np.square(gram).sum()) - sq4_sum) / pairs
+    return mean, max(second - mean * mean, 0.0)
+
+
+def pair_baseline(x: np.ndarray, rows: np.ndarray, events: np.ndarray,
+                  min_rows: int = 3) -> PairBaseline:
+    """:class:`PairBaseline` of ``rows`` grouped by ``events`` (events with fewer than
+    ``min_rows`` of them are left out). Cost: one pass over the rows and, per event, a Gram
+    matrix of side ``min(n_e, d)``: linear in the number of rows, never quadratic in it."""
     by_event: dict[Any, list[int]] = {}
     for r in rows.tolist():
         by_event.setdefault(events[r], []).append(r)
-    groups = [np.array(g) for _, g in sorted(by_event.items(), key=lambda kv: str(kv[0]))
-              if len(g) >= 3]
-    if not groups:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    sizes = np.array([len(g) for g in groups], dtype=float)
-    pick = rng.choice(len(groups), size=n_pairs, p=sizes / sizes.sum())
-    a = np.empty(n_pairs, dtype=np.int64)
-    b = np.empty(n_pairs, dtype=np.int64)
-    for j, g in enumerate(pick.tolist()):
-        a[j], b[j] = rng.choice(groups[g], size=2, replace=False)
-    return a, b
+    names, sizes, means, variances = [], [], [], []
+    for name, group in sorted(by_event.items(), key=lambda kv: str(kv[0])):
+        if len(group) < min_rows:
+            continue
+        mean, var = _all_pairs_moments(x, group)
+        names.append(name)
+        sizes.append(len(group))
+        means.append(mean)
+        variances.append(var)
+    return PairBaseline(tuple(names), np.array(sizes, dtype=np.int64),
+                        np.array(means, dtype=np.float64), np.array(variances, dtype=np.float64))
 
 
-def turn_similarities(x: np.ndarray, links: ContextLinks, events: np.ndarray,
-                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Cosine similarities of every adjacent pair of turns, and of random pairs of turns of the
-    same event (``max(2000, 2 x adjacent pairs)`` drawn with ``rng``): the two samples the
-    previous-turn test compares and whose means set the segment threshold."""
+@dataclass(frozen=True)
+class TurnSimilarities:
+    """The adjacent pairs the previous-turn test uses and what each would be under the null.
+
+    ``linked[j]``: cosine similarity of adjacent pair ``j`` (a turn and its previous turn);
+    ``expected[j]`` and ``null_var[j]``: the mean and variance of the similarity of all pairs
+    of turns of that pair's event (:func:`pair_baseline`), i.e. the pair's expected similarity
+    and its variance if the turns of the event came in random order. Pairs of events with fewer
+    than three turns (no baseline) are left out.
+    """
+
+    linked: np.ndarray
+    expected: np.ndarray
+    null_var: np.ndarray
+
+    @property
+    def baseline(self) -> float:
+        """The matched baseline: event all-pairs means weighted by their adjacent pairs."""
+        return float(self.expected.mean()) if len(self.expected) else float("nan")
+
+
+def turn_similarities(x: np.ndarray, links: ContextLinks, events: np.ndarray
+                      ) -> TurnSimilarities:
+    """Cosine similarity of every adjacent pair of turns, with the exact matched baseline: the
+    rows are the turns that have a previous turn or are one; an event's baseline is the mean
+    over all pairs of its rows. No draw: the same data give the same numbers."""
     has = np.where(links.prev >= 0)[0]
-    linked = np.einsum("ij,ij->i", x[has], x[links.prev[has]])
     rows = np.union1d(has, links.prev[has])
-    a, b = same_event_pairs(events, rows, rng, max(2000, 2 * len(has)))
-    return linked, np.einsum("ij,ij->i", x[a], x[b])
+    base = pair_baseline(x, rows, events)
+    index = {e: k for k, e in enumerate(base.events)}
+    k = np.array([index.get(events[i], -1) for i in has.tolist()], dtype=np.int64)
+    has, k = has[k >= 0], k[k >= 0]
+    linked = np.einsum("ij,ij->i", x[has], x[links.prev[has]]).astype(np.float64)
+    return TurnSimilarities(linked, base.mean[k], base.var[k])
+
+
+def _paired_z(linked: np.ndarray, expected: np.ndarray) -> float | None:
+    """One-sided z of mean(linked) > mean(expected) for paired values whose ``expected`` side is
+    an exact baseline: the one-sample z of the differences (standard error from the differences;
+    the expected values are constants, not a sample). ``None`` below 10 pairs or for SE 0."""
+    if len(linked) < 10:
+        return None
+    diff = linked - expected
+    se = float(diff.std(ddof=1)) / np.sqrt(len(diff))
+    if se <= 0:
+        return None
+    return float(diff.mean() / se)
+
+
+@dataclass(frozen=True)
+class PromptSimilarities:
+    """The units the prompt test uses, with their own-prompt similarity and its baseline.
+
+    ``rows``: the units with a prompt whose event answers at least two prompts; ``own[j]``:
+    ``x[rows[j]] . prompt_x[p]`` for the unit's own prompt ``p``; ``expected[j]``: the mean of
+    ``x[rows[j]] . prompt_x[q]`` over every other prompt ``q != p`` answered in the unit's event
+    (the exact expectation of the old draw of one other prompt).
+    """
+
+    rows: np.ndarray
+    own: np.ndarray
+    expected: np.ndarray
+
+
+def _rowwise_dot(x: np.ndarray, rows: np.ndarray, vecs: np.ndarray, index: np.ndarray
+                 ) -> np.ndarray:
+    """``x[rows[j]] . vecs[index[j]]`` for every ``j``, in float64, in blocks of
+    :data:`_BLOCK` rows (bounds the gathered copies)."""
+    out = np.empty(len(rows), dtype=np.float64)
+    for start in range(0, len(rows), _BLOCK):
+        part = slice(start, start + _BLOCK)
+        out[part] = np.einsum("ij,ij->i", np.asarray(x[rows[part]], dtype=np.float64),
+                              np.asarray(vecs[index[part]], dtype=np.float64))
+    return out
+
+
+def prompt_similarities(x: np.ndarray, prompt_x: np.ndarray, prompt: np.ndarray,
+                        events: np.ndarray) -> PromptSimilarities:
+    """Every prompted unit's similarity to its own prompt and the exact other-prompt baseline.
+
+    Per event ``e`` with ``k_e`` distinct prompts answered, ``S_e`` is the sum of those prompts'
+    vectors; a unit answering ``p`` has baseline ``x . (S_e - prompt_x[p]) / (k_e - 1)``. No loop
+    over units and no draw: the same data give the same numbers. Units of events with one
+    prompt are left out.
+    """
+    rows = np.where(prompt >= 0)[0]
+    ev, names = pd.factorize(events[rows], sort=False)
+    ev = ev.astype(np.int64)
+    p = prompt[rows].astype(np.int64)
+    n_prompts = len(prompt_x)
+    pairs = np.unique(ev * n_prompts + p)          # the (event, prompt) pairs answered
+    pair_event = pairs // n_prompts
+    k = np.bincount(pair_event, minlength=len(names))  # distinct prompts per event
+    sums = np.zeros((len(names), prompt_x.shape[1]), dtype=np.float64)
+    np.add.at(sums, pair_event, np.asarray(prompt_x[pairs % n_prompts], dtype=np.float64))
+    keep = k[ev] >= 2
+    rows, ev, p = rows[keep], ev[keep], p[keep]
+    own = _rowwise_dot(x, rows, prompt_x, p)
+    expected = (_rowwise_dot(x, rows, sums, ev) - own) / (k[ev] - 1)
+    return PromptSimilarities(rows, own, expected)
 
 
 def structure_evidence(x: np.ndarray, links: ContextLinks, events: np.ndarray,
@@ -182,43 +331,20 @@ def structure_evidence(x: np.ndarray, links: ContextLinks, events: np.ndarray,
     """z statistics that adjacent turns, and units and their prompts, are more alike than chance.
 
     Returns ``(z_prev, z_prompt, n_prev, n_prompt)``; a z is ``None`` when there are too few
-    links to test (fewer than 10).
+    links to test (fewer than 10). Both tests are draw-free (:func:`turn_similarities`,
+    :func:`prompt_similarities`): ``seed`` is accepted for compatibility and changes nothing.
     """
-    rng = np.random.default_rng(seed)
     has_prev = np.where(links.prev >= 0)[0]
     z_prev = None
     if len(has_prev):
-        z_prev = _ztest(*turn_similarities(x, links, events, rng))
+        sims = turn_similarities(x, links, events)
+        z_prev = _paired_z(sims.linked, sims.expected)
     has_prompt = np.where(links.prompt >= 0)[0]
     z_prompt = None
     if len(has_prompt) and prompt_x is not None and len(links.prompt_texts) > 1:
-        own = np.einsum("ij,ij->i", x[has_prompt], prompt_x[links.prompt[has_prompt]])
-        other = _other_prompt_similarities(x, prompt_x, links.prompt, events, has_prompt, rng)
-        z_prompt = _ztest(own, other) if len(other) else None
+        ps = prompt_similarities(x, prompt_x, links.prompt, events)
+        z_prompt = _paired_z(ps.own, ps.expected)
     return z_prev, z_prompt, int(len(has_prev)), int(len(has_prompt))
-
-
-def _other_prompt_similarities(x: np.ndarray, prompt_x: np.ndarray, prompt: np.ndarray,
-                               events: np.ndarray, rows: np.ndarray, rng: np.random.Generator
-                               ) -> np.ndarray:
-    """The baseline of the prompt test: each unit of ``rows`` against another prompt answered
-    in its event, drawn with ``rng`` (units whose event has one prompt only are left out)."""
-    prompts_of: dict[Any, set[int]] = {}
-    for r in rows.tolist():
-        prompts_of.setdefault(events[r], set()).add(int(prompt[r]))
-    choices: dict[tuple[Any, int], list[int]] = {}
-    kept: list[int] = []
-    drawn: list[int] = []
-    for r in rows.tolist():
-        key = (events[r], int(prompt[r]))
-        if key not in choices:
-            choices[key] = sorted(prompts_of[key[0]] - {key[1]})
-        if choices[key]:
-            kept.append(r)
-            drawn.append(choices[key][int(rng.integers(len(choices[key])))])
-    if not kept:
-        return np.zeros(0, dtype=np.float32)
-    return np.einsum("ij,ij->i", x[kept], prompt_x[drawn]).astype(np.float64)
 
 
 def decide_context(mode: str, evidence: tuple[float | None, float | None, int, int], *,

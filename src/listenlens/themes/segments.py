@@ -15,9 +15,11 @@ segment of one turn: a turn that changed the subject keeps only its own meaning 
 its previous substantive turn is the segment's last turn, both answer the same prompt, and its
 cosine similarity to the segment's mean is at least ``threshold``; otherwise it opens a new
 segment. The threshold is set by the corpus, not fitted to any answer: the midpoint between
-the mean similarity of adjacent turns and the mean similarity of random pairs of turns of the
-same event (:func:`segment_threshold`). A turn that is more like its stretch than like a random
-turn of the evening stays; one that is not starts a new stretch.
+the mean similarity of adjacent turns and the mean similarity they would have if each event's
+turns came in random order -- each adjacent pair's event's mean over *all* pairs of its turns,
+computed exactly, not sampled (:func:`segment_threshold`). A turn that is more like its stretch
+than like a random turn of the evening stays; one that is not starts a new stretch. The same
+data always give the same threshold.
 
 **Used only where the data shows it.** The fit segments only when the previous-turn structure
 test of :mod:`listenlens.themes.context` passes (``z >= 3``); on a corpus of independent answers
@@ -69,14 +71,15 @@ class SegmentInfo:
 
 def segment_threshold(x: np.ndarray, links: ContextLinks, events: np.ndarray,
                       seed: int = 0) -> float | None:
-    """Midpoint of the mean cosine similarity of adjacent turns and of random pairs of turns
-    of the same event; ``None`` when there are fewer than 10 adjacent pairs."""
-    if int((links.prev >= 0).sum()) < 10:
+    """Midpoint of the mean cosine similarity of adjacent turns and of the exact matched
+    baseline (each adjacent pair's event's mean over all pairs of its turns, weighted by the
+    event's adjacent pairs: :func:`~listenlens.themes.context.turn_similarities`); ``None``
+    when there are fewer than 10 adjacent pairs with a baseline. Draw-free: ``seed`` is
+    accepted for compatibility and changes nothing."""
+    sims = turn_similarities(x, links, events)
+    if len(sims.linked) < 10:
         return None
-    adjacent, chance = turn_similarities(x, links, events, np.random.default_rng(seed))
-    if not len(chance):
-        return None
-    return 0.5 * (float(adjacent.mean()) + float(chance.mean()))
+    return 0.5 * (float(sims.linked.mean()) + sims.baseline)
 
 
 def find_segments(x: np.ndarray, links: ContextLinks, threshold: float) -> np.ndarray:
