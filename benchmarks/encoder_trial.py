@@ -10,7 +10,8 @@ BANKING77's test split (shuffled), over ``--seeds`` (default 0,1,2). Printed per
 encoder: theme and sub-theme ARI (mean over seeds, and each seed), number of themes, share
 unassigned, top five themes at least 70% one concern; then the encoding cost of the same 500
 texts with each encoder, in the same run (``--cost-only N``: only that, on N texts, median of
-three alternating rounds, with the ONNX backend of the second encoder as well). Saltmere is held out and only read with ``--saltmere``.
+three alternating rounds, with the ONNX backend of the second encoder as well; ``--concat``: also
+both encoders side by side, measured and not adopted). Saltmere is held out and only read with ``--saltmere``.
 Not a timed test.
 """
 
@@ -72,6 +73,21 @@ def scored(case: bench.Case, encoder: MiniLMEmbedder, seeds: list[int]) -> dict[
             "top5": df.top5.mean(), "fit_s": df.wall_s.mean()}
 
 
+class Concatenated:
+    """Two encoders side by side: ``[a, b] / sqrt(2)`` of unit rows (a cosine is the mean of
+    the two encoders' cosines); its vectors are cached under its own name."""
+
+    def __init__(self, a: MiniLMEmbedder, b: MiniLMEmbedder):
+        self.a, self.b = a, b
+        self.name = f"concat({a.name},{b.name})"
+        self.dim = a.dim + b.dim
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        cache = EmbeddingCache(bench.CACHE / "embeddings")
+        xa, xb = cache.encode(self.a, list(texts)), cache.encode(self.b, list(texts))
+        return (np.hstack([xa, xb]) / np.sqrt(2.0)).astype(np.float32)
+
+
 def encoding_cost(encoders: dict[str, MiniLMEmbedder], texts: list[str], rounds: int = 1
                   ) -> dict[str, float]:
     """Median seconds to encode ``texts`` with each encoder (models loaded first, no cache;
@@ -101,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                                           "opt-in mpnet encoder, joined by listenlens.encoders)")
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--saltmere", action="store_true", help="also score held-out Saltmere")
+    ap.add_argument("--concat", action="store_true",
+                    help="also score both encoders concatenated (trial 2 in docs/methods.md)")
     ap.add_argument("--cost-only", type=int, metavar="N",
                     help="only time encoding N Riverside texts (3 alternating rounds), also "
                          "on the ONNX backend")
@@ -117,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
             args.model_path, progress=False, backend="onnx", cache_dir=bench.CACHE)
         print_cost(encoders, texts, rounds=3)
         return 0
+    if args.concat:
+        minilm, other = list(encoders.values())
+        encoders["concatenated"] = Concatenated(minilm, other)
     table = []
     all_cases = cases(args.saltmere)
     for case in all_cases:
@@ -129,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     df = pd.DataFrame(table)
     with pd.option_context("display.width", 200, "display.precision", 3):
         print(df.to_string(index=False))
-    print_cost(encoders, [u.text for u in all_cases[0].corpus.unit_records][:500], rounds=1)
+    timed = {k: v for k, v in encoders.items() if isinstance(v, MiniLMEmbedder)}
+    print_cost(timed, [u.text for u in all_cases[0].corpus.unit_records][:500], rounds=1)
     return 0
 
 
