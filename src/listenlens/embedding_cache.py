@@ -19,7 +19,7 @@ from .embeddings import Embedder, ensure_unit
 from .outputs import write_atomic
 from .validation import check_number
 
-__all__ = ["EmbeddingCache", "text_key", "BLOCK_SIZE"]
+__all__ = ["EmbeddingCache", "CachedEmbedder", "text_key", "BLOCK_SIZE"]
 
 #: Texts per shard when an :class:`EmbeddingCache` is made without ``block_size``: what an
 #: interrupted run loses at most.
@@ -208,6 +208,34 @@ class EmbeddingCache:
 
     def __repr__(self) -> str:
         return f"EmbeddingCache({str(self.directory)!r})"
+
+
+class CachedEmbedder:
+    """``embedder`` answering through ``cache``: the same ``name`` and ``dim``, and the vectors
+    :meth:`EmbeddingCache.encode` gives (read when stored, else computed and stored), so code
+    that takes an embedder reuses a cache without knowing of it.
+
+    >>> from listenlens.embeddings import HashingEmbedder
+    >>> import tempfile
+    >>> cached = CachedEmbedder(HashingEmbedder(dim=8), EmbeddingCache(tempfile.mkdtemp()))
+    >>> cached.encode(["a bus", "a bus"]).shape, cached.cache.last_stats["computed"]
+    ((2, 8), 1)
+    """
+
+    def __init__(self, embedder: Embedder, cache: EmbeddingCache):
+        self.embedder = embedder
+        self.cache = cache
+
+    @property
+    def name(self) -> str:
+        return self.embedder.name
+
+    @property
+    def dim(self) -> int:
+        return self.embedder.dim
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.cache.encode(self.embedder, list(texts))
 
 
 def _npy_bytes(vectors: np.ndarray) -> bytes:

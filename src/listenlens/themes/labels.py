@@ -33,6 +33,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,7 @@ from .labelwords import (
     label_context,
     people_using,
 )
+from .parse_cache import parsed
 
 __all__ = ["keywords", "keyword_words", "term_weights", "class_tfidf", "phrase_labels", "SPACY_MODEL",
            "EXTRA_STOP_WORDS", "GENERIC_HEADS", "BLOCKED_ENTITIES", "MODIFIER_ENTITIES",
@@ -117,8 +119,8 @@ def class_tfidf(counts: Any) -> np.ndarray:
 
 def keywords(docs: Mapping[str, Sequence[str]], n: int = 10,
              weights: tuple[list[str], list[str], np.ndarray] | None = None, *,
-             context: LabelContext | None = None, model: str = SPACY_MODEL
-             ) -> dict[str, list[str]]:
+             context: LabelContext | None = None, model: str = SPACY_MODEL,
+             cache_dir: str | Path | None = None) -> dict[str, list[str]]:
     """Top ``n`` keywords of each theme: terms that are distinctive for it (c-TF-IDF) *and*
     used by many of its people.
 
@@ -133,13 +135,14 @@ def keywords(docs: Mapping[str, Sequence[str]], n: int = 10,
     places the nouns leave; acronyms count as nouns ("GP"). A term used by a single person is
     left out when the theme has four or more people; plurals fold onto one keyword
     ("bus"/"buses"); a bigram needs two people and is skipped when both its words are listed
-    already. Ties are broken alphabetically.
+    already. Ties are broken alphabetically. ``cache_dir`` keeps the tagger's analyses for a
+    re-run (:mod:`listenlens.themes.parse_cache`; the keywords are the same without it).
     """
     ids, terms, w = weights if weights is not None else term_weights(docs)
     ctx = context or LabelContext()
     evidence = CaseEvidence.from_texts(t for tid in ids for t in docs.get(tid, ()))
     names = ctx.name_words(evidence)
-    nouns = _noun_words({tid: docs.get(tid, ()) for tid in ids}, model)
+    nouns = _noun_words({tid: docs.get(tid, ()) for tid in ids}, model, cache_dir)
 
     def allowed(word: str) -> bool:
         return concern_word(word) and word not in names and not evidence.is_name(word)
@@ -188,14 +191,15 @@ def _tagger(model: str) -> Any:
     return spacy.load(model, exclude=["parser", "ner", "lemmatizer", "attribute_ruler"])
 
 
-def _noun_words(docs: Mapping[str, Sequence[str]], model: str) -> dict[str, bool]:
+def _noun_words(docs: Mapping[str, Sequence[str]], model: str,
+                cache_dir: str | Path | None = None) -> dict[str, bool]:
     """Lower-case word -> whether spaCy tags it a common noun (or an acronym) in most of its
     occurrences in the first :data:`NOUN_SAMPLE` texts of each theme (their first 300
     characters: the tag of a word depends on its neighbours, not on the whole text)."""
     sample = [t[:300] for tid in sorted(docs) for t in list(docs[tid])[:NOUN_SAMPLE]]
     noun: Counter[str] = Counter()
     seen: Counter[str] = Counter()
-    for doc in _tagger(model).pipe(sample, batch_size=256):
+    for doc in parsed(sample, _tagger(model), cache_dir=cache_dir, batch_size=256):
         for tok in doc:
             key = tok.text.lower()
             seen[key] += 1
@@ -306,7 +310,8 @@ def phrase_labels(docs: Mapping[str, Sequence[str]], *, model: str = SPACY_MODEL
                   weights: tuple[list[str], list[str], np.ndarray] | None = None,
                   fallback: Mapping[str, list[str]] | None = None,
                   embedder: Any = None, centroids: Mapping[str, np.ndarray] | None = None,
-                  rerank: int = 12, context: LabelContext | None = None) -> dict[str, str]:
+                  rerank: int = 12, context: LabelContext | None = None,
+                  cache_dir: str | Path | None = None) -> dict[str, str]:
     """A short noun-phrase label per theme from its documents (most central first).
 
     Candidates are noun phrases that can name a concern (module docstring); each is scored
@@ -315,12 +320,14 @@ def phrase_labels(docs: Mapping[str, Sequence[str]], *, model: str = SPACY_MODEL
     ``fallback`` (theme id -> keywords) labels themes where no phrase is found. With an
     ``embedder`` and the themes' ``centroids``, the ``rerank`` best phrases by that score are
     embedded and the label is the one that best balances the score with its closeness in
-    meaning to the theme's centre (so a frequent but peripheral phrase loses).
+    meaning to the theme's centre (so a frequent but peripheral phrase loses). ``cache_dir``
+    keeps spaCy's analyses for a re-run (:mod:`listenlens.themes.parse_cache`).
     """
     ids, terms, w = weights if weights is not None else term_weights(docs)
     ctx = context or LabelContext()
     evidence = CaseEvidence.from_texts(t for tid in sorted(docs) for t in docs[tid])
-    used, heads = _collect(docs, _pipeline(model), ctx, ctx.name_words(evidence), evidence)
+    used, heads = _collect(docs, _pipeline(model), ctx, ctx.name_words(evidence), evidence,
+                           cache_dir)
     unigram = {t: j for j, t in enumerate(terms) if " " not in t}
     row = {t: i for i, t in enumerate(ids)}
     shortlist: dict[str, list[tuple[float, str]]] = {}
@@ -344,14 +351,15 @@ def phrase_labels(docs: Mapping[str, Sequence[str]], *, model: str = SPACY_MODEL
 
 
 def _collect(docs: Mapping[str, Sequence[str]], nlp: Any, ctx: LabelContext,
-             names: frozenset[str], evidence: CaseEvidence
+             names: frozenset[str], evidence: CaseEvidence, cache_dir: str | Path | None = None
              ) -> tuple[dict[str, dict[str, set[str]]], dict[str, str]]:
     """Per theme, each candidate phrase -> the people who used it verbatim; and each phrase's
     head noun."""
     pairs = [(tid, text) for tid in sorted(docs) for text in docs[tid]]
     used: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     heads: dict[str, str] = {}
-    for (tid, text), doc in zip(pairs, nlp.pipe([t for _, t in pairs], batch_size=128)):
+    texts = [t for _, t in pairs]
+    for (tid, text), doc in zip(pairs, parsed(texts, nlp, cache_dir=cache_dir, batch_size=128)):
         for phrase, head in _candidates(doc, names, evidence).items():
             used[tid][phrase].update(ctx.people(text))
             heads.setdefault(phrase, head)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus
-from ..embedding_cache import EmbeddingCache
+from ..embedding_cache import CachedEmbedder, EmbeddingCache
 from ..embeddings import Embedder, MiniLMEmbedder, embed, ensure_unit
 from ..errors import AnalysisError, NotFittedError
 from ..ids import stable_hash
@@ -357,12 +357,27 @@ class ThemeModel:
         docs_all, docs_central = self._theme_docs(corpus.unit_records, x, labels, tid_of, centre)
         weights = term_weights(docs_all)
         label_ctx = label_context(corpus)  # corpus names and who said what, for labels
-        kw = top_keywords(docs_all, self.n_keywords, weights, context=label_ctx)
+        kw = top_keywords(docs_all, self.n_keywords, weights, context=label_ctx,
+                          cache_dir=self._parse_cache())
         emergent_docs = {k: v for k, v in docs_central.items() if k not in names_fixed}
-        names = (phrase_labels(emergent_docs, weights=weights, fallback=kw, embedder=embedder,
-                               centroids=centre, context=label_ctx) if emergent_docs else {})
+        names = (phrase_labels(emergent_docs, weights=weights, fallback=kw,
+                               embedder=self._cached(embedder), centroids=centre,
+                               context=label_ctx, cache_dir=self._parse_cache())
+                 if emergent_docs else {})
         names.update(names_fixed)
         return names, kw
+
+    def _parse_cache(self) -> Path | None:
+        """Where spaCy's analyses for labels and keywords are kept between runs (under
+        ``cache_dir``; ``None`` without one)."""
+        return None if self.cache_dir is None else Path(self.cache_dir) / "parses"
+
+    def _cached(self, embedder: Embedder) -> Embedder:
+        """``embedder`` reading and writing the embedding cache when there is one (label
+        phrases are embedded once, then read back on a re-run)."""
+        if self.cache_dir is None:
+            return embedder
+        return CachedEmbedder(embedder, EmbeddingCache(Path(self.cache_dir) / "embeddings"))
 
     def _notes(self, result: ClusterResult, codebook: Any, code_of: np.ndarray,
                n_emergent_units: int, flags: np.ndarray) -> list[str]:
@@ -397,7 +412,7 @@ class ThemeModel:
             docs[sid] = [units[emergent[i]].text for i in idx]
             rows.append({"subtheme_id": sid, "theme_id": tid_of[int(top[idx[0]])],
                          "unit_ids": ids})
-        kw = top_keywords(docs, 5, term_weights(docs))
+        kw = top_keywords(docs, 5, term_weights(docs), cache_dir=self._parse_cache())
         for row in rows:
             row["keywords"] = kw.get(row["subtheme_id"], [])
         return sorted(rows, key=lambda r: (r["theme_id"], -len(r["unit_ids"]), r["subtheme_id"]))
