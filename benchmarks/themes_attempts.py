@@ -22,6 +22,11 @@ themes are at least 70% one concern):
   place, person, organisation and group entities replaced by a neutral word by type, or
   dropped, or only the place names replaced; a model-free capitalisation rule; the mean of the
   masked and unmasked vectors), units and prompts alike, the default context on top;
+  the encoder reading only each unit's *content words* (w1, w2), or MiniLM's token vectors
+  pooled with *SIF weights* instead of the plain mean (t1, t2); context decided *per event*
+  by the event's own previous-turn z (e1-e5); and *the speaker's other turns* at the event
+  (leave-one-out mean) as one more context term under its own test (s1, s2; s1 became the
+  library's ``speaker_context``);
 * **fine clustering** afterwards: self-training (a logistic regression fitted on the most
   central half of each cluster re-predicts every assigned unit, one or two rounds; on themes,
   or on sub-themes then re-grouped); splitting a sub-theme whose TF-IDF 2-means halves have
@@ -322,6 +327,77 @@ def per_unit_weights(case: dict[str, Any], rule: str, param: float) -> np.ndarra
     return l2_normalise(z)
 
 
+def event_z(case: dict[str, Any], links: ContextLinks) -> dict[Any, float | None]:
+    """Each event's own previous-turn z: the draw-free paired z of
+    :func:`~listenlens.themes.context.turn_similarities` over that event's adjacent pairs only
+    (``None`` under 10 pairs)."""
+    from dataclasses import replace
+
+    from listenlens.themes.context import paired_z, turn_similarities
+
+    out: dict[Any, float | None] = {}
+    for e in np.unique(case["events"]):
+        prev = np.where(case["events"] == e, links.prev, -1)
+        sims = turn_similarities(case["x"], replace(links, prev=prev), case["events"])
+        out[e] = paired_z(sims.linked, sims.expected)
+    return out
+
+
+def per_event_context(case: dict[str, Any], rule: str, param: float,
+                      stand_in: str | None = None) -> np.ndarray:
+    """The default context with both weights set per event from the event's own z
+    (:func:`event_z`): ``"gate"``: off where z < ``param``; ``"scale"``: times
+    ``clip(z / param, 0, 1)``. Events too small to test keep the corpus decision.
+    ``stand_in`` (``"corpus"`` or ``"event"``, gate only): a gated unit's previous-turn and
+    prompt vectors are replaced by the corpus's or its event's mean substantive vector at the
+    same weights, instead of being dropped."""
+    x = case["x"]
+    links, px = links_for(case)
+    decision = decide_context("auto", structure_evidence(x, links, case["events"], px, seed=0))
+    zs = event_z(case, links)
+    case.setdefault("event_z", zs)
+    factor = {}
+    for e, z in zs.items():
+        if z is None:
+            factor[e] = 1.0
+        elif rule == "gate":
+            factor[e] = 1.0 if z >= param else 0.0
+        else:
+            factor[e] = float(np.clip(z / param, 0.0, 1.0))
+    f = np.array([factor[e] for e in case["events"]])
+    if stand_in is not None:
+        return _stood_in(case, x, links, px, decision, f, stand_in)
+    z = np.array(x, dtype=np.float32, copy=True)
+    has = links.prev >= 0
+    z[has] += (decision.w_prev * f[has])[:, None] * x[links.prev[has]]
+    has = links.prompt >= 0
+    if px is not None and decision.w_prompt:
+        z[has] += (decision.w_prompt * f[has])[:, None] * px[links.prompt[has]]
+    return l2_normalise(z)
+
+
+def _stood_in(case: dict[str, Any], x: np.ndarray, links: ContextLinks, px: np.ndarray | None,
+              decision: Any, f: np.ndarray, stand_in: str) -> np.ndarray:
+    sub = ~case["flags"]
+    events = case["events"]
+    if stand_in == "corpus":
+        mean = x[sub].mean(axis=0)
+        means = np.repeat(mean[None, :], len(x), axis=0)
+    else:
+        table = {e: x[sub & (events == e)].mean(axis=0) for e in np.unique(events[sub])}
+        means = np.stack([table.get(e, x[sub].mean(axis=0)) for e in events])
+    gated = f == 0.0
+    z = np.array(x, dtype=np.float32, copy=True)
+    has = links.prev >= 0
+    prev_vec = np.where(gated[has, None], means[has], x[np.where(has, links.prev, 0)[has]])
+    z[has] += decision.w_prev * prev_vec
+    has = links.prompt >= 0
+    if px is not None and decision.w_prompt:
+        pr = np.where(gated[has, None], means[has], px[np.where(has, links.prompt, 0)[has]])
+        z[has] += decision.w_prompt * pr
+    return l2_normalise(z.astype(np.float32))
+
+
 def masked_vectors(case: dict[str, Any], mode: str, types: tuple[str, ...] | None = None
                    ) -> tuple[np.ndarray, np.ndarray | None]:
     """MiniLM vectors of the units' and the prompts' texts with names masked
@@ -401,6 +477,115 @@ def without_boilerplate(case: dict[str, Any], min_units: int = 5) -> np.ndarray:
 
     cleaned = [clean(t) or t if s else t for t, s in zip(texts, sub)]
     return EmbeddingCache(CACHE / "embeddings").encode(EMBEDDER, cleaned)
+
+
+def content_words(text: str, min_words: int = 2) -> str:
+    """The text's content words in order: lower-cased tokens less scikit-learn's English stop
+    words and the labels' spoken-word list; the text itself when fewer than ``min_words``."""
+    import re
+
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from listenlens.themes.labels import EXTRA_STOP_WORDS
+
+    stop = ENGLISH_STOP_WORDS | EXTRA_STOP_WORDS
+    words = [w for w in re.findall(r"[a-z][a-z'\-]+", text.lower()) if w not in stop]
+    return " ".join(words) if len(words) >= min_words else text
+
+
+def with_content_words(case: dict[str, Any], mix: float) -> np.ndarray:
+    """MiniLM vectors of each substantive unit's content words (:func:`content_words`), mixed
+    with its full-text vector (``mix`` = the content part's share; 1 replaces it), the default
+    context on top. Prompts keep their own text. Records the embedding seconds in the case."""
+    texts = [u.text for u in case["units"]]
+    sub = ~case["flags"]
+    cleaned = [content_words(t) if s else t for t, s in zip(texts, sub)]
+    t0 = time.process_time()
+    y = EmbeddingCache(CACHE / "embeddings").encode(EMBEDDER, cleaned)
+    case.setdefault("content_cost", time.process_time() - t0)
+    v = l2_normalise(((1.0 - mix) * case["x"] + mix * y).astype(np.float32))
+    return with_context(case, v)
+
+
+def sif_pooled(case: dict[str, Any], a: float = 1e-3) -> np.ndarray:
+    """MiniLM's token vectors of each text (one forward pass, the model's truncation) averaged
+    with SIF weights ``a / (a + p(t))``, ``p(t)`` the word piece's share of the substantive
+    units' word pieces ([CLS], [SEP] left out); unit length. Cached beside the embeddings."""
+    import hashlib
+
+    texts = [u.text for u in case["units"]]
+    key = hashlib.sha256("\x00".join(texts).encode() + str(a).encode()).hexdigest()[:16]
+    path = CACHE / "embeddings" / f"sif-{key}.npy"
+    if path.is_file():
+        return np.load(path)
+    model = EMBEDDER.model
+    ids = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
+    special = {model.tokenizer.cls_token_id, model.tokenizer.sep_token_id}
+    counts: Counter = Counter()
+    for row, keep in zip(ids, ~case["flags"]):
+        if keep:
+            counts.update(t for t in row if t not in special)
+    total = sum(counts.values())
+    t0 = time.process_time()
+    tokens = model.encode(texts, output_value="token_embeddings", batch_size=64)
+    case["sif_cost"] = time.process_time() - t0
+    out = np.zeros((len(texts), tokens[0].shape[1]), dtype=np.float32)
+    for i, (row, vecs) in enumerate(zip(ids, tokens)):
+        v = vecs.detach().cpu().numpy()[:len(row)]
+        w = np.array([0.0 if t in special else a / (a + counts.get(t, 0) / total) for t in row])
+        if w.sum() == 0:
+            w = np.ones(len(row))
+        out[i] = (w[:, None] * v).sum(axis=0) / w.sum()
+    out = l2_normalise(out)
+    np.save(path, out)
+    return out
+
+
+def speaker_context(case: dict[str, Any], weight: float, min_z: float = 3.0) -> np.ndarray:
+    """The default context plus each unit's speaker's other turns at its event (leave-one-out
+    mean of their vectors) at ``weight``, when the draw-free speaker test reaches ``min_z``:
+    the one-sample z of ``x_i . m_i`` less the event's all-pairs mean similarity of its
+    substantive participant units. The z is kept in ``case["speaker_z"]``."""
+    x, units = case["x"], case["units"]
+    sub = ~case["flags"]
+    who = np.array([f"{u.event_id}\x00{u.speaker}" if (u.speaker and u.role != "facilitator"
+                                                        and s) else ""
+                    for u, s in zip(units, sub)], dtype=object)
+    m = np.zeros_like(x)
+    has = np.zeros(len(x), dtype=bool)
+    for key in np.unique(who[who != ""]):
+        rows = np.where(who == key)[0]
+        if len(rows) >= 2:
+            total = x[rows].sum(axis=0)
+            m[rows] = (total[None, :] - x[rows]) / (len(rows) - 1)
+            has[rows] = True
+    base = {}
+    events = case["events"]
+    part = who != ""
+    for e in np.unique(events[part]):
+        rows = np.where(part & (events == e))[0]
+        if len(rows) >= 3:
+            t = x[rows].sum(axis=0)
+            base[e] = float((t @ t - len(rows)) / (len(rows) * (len(rows) - 1)))
+    use = np.array([h and events[i] in base for i, h in enumerate(has)])
+    d = np.einsum("ij,ij->i", x[use], m[use]) - np.array([base[events[i]]
+                                                          for i in np.where(use)[0]])
+    z_spk = float(d.mean() / (d.std(ddof=1) / np.sqrt(len(d)))) if len(d) >= 10 else float("nan")
+    case["speaker_z"] = z_spk
+    print(f"... {case['name']}: speaker z = {z_spk:.2f} over {len(d)} units", file=sys.stderr)
+    z = with_context(case, x)
+    if not z_spk >= min_z:
+        return z
+    links, px = links_for(case)
+    decision = decide_context("auto", structure_evidence(x, links, events, px, seed=0))
+    raw = np.array(x, dtype=np.float32, copy=True)
+    h = links.prev >= 0
+    raw[h] += decision.w_prev * x[links.prev[h]]
+    h = links.prompt >= 0
+    if px is not None and decision.w_prompt:
+        raw[h] += decision.w_prompt * px[links.prompt[h]]
+    raw[use] += weight * m[use]
+    return l2_normalise(raw)
 
 
 def minus_group_mean(case: dict[str, Any], x: np.ndarray, key: np.ndarray, alpha: float,
@@ -1093,6 +1278,27 @@ def variants(case: dict[str, Any]) -> dict[str, tuple[Callable[[], np.ndarray], 
                                             None),
         "weights scaled by turn length": (lambda: per_unit_weights(case, "length", 15.0),
                                           None),
+        "e1: context off in events whose own z_prev < 1.645": (
+            lambda: per_event_context(case, "gate", 1.645), None),
+        "e2: context weights times clip(event z / 3, 0, 1)": (
+            lambda: per_event_context(case, "scale", 3.0), None),
+        "e3: context off in events whose own z_prev < 1.0": (
+            lambda: per_event_context(case, "gate", 1.0), None),
+        "e4: as e1, gated context replaced by the corpus mean": (
+            lambda: per_event_context(case, "gate", 1.645, "corpus"), None),
+        "e5: as e1, gated context replaced by the event mean": (
+            lambda: per_event_context(case, "gate", 1.645, "event"), None),
+        "t1: SIF-weighted pooling of MiniLM's token vectors": (
+            lambda: with_context(case, sif_pooled(case)), None),
+        "t2: mean of the default and SIF-pooled vectors": (
+            lambda: with_context(case, l2_normalise((case["x"] + sif_pooled(case)) / 2)), None),
+        "s1: + the speaker's other turns at the event, 0.5 (gated)": (
+            lambda: speaker_context(case, 0.5), None),
+        "s2: + the speaker's other turns at the event, 0.25 (gated)": (
+            lambda: speaker_context(case, 0.25), None),
+        "w1: content words only": (lambda: with_content_words(case, 1.0), None),
+        "w2: mean of full-text and content-words vectors": (
+            lambda: with_content_words(case, 0.5), None),
         "boilerplate phrases removed": (
             lambda: with_context(case, without_boilerplate(case)), None),
         "- event mean 0.5": (

@@ -52,8 +52,9 @@ def test_structure_free_corpus_gets_no_context_and_identical_themes(corpora):
     corpus = corpora["independent"]
     auto, none = _fit(corpus), _fit(corpus, context="none")
     ctx = auto.params["context_used"]
-    assert ctx["w_prev"] == 0.0 and ctx["w_prompt"] == 0.0, ctx
+    assert ctx["w_prev"] == 0.0 and ctx["w_prompt"] == 0.0 and ctx["w_speaker"] == 0.0, ctx
     assert ctx["z_prev"] is not None and ctx["z_prev"] < 3.0
+    assert ctx["z_speaker"] is not None and ctx["z_speaker"] < 3.0
     # context never makes a structure-free corpus worse: here it changes nothing at all
     pd.testing.assert_frame_equal(auto.assignments, none.assignments)
     assert auto.table.theme_id.tolist() == none.table.theme_id.tolist()

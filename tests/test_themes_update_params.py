@@ -54,11 +54,23 @@ def _events() -> dict[str, list[str]]:
     return out
 
 
+def _speakers(rng: random.Random, n: int) -> list[str]:
+    """``n`` speakers drawn at random, never the same twice in a row (readers merge a speaker's
+    consecutive lines into one turn)."""
+    out: list[str] = []
+    for _ in range(n):
+        out.append(rng.choice([p for p in PEOPLE if not out or p != out[-1]]))
+    return out
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     events = _events()
+    # speakers drawn at random, so nobody's turns share a concern more than chance (a speaker
+    # taking the concerns in turn would switch the speaker context on and pull the other way)
+    rng = random.Random(11)
     files = {f"{eid}.txt": "Jo: Thanks for coming, everyone.\n" + "".join(
-        f"{PEOPLE[i % len(PEOPLE)]}: {text}\n" for i, text in enumerate(texts))
+        f"{who}: {text}\n" for who, text in zip(_speakers(rng, len(texts)), texts))
         for eid, texts in events.items()}
     rows = [{"event_id": eid, "community": "Riverside", "date": f"2024-{k + 1:02d}-10",
              "place": "Hall", "format": "drop-in", "file": f"{eid}.txt", "facilitator": "Jo"}
@@ -80,6 +92,7 @@ def _update(world: dict, extra: str, registry: ThemeRegistry | None = None, **pa
 
 def test_the_base_registry_has_the_four_concerns(world: dict) -> None:
     assert len(world["registry"].themes.theme_ids) == 4
+    assert world["registry"].themes.params["context_used"]["w_speaker"] == 0.0
 
 
 # a pool that never clusters (a theme would need 500 units), so units that do not join wait

@@ -7,13 +7,15 @@ A short turn is often only readable with what came before it. This module turns 
 into vectors the clustering can use, through one documented function,
 :func:`contextual_embeddings`:
 
-    z_i = normalise(x_i + w_prev * x_prev(i) + w_prompt * x_prompt(i))
+    z_i = normalise(x_i + w_prev * x_prev(i) + w_prompt * x_prompt(i) + w_speaker * m_i)
 
 * ``prev(i)`` is the previous substantive participant turn of the same source file (facilitator
   talk and housekeeping are skipped; the first turn of a file has none);
 * ``prompt(i)`` is what the unit answers: the most recent facilitator turn of the same source that
   is not meeting logistics (judged with the housekeeping detector's facilitator rule), or, where the reader recorded one, the unit's own ``context`` (a note's heading path, a
   survey's question, a sticky-note wall's table). Units with neither get no prompt term.
+* ``m_i`` is the mean of the other turns of unit ``i``'s speaker at its event, with its own
+  test (:mod:`listenlens.themes.speakers`).
 
 **Used only where the data shows it.** Context helps only when a corpus *has* conversational
 structure; on a corpus of independent answers it would blur themes. So each weight is switched on
@@ -70,7 +72,7 @@ from ..validation import check_choice
 __all__ = ["ContextLinks", "ContextDecision", "PairBaseline", "PromptSimilarities",
            "TurnSimilarities", "conversation_links", "structure_evidence",
            "contextual_embeddings", "decide_context", "pair_baseline", "prompt_similarities",
-           "turn_similarities", "CONTEXT_MODES"]
+           "turn_similarities", "paired_z", "CONTEXT_MODES"]
 
 #: Accepted values of the ``context`` parameter of theme discovery.
 CONTEXT_MODES = ("auto", "always", "none")
@@ -101,6 +103,9 @@ class ContextDecision:
     n_prev: int
     n_prompt: int
     reason: str
+    w_speaker: float = 0.0
+    z_speaker: float | None = None
+    n_speaker: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self).items()}
@@ -259,7 +264,7 @@ def turn_similarities(x: np.ndarray, links: ContextLinks, events: np.ndarray
     return TurnSimilarities(linked, base.mean[k], base.var[k])
 
 
-def _paired_z(linked: np.ndarray, expected: np.ndarray) -> float | None:
+def paired_z(linked: np.ndarray, expected: np.ndarray) -> float | None:
     """One-sided z of mean(linked) > mean(expected) for paired values whose ``expected`` side is
     an exact baseline: the one-sample z of the differences (standard error from the differences;
     the expected values are constants, not a sample). ``None`` below 10 pairs or for SE 0."""
@@ -338,42 +343,56 @@ def structure_evidence(x: np.ndarray, links: ContextLinks, events: np.ndarray,
     z_prev = None
     if len(has_prev):
         sims = turn_similarities(x, links, events)
-        z_prev = _paired_z(sims.linked, sims.expected)
+        z_prev = paired_z(sims.linked, sims.expected)
     has_prompt = np.where(links.prompt >= 0)[0]
     z_prompt = None
     if len(has_prompt) and prompt_x is not None and len(links.prompt_texts) > 1:
         ps = prompt_similarities(x, prompt_x, links.prompt, events)
-        z_prompt = _paired_z(ps.own, ps.expected)
+        z_prompt = paired_z(ps.own, ps.expected)
     return z_prev, z_prompt, int(len(has_prev)), int(len(has_prompt))
 
 
 def decide_context(mode: str, evidence: tuple[float | None, float | None, int, int], *,
-                   weight: float = 0.5, min_z: float = 3.0) -> ContextDecision:
-    """The weights to use under ``mode`` given :func:`structure_evidence`."""
+                   weight: float = 0.5, min_z: float = 3.0,
+                   speaker: tuple[float | None, int] | None = (None, 0)) -> ContextDecision:
+    """The weights to use under ``mode`` given :func:`structure_evidence` and, for the speaker
+    term, :func:`~listenlens.themes.speakers.speaker_evidence` (``(z, n)``; ``n = 0``: no
+    unit has one; ``None``: the speaker term is switched off). ``mode="always"`` forces the
+    previous-turn and prompt terms; the speaker term is used only where its test passes."""
     check_choice("context", mode, CONTEXT_MODES)
     z_prev, z_prompt, n_prev, n_prompt = evidence
+    z_speaker, n_speaker = speaker if speaker is not None else (None, 0)
     if mode == "none":
         return ContextDecision(mode, 0.0, 0.0, z_prev, z_prompt, n_prev, n_prompt,
-                               "context switched off (context='none').")
-    use_prev = n_prev > 0 and (mode == "always" or (z_prev is not None and z_prev >= min_z))
-    use_prompt = n_prompt > 0 and (mode == "always"
-                                   or (z_prompt is not None and z_prompt >= min_z))
+                               "context switched off (context='none').", 0.0, z_speaker,
+                               n_speaker)
+    terms = (("previous turn", z_prev, n_prev, "links"), ("prompt", z_prompt, n_prompt, "links"),
+             ("speaker's other turns", z_speaker, n_speaker, "units"))
+    used = [n > 0 and (mode == "always" or (z is not None and z >= min_z))
+            for _, z, n, _ in terms[:2]]
+    # the speaker term is always tested ("always" forces the conversation terms only)
+    used.append(speaker is not None and n_speaker > 0 and z_speaker is not None
+                and z_speaker >= min_z)
     parts = []
-    for name, used, z, n in (("previous turn", use_prev, z_prev, n_prev),
-                             ("prompt", use_prompt, z_prompt, n_prompt)):
+    for (name, z, n, what), on in zip(terms, used):
         shown = "untested" if z is None else f"z = {z:.1f}"
-        parts.append(f"{name}: {'used' if used else 'not used'} ({n} links, {shown})")
+        parts.append(f"{name}: {'used' if on else 'not used'} ({n} {what}, {shown})"
+                     if speaker is not None or name != terms[2][0] else f"{name}: switched off")
     reason = ("; ".join(parts) + (f"; used where z >= {min_z:g}" if mode == "auto" else "")
               + ".")
-    return ContextDecision(mode, weight if use_prev else 0.0, weight if use_prompt else 0.0,
-                           z_prev, z_prompt, n_prev, n_prompt, reason)
+    w_prev, w_prompt, w_speaker = (weight if on else 0.0 for on in used)
+    return ContextDecision(mode, w_prev, w_prompt, z_prev, z_prompt, n_prev, n_prompt, reason,
+                           w_speaker, z_speaker, n_speaker)
 
 
 def contextual_embeddings(x: np.ndarray, prev: np.ndarray, prompt: np.ndarray,
-                          prompt_x: np.ndarray | None, *, w_prev: float, w_prompt: float
-                          ) -> np.ndarray:
-    """``normalise(x + w_prev * x[prev] + w_prompt * prompt_x[prompt])`` row by row (links of
-    ``-1`` add nothing). Returns a new float32 array of unit-length rows."""
+                          prompt_x: np.ndarray | None, *, w_prev: float, w_prompt: float,
+                          w_speaker: float = 0.0, speaker_x: np.ndarray | None = None,
+                          speaker_has: np.ndarray | None = None) -> np.ndarray:
+    """``normalise(x + w_prev * x[prev] + w_prompt * prompt_x[prompt] + w_speaker *
+    speaker_x)`` row by row (links of ``-1`` add nothing; the speaker term only where
+    ``speaker_has``, see :func:`~listenlens.themes.speakers.speaker_means`). Returns a new
+    float32 array of unit-length rows."""
     z = np.array(x, dtype=np.float32, copy=True)
     if w_prev:
         has = prev >= 0
@@ -381,4 +400,6 @@ def contextual_embeddings(x: np.ndarray, prev: np.ndarray, prompt: np.ndarray,
     if w_prompt and prompt_x is not None:
         has = prompt >= 0
         z[has] += w_prompt * prompt_x[prompt[has]]
+    if w_speaker and speaker_x is not None and speaker_has is not None:
+        z[speaker_has] += w_speaker * speaker_x[speaker_has]
     return l2_normalise(z)

@@ -60,6 +60,7 @@ from .segments import (
     segment_context,
     segment_threshold,
 )
+from .speakers import speaker_evidence, speaker_groups, speaker_means, with_speakers
 
 __all__ = ["ThemeModel", "find_themes", "theme_id_for", "embed_corpus", "package_versions",
            "assignment_rows"]
@@ -128,6 +129,9 @@ class ThemeModel:
     ``context_window`` (``"turn"``, the default: where the previous-turn test passes, each
     turn leans towards the turn just before it; ``"segment"``: towards the rest of its topical
     stretch of talk under its prompt, see :mod:`listenlens.themes.segments`);
+    ``speaker_context`` (``True``, the default: where the corpus shows it, each turn also
+    leans towards its speaker's other turns at the same event, see
+    :mod:`listenlens.themes.speakers`; ``False`` switches that term off);
     ``progress`` (bars); ``large_corpus`` and ``sample_size`` (above ``large_corpus``
     emergent units, the clustering is fitted on a sample of ``sample_size`` units stratified by
     event and the rest placed by nearest neighbours, see :mod:`listenlens.themes.large`;
@@ -153,6 +157,7 @@ class ThemeModel:
                  temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 25,
                  codebook: Any = None, codebook_threshold: float | None = None,
                  context: str = "auto", context_window: str = "turn",
+                 speaker_context: bool = True,
                  progress: bool | None = None,
                  large_corpus: int | None = LARGE_CORPUS, sample_size: int = SAMPLE_SIZE,
                  client: Any = None):
@@ -180,6 +185,7 @@ class ThemeModel:
         self.codebook_threshold = codebook_threshold
         self.context = context
         self.context_window = context_window
+        self.speaker_context = speaker_context
         self.progress = progress
         self.large_corpus = large_corpus
         self.sample_size = sample_size
@@ -190,7 +196,8 @@ class ThemeModel:
                "reassign_quantile",
                "small_corpus", "small_threshold", "housekeeping", "facilitator", "secondary_margin",
                "temperature", "n_keywords", "label_docs", "codebook", "codebook_threshold",
-               "context", "context_window", "progress", "large_corpus", "sample_size")
+               "context", "context_window", "speaker_context", "progress", "large_corpus",
+               "sample_size")
     #: What ``fit`` learns; reading one before ``fit`` raises :class:`NotFittedError`.
     _LEARNED = ("themes_", "embeddings_", "assignments_", "table_", "clusters_", "timings_")
 
@@ -210,6 +217,7 @@ class ThemeModel:
         check_number("temperature", self.temperature, low=0, low_open=True)
         check_choice("context", self.context, CONTEXT_MODES)
         check_choice("context_window", self.context_window, CONTEXT_WINDOWS)
+        check_choice("speaker_context", self.speaker_context, (True, False))
 
     # --- fitting ------------------------------------------------------------------------------
     def fit(self, corpus: Corpus, embeddings: np.ndarray | None = None) -> ThemeModel:
@@ -440,18 +448,23 @@ class ThemeModel:
         evidence = (structure_evidence(x, links, events, prompt_x, seed=self.seed)
                     if self.context == "auto" else (None, None, int((links.prev >= 0).sum()),
                                                      int((links.prompt >= 0).sum())))
-        decision = decide_context(self.context, evidence)
-        if not (decision.w_prev or decision.w_prompt):
+        groups = speaker_groups(units, ~flags)
+        speaker_x, speaker_has = speaker_means(x, groups)
+        speaker = (speaker_evidence(x, groups, events, (speaker_x, speaker_has))
+                   if self.speaker_context and self.context != "none" else None)
+        decision = decide_context(self.context, evidence, speaker=speaker)
+        if not (decision.w_prev or decision.w_prompt or decision.w_speaker):
             return x, decision, None
         threshold = (segment_threshold(x, links, events, seed=self.seed)
                      if self.context_window == "segment" and decision.w_prev else None)
         if threshold is not None:
             z, info = segment_context(x, links, prompt_x, threshold=threshold,
                                       w_seg=decision.w_prev, w_prompt=decision.w_prompt)
-            return z, decision, info
+            return with_speakers(z, decision.w_speaker, speaker_x, speaker_has), decision, info
         return contextual_embeddings(x, links.prev, links.prompt, prompt_x,
-                                     w_prev=decision.w_prev, w_prompt=decision.w_prompt
-                                     ), decision, None
+                                     w_prev=decision.w_prev, w_prompt=decision.w_prompt,
+                                     w_speaker=decision.w_speaker, speaker_x=speaker_x,
+                                     speaker_has=speaker_has), decision, None
 
     def _assign(self, unit_ids: list[str], x: np.ndarray, labels: np.ndarray, flags: np.ndarray,
                 theme_ids: list[str], cent: np.ndarray, ids: np.ndarray, result: Any
@@ -549,7 +562,7 @@ def find_themes(corpus: Corpus, *, seed: int = 0, embedder: Embedder | None = No
                 temperature: float = 0.05, n_keywords: int = 10, label_docs: int = 25,
                 codebook: Any = None, codebook_threshold: float | None = None,
                 context: str = "auto", context_window: str = "turn",
-                progress: bool | None = None,
+                speaker_context: bool = True, progress: bool | None = None,
                 large_corpus: int | None = LARGE_CORPUS, sample_size: int = SAMPLE_SIZE,
                 client: Any = None) -> Themes:
     """Find themes in a corpus: ``ThemeModel(...).fit(corpus).themes_``, with the same
@@ -568,7 +581,8 @@ def find_themes(corpus: Corpus, *, seed: int = 0, embedder: Embedder | None = No
         small_threshold=small_threshold, housekeeping=housekeeping, facilitator=facilitator,
         secondary_margin=secondary_margin, temperature=temperature, n_keywords=n_keywords,
         label_docs=label_docs, codebook=codebook, codebook_threshold=codebook_threshold,
-        context=context, context_window=context_window, progress=progress,
+        context=context, context_window=context_window, speaker_context=speaker_context,
+        progress=progress,
         large_corpus=large_corpus,
         sample_size=sample_size, client=client)
     return model.fit(corpus).themes_

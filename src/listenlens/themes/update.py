@@ -79,6 +79,7 @@ from .result import (
     Themes,
 )
 from .segments import segment_context
+from .speakers import speaker_groups, speaker_means, with_speakers
 
 __all__ = ["ThemeUpdater"]
 
@@ -389,13 +390,12 @@ class ThemeUpdater:
     def _with_context(self, prev: Themes, snap: _Snapshot, placed: _Placement,
                       embedder: Embedder) -> tuple[_Snapshot, _Placement]:
         """When the fit clustered with conversation context (``params["context_used"]``),
-        placement uses the same context: each unit's vector with its prompt and, in the window
-        the fit used, its previous turn or the rest of its segment (found at the fit's recorded
-        threshold), with the fit's weights (the fit's decision is kept, not tested again), and
+        placement uses the same context: each unit's vector with its prompt, its speaker's
+        other turns at its event and, in the window the fit used, its previous turn or the rest
+        of its segment (found at the fit's recorded threshold), with the fit's weights (the fit's decision is kept, not tested again), and
         centroids and the join floor measured in that space. Otherwise nothing changes."""
         used = prev.params.get("context_used") or {}
-        w_prev, w_prompt = float(used.get("w_prev") or 0.0), float(used.get("w_prompt") or 0.0)
-        if not (w_prev or w_prompt):
+        if not any(float(used.get(k) or 0.0) for k in ("w_prev", "w_prompt", "w_speaker")):
             return snap, placed
         z = self._context_vectors(prev, snap, placed.column == POS_HOUSEKEEPING, embedder, used)
         members = placed.column >= 0
@@ -415,6 +415,9 @@ class ThemeUpdater:
         participant turn; prompt = the unit's heading, or the latest facilitator turn that is
         not meeting logistics (the housekeeping detector's facilitator rule)."""
         w_prev, w_prompt = float(used.get("w_prev") or 0.0), float(used.get("w_prompt") or 0.0)
+        w_speaker = float(used.get("w_speaker") or 0.0)
+        speaker_x, speaker_has = speaker_means(snap.vectors,
+                                               speaker_groups(snap.units, ~housekeeping))
         links = conversation_links(snap.units, ~housekeeping,
                                    prompts=~self._logistics(prev, snap, housekeeping, embedder))
         prompt_x = None
@@ -425,9 +428,10 @@ class ThemeUpdater:
             z, _ = segment_context(snap.vectors, links, prompt_x,
                                    threshold=float(used["segment_threshold"]), w_seg=w_prev,
                                    w_prompt=w_prompt)
-            return z
+            return with_speakers(z, w_speaker, speaker_x, speaker_has)
         return contextual_embeddings(snap.vectors, links.prev, links.prompt, prompt_x,
-                                     w_prev=w_prev, w_prompt=w_prompt)
+                                     w_prev=w_prev, w_prompt=w_prompt, w_speaker=w_speaker,
+                                     speaker_x=speaker_x, speaker_has=speaker_has)
 
     @staticmethod
     def _logistics(prev: Themes, snap: _Snapshot, housekeeping: np.ndarray,
