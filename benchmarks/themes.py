@@ -3,7 +3,8 @@
 Run ``python benchmarks/themes.py`` (``--quick`` for the synthetic and example corpora only).
 Prints one table (adjusted Rand index, NMI, share unassigned, topic diversity, NPMI coherence,
 number of themes against the truth, wall time), the cached re-run time, the Polis Bowling Green
-labels with their top quotes, and which targets are met. Not a timed test.
+labels with their top quotes, and which targets are met (the run of 2026-12-03, speaker context
+in the default: ``benchmarks/data/themes.txt``). Not a timed test.
 
 Every method gets the same MiniLM embeddings (cached under ``benchmarks/.cache/``, gitignored).
 Plain BERTopic is ``BERTopic(embedding_model=<the loaded MiniLM>, umap_model=UMAP(<BERTopic's

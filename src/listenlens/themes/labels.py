@@ -16,9 +16,11 @@ The rule that keeps labels on the concern (documented in ``docs/methods.md``, la
   (:data:`BLOCKED_ENTITIES`: "Jubilee Park", "Bowling Green", "Margaret", "Tuesday");
 - no word of a label or keyword is one of the corpus's own names (communities, places,
   facilitators and speakers, from :func:`label_context`) that the texts write as a name;
-- a label's head and every keyword is not a word the texts write as a name (capitalised
-  mid-sentence, :class:`~listenlens.themes.labelwords.CaseEvidence`) and not a time, body,
-  people, generic-place or vague word (:mod:`listenlens.themes.labelwords`);
+- no word of a label and no keyword is a word the texts write as a name (capitalised
+  mid-sentence, acronyms aside, :class:`~listenlens.themes.labelwords.CaseEvidence`:
+  "Scottsville road", which spaCy's small model does not tag as a place); a label's head and
+  every keyword is not a time, body, people, generic-place or vague word
+  (:mod:`listenlens.themes.labelwords`);
 - support is counted in people (:class:`~listenlens.themes.labelwords.LabelContext`), so one
   talkative participant cannot name a theme.
 
@@ -268,6 +270,12 @@ def _named(tokens: Sequence[Any], names: frozenset[str]) -> bool:
     return any(t.ent_type_ in BLOCKED_ENTITIES or t.text.lower() in names for t in tokens)
 
 
+def _written_as_name(tokens: Sequence[Any], evidence: CaseEvidence) -> bool:
+    """Whether any token (an acronym aside) is a word the texts write as a name: "Scottsville
+    road", which spaCy's small model does not see as a place."""
+    return any(not t.text.isupper() and evidence.is_name(t.text) for t in tokens)
+
+
 def _bad_head(root: Any, evidence: CaseEvidence) -> bool:
     """A label's head must be a common noun that can stand for a concern: not a proper noun,
     an organisation or nationality on its own, a name by capitalisation, nor a time, body,
@@ -290,7 +298,7 @@ def _candidates(doc: Any, names: frozenset[str] = frozenset(),
         core = _clean(chunk)
         root = chunk.root
         if (not core or root not in core or len(core) > 5 or _bad_head(root, evidence)
-                or _named(core, names)):
+                or _named(core, names) or _written_as_name(core, evidence)):
             continue
         head = root.text.lower()
         found.setdefault(_phrase(core), head)
@@ -301,7 +309,8 @@ def _candidates(doc: Any, names: frozenset[str] = frozenset(),
                 tail = by_token.get(obj.i)
                 if obj.dep_ == "pobj" and tail is not None:
                     rest = [t for t in tail if t.pos_ not in ("PRON",) and t.tag_ != "PRP$"]
-                    if rest and len(core) + len(rest) <= 7 and not _named(rest, names):
+                    if (rest and len(core) + len(rest) <= 7 and not _named(rest, names)
+                            and not _written_as_name(rest, evidence)):
                         found.setdefault(_phrase([*core, prep, *rest]), head)
     return found
 
