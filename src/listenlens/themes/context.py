@@ -374,10 +374,12 @@ def decide_context(mode: str, evidence: tuple[float | None, float | None, int, i
     used.append(speaker is not None and n_speaker > 0 and z_speaker is not None
                 and z_speaker >= min_z)
     parts = []
-    for (name, z, n, what), on in zip(terms, used):
+    for k, ((name, z, n, what), on) in enumerate(zip(terms, used)):
+        if k == 2 and speaker is None:
+            parts.append(f"{name}: switched off")
+            continue
         shown = "untested" if z is None else f"z = {z:.1f}"
-        parts.append(f"{name}: {'used' if on else 'not used'} ({n} {what}, {shown})"
-                     if speaker is not None or name != terms[2][0] else f"{name}: switched off")
+        parts.append(f"{name}: {'used' if on else 'not used'} ({n} {what}, {shown})")
     reason = ("; ".join(parts) + (f"; used where z >= {min_z:g}" if mode == "auto" else "")
               + ".")
     w_prev, w_prompt, w_speaker = (weight if on else 0.0 for on in used)
