@@ -3,7 +3,8 @@
 Run ``python benchmarks/encoder_trial.py`` (``--model-path FOLDER`` for another local
 sentence-transformers model; by default the opt-in all-mpnet-base-v2, 768-d, from
 ``listenlens[mpnet]``, against the packaged all-MiniLM-L6-v2, 384-d; output of the trial in
-``docs/methods.md``: ``benchmarks/data/encoder_trial.txt``). The default theme fit runs unchanged (nothing
+``docs/methods.md``: ``benchmarks/data/encoder_trial.txt``, and with the speaker term in the
+default fit, ``benchmarks/data/encoder_trial_speaker.txt``). The default theme fit runs unchanged (nothing
 retuned for the other encoder) on the development corpora only: the bundled Riverside example,
 the synthetic generator with conversation runs and without structure (1,000 units, seed 0) and
 BANKING77's test split (shuffled), over ``--seeds`` (default 0,1,2). Printed per corpus and
