@@ -448,10 +448,11 @@ class ThemeModel:
         evidence = (structure_evidence(x, links, events, prompt_x, seed=self.seed)
                     if self.context == "auto" else (None, None, int((links.prev >= 0).sum()),
                                                      int((links.prompt >= 0).sum())))
-        groups = speaker_groups(units, ~flags)
-        speaker_x, speaker_has = speaker_means(x, groups)
-        speaker = (speaker_evidence(x, groups, events, (speaker_x, speaker_has))
-                   if self.speaker_context and self.context != "none" else None)
+        speaker_x = speaker_has = speaker = None
+        if self.speaker_context and self.context != "none":
+            groups = speaker_groups(units, ~flags)
+            speaker_x, speaker_has = speaker_means(x, groups)
+            speaker = speaker_evidence(x, groups, events, (speaker_x, speaker_has))
         decision = decide_context(self.context, evidence, speaker=speaker)
         if not (decision.w_prev or decision.w_prompt or decision.w_speaker):
             return x, decision, None

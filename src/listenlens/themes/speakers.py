@@ -138,12 +138,12 @@ def speaker_evidence(x: np.ndarray, groups: np.ndarray, events: np.ndarray,
     return paired_z(sims.own, sims.expected), int(len(sims.rows))
 
 
-def with_speakers(z: np.ndarray, weight: float, speaker_x: np.ndarray, has: np.ndarray
-                  ) -> np.ndarray:
+def with_speakers(z: np.ndarray, weight: float, speaker_x: np.ndarray | None,
+                  has: np.ndarray | None) -> np.ndarray:
     """``z`` (unit-length vectors with their other context already in, as the segment window
     gives them) with the speaker term added at ``weight`` where ``has`` and normalised again;
-    ``z`` itself when ``weight`` is 0."""
-    if not weight or not has.any():
+    ``z`` itself when ``weight`` is 0 or there is no term."""
+    if not weight or speaker_x is None or has is None or not has.any():
         return z
     out = np.array(z, dtype=np.float32, copy=True)
     out[has] += weight * speaker_x[has]

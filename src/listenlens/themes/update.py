@@ -392,8 +392,9 @@ class ThemeUpdater:
         """When the fit clustered with conversation context (``params["context_used"]``),
         placement uses the same context: each unit's vector with its prompt, its speaker's
         other turns at its event and, in the window the fit used, its previous turn or the rest
-        of its segment (found at the fit's recorded threshold), with the fit's weights (the fit's decision is kept, not tested again), and
-        centroids and the join floor measured in that space. Otherwise nothing changes."""
+        of its segment (found at the fit's recorded threshold), with the fit's weights (the
+        fit's decision is kept, not tested again), and centroids and the join floor measured in
+        that space. Otherwise nothing changes."""
         used = prev.params.get("context_used") or {}
         if not any(float(used.get(k) or 0.0) for k in ("w_prev", "w_prompt", "w_speaker")):
             return snap, placed
@@ -416,8 +417,9 @@ class ThemeUpdater:
         not meeting logistics (the housekeeping detector's facilitator rule)."""
         w_prev, w_prompt = float(used.get("w_prev") or 0.0), float(used.get("w_prompt") or 0.0)
         w_speaker = float(used.get("w_speaker") or 0.0)
-        speaker_x, speaker_has = speaker_means(snap.vectors,
-                                               speaker_groups(snap.units, ~housekeeping))
+        speaker_x, speaker_has = (speaker_means(snap.vectors,
+                                                speaker_groups(snap.units, ~housekeeping))
+                                  if w_speaker else (None, None))
         links = conversation_links(snap.units, ~housekeeping,
                                    prompts=~self._logistics(prev, snap, housekeeping, embedder))
         prompt_x = None
