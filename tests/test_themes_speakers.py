@@ -20,7 +20,7 @@ import pytest
 import listenlens as ll
 from conftest import write_corpus
 from listenlens.embeddings import HashingEmbedder
-from listenlens.themes import find_themes
+from listenlens.themes import ThemeModel, find_themes
 from listenlens.themes.context import decide_context
 from listenlens.themes.speakers import (
     speaker_evidence,
@@ -209,6 +209,18 @@ def test_a_fit_uses_and_records_speaker_context_where_speakers_keep_to_a_concern
     assert off.params["speaker_context"] is False
     with_term, without = (_wordless_with_their_concern(t) for t in (themes, off))
     assert with_term >= 0.75 and without < with_term, (with_term, without)
+
+
+def test_the_model_keeps_the_vectors_clustering_saw(world):
+    on = ThemeModel(seed=0, embedder=HashingEmbedder(dim=256)).fit(world["base"])
+    off = ThemeModel(seed=0, embedder=HashingEmbedder(dim=256), context="none").fit(world["base"])
+    x, z = on.embeddings_, on.context_embeddings_
+    assert z.shape == x.shape and np.allclose(np.linalg.norm(z, axis=1), 1.0, atol=1e-5)
+    # the speaker term moved the participants' turns and left the facilitator's as they were
+    moved = ~np.isclose(z, x, atol=1e-6).all(axis=1)
+    role = world["base"].units["role"].to_numpy()
+    assert moved[role == "participant"].mean() > 0.9 and not moved[role != "participant"].any()
+    assert off.context_embeddings_ is off.embeddings_
 
 
 def test_an_update_places_new_wordless_turns_with_their_speakers_concern(world):

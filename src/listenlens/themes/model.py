@@ -139,8 +139,9 @@ class ThemeModel:
     embeddings are computed on its workers, see :mod:`listenlens.distributed`; needs
     ``cache_dir``; the themes are the same as without it).
 
-    Learned: ``themes_`` (:class:`Themes`), ``embeddings_``, ``assignments_``, ``table_``,
-    ``clusters_`` (raw cluster result), ``timings_`` (seconds per step; also
+    Learned: ``themes_`` (:class:`Themes`), ``embeddings_``, ``context_embeddings_`` (the
+    vectors clustering saw: ``embeddings_`` with the conversation context the fit used, the same
+    array when it used none), ``assignments_``, ``table_``, ``clusters_`` (raw cluster result), ``timings_`` (seconds per step; also
     ``themes_.timings``, kept out of ``params`` so that params are the same on every run).
     """
 
@@ -289,6 +290,7 @@ class ThemeModel:
         }
         params = json.loads(json.dumps(params, default=str))  # plain JSON, as saved
         self.embeddings_ = x
+        self.context_embeddings_ = z
         self.clusters_ = result
         self.timings_ = timings
         self.themes_ = Themes(corpus, unit_ids=unit_ids, embeddings=x, assignments=assignments,
