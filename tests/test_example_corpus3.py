@@ -170,6 +170,8 @@ def test_build_script_reproduces_the_files(tmp_path: Path) -> None:
     copy = tmp_path / "brackenfold"
     shutil.copytree(BRACKENFOLD / "_build", copy / "_build",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(BRACKENFOLD.parent / "_builders", tmp_path / "_builders",  # the shared builder
+                    ignore=shutil.ignore_patterns("__pycache__"))
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     subprocess.run([sys.executable, str(copy / "_build" / "make_corpus.py")], check=True,
                    env=env, timeout=300)

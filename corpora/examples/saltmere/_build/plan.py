@@ -1,20 +1,16 @@
 """Who is at each Saltmere event, what they raise and in what order the talk runs.
 
-The planted patterns live here (:data:`PLANTED`, :data:`BACKGROUND`, :func:`share`). An event
-is planned in four steps: who is present (:func:`present_people`), who raises which concern
-(:func:`raisers`, in *people*: a set share of those present, rounded at random), the turns
-(one per person and concern, two concerns in one turn now and then, more turns for the
-talkative), and the conversation (:func:`conversation`): runs of talk under a facilitator's
-prompt, drift to neighbouring concerns near the end of a run, replies and "same here"s from
-people who raise the same concern, and referring back to an earlier speaker.
+The planted patterns live here (:data:`PLANTED`, :data:`BACKGROUND`), with the
+communities, their regulars and where talk drifts (:data:`NEIGHBOURS`). The shared builder's
+``Cast`` (``corpora/examples/_builders/transcripts.py``) plans an event from them in four steps:
+who is present (talkers likelier), who raises which concern (in *people*: a set share of those
+present, rounded at random), the turns (one per person and concern, two concerns in one turn now
+and then, more turns for the talkative), and the conversation: runs of talk under a
+facilitator's prompt, drift to neighbouring concerns near the end of a run, replies and "same
+here"s from people who raise the same concern, and referring back to an earlier speaker.
 """
 
 from __future__ import annotations
-
-import random
-from dataclasses import dataclass, field
-
-from content import BOTH, CONCERNS
 
 SCN = "Saltmere Carers' Network"
 HCP = "Hollin Cross Parish Drop-in"
@@ -80,159 +76,3 @@ NEIGHBOURS: dict[str, tuple[str, ...]] = {
     "digital-exclusion": ("gp-access", "loneliness"),
 }
 
-
-def share(community: str, concern: str, year: int) -> float:
-    """The planted share of an event's participants who raise ``concern``.
-
-    >>> share(SCN, "loneliness", 2021), share(LAP, "youth-provision", 2024)
-    (0.75, 0.45)
-    """
-    if concern in PLANTED:
-        return PLANTED[concern][year - YEARS[0]]
-    return BACKGROUND[community][concern]
-
-
-@dataclass
-class Turn:
-    """One thing said: who, the main concern, an optional second one, and what kind of turn
-    (``turn``, ``follow``, ``reaction``, ``prompt``, ``summary``, ``housekeeping``)."""
-
-    speaker: str
-    theme: str
-    kind: str = "turn"
-    theme2: str = ""
-    refer: str = ""  # an earlier speaker this turn refers back to ("like Jess said")
-    text: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-def present_people(community: str, n: int, must: list[str], rng: random.Random) -> list[str]:
-    """``n`` of the community's regulars (always including ``must``), talkers likelier."""
-    names = sorted(SPEAKERS[community])
-    chosen = list(dict.fromkeys(must))
-    pool = [p for p in names if p not in chosen]
-    while len(chosen) < n:
-        weights = [1.0 + SPEAKERS[community][p] for p in pool]
-        pick = rng.choices(pool, weights)[0]
-        chosen.append(pick)
-        pool.remove(pick)
-    return chosen
-
-
-def raisers(community: str, year: int, present: list[str],
-            rng: random.Random) -> dict[str, list[str]]:
-    """The concerns each person raises: for each concern its planted share of the people
-    present, rounded at random; those who say one thing raise one concern at most."""
-    raised: dict[str, list[str]] = {p: [] for p in present}
-    quiet = {p for p in present if SPEAKERS[community][p] == 0}
-    order = sorted(CONCERNS, key=lambda c: (-share(community, c, year), c))
-    for concern in order:
-        target = share(community, concern, year) * len(present)
-        k = int(target) + (rng.random() < target - int(target))
-        free = [p for p in present if not (p in quiet and raised[p])]
-        rng.shuffle(free)
-        free.sort(key=lambda p: len(raised[p]))
-        for p in free[:k]:
-            raised[p].append(concern)
-    for p in present:  # everyone came to say something
-        if not raised[p]:
-            raised[p].append(rng.choices(order, [share(community, c, year) for c in order])[0])
-    return raised
-
-
-def turns_for(community: str, raised: dict[str, list[str]], n_turns: int,
-              rng: random.Random, *, both: float = 0.35) -> list[Turn]:
-    """One turn per person and concern (two concerns in one turn where a person raises a pair
-    of :data:`BOTH` and the dice say so), then more turns for the talkative, up to ``n_turns``,
-    each on a concern the person already raised."""
-    out: list[Turn] = []
-    for p, concerns in raised.items():
-        left = list(concerns)
-        for a, b in BOTH:
-            if a in left and b in left and rng.random() < both:
-                out.append(Turn(p, a, theme2=b))
-                left.remove(a)
-                left.remove(b)
-        out.extend(Turn(p, c) for c in left)
-    talk = SPEAKERS[community]
-    people = [p for p in raised if talk[p] > 0]
-    for _ in range(max(0, n_turns - len(out))):
-        p = rng.choices(people, [talk[q] ** 2 for q in people])[0]
-        out.append(Turn(p, rng.choice(raised[p]), kind="more"))
-    return out
-
-
-def _runs(turns: list[Turn], rng: random.Random, drift: float) -> list[tuple[str, list[Turn]]]:
-    """Group turns into runs under prompts: a concern with two or more turns gets a prompt of
-    its own; a lone turn, and now and then another, drifts into a neighbouring concern's run
-    (placed after the run's main talk)."""
-    count: dict[str, int] = {}
-    for t in turns:
-        count[t.theme] = count.get(t.theme, 0) + 1
-    prompted = [c for c in count if count[c] >= 2] or list(count)
-    prompted.sort(key=lambda c: -(count[c] + 3 * rng.random()))
-    main: dict[str, list[Turn]] = {c: [] for c in prompted}
-    drifted: dict[str, list[Turn]] = {c: [] for c in prompted}
-    for t in turns:
-        near = [c for c in NEIGHBOURS[t.theme] if c in main]
-        if t.theme in main and not (near and rng.random() < drift):
-            main[t.theme].append(t)
-        else:
-            drifted[near[0] if near else rng.choice(prompted)].append(t)
-    runs = []
-    for c in prompted:
-        rng.shuffle(main[c])
-        rng.shuffle(drifted[c])
-        if main[c] or drifted[c]:
-            runs.append((c, main[c] + drifted[c]))
-    return runs
-
-
-def conversation(turns: list[Turn], raised: dict[str, list[str]], facilitator: str,
-                 rng: random.Random, *, react: float = 0.22, drift: float = 0.15,
-                 refer: float = 0.15, quiet: frozenset[str] = frozenset()) -> list[Turn]:
-    """The event as it unfolds: for each run a facilitator's prompt (``kind="prompt"``, its
-    concern as theme), the run's turns, replies from others who raise the same concern
-    (``follow``: picks up the point; ``reaction``: "Same here."), and some turns referring back
-    to an earlier speaker of the run. No one speaks twice in a row."""
-    out: list[Turn] = []
-    for concern, run in _runs(turns, rng, drift):
-        out.append(Turn(facilitator, concern, kind="prompt"))
-        spoke: list[str] = []
-        for t in run:
-            if t.theme == concern and spoke and rng.random() < refer:
-                earlier = [p for p in spoke if p != t.speaker]
-                if earlier:
-                    t.refer = rng.choice(earlier)
-            out.append(t)
-            spoke.append(t.speaker)
-            if t.theme != concern or rng.random() >= react:
-                continue
-            others = [p for p in raised if concern in raised[p] and p != t.speaker
-                      and p not in quiet]
-            if others:
-                kind = "follow" if rng.random() < 0.5 else "reaction"
-                out.append(Turn(rng.choice(others), concern, kind=kind))
-    return _no_repeats(out, rng)
-
-
-def _no_repeats(turns: list[Turn], rng: random.Random) -> list[Turn]:
-    """Swap a turn that repeats the previous speaker with a later one of the same run that
-    does not; where none fits, the facilitator nods in between (housekeeping)."""
-    out = list(turns)
-    i = 1
-    while i < len(out):
-        if out[i].speaker == out[i - 1].speaker and out[i].kind != "prompt":
-            j = next((j for j in range(i + 1, len(out)) if out[j].kind == "prompt"), len(out))
-            swap = [k for k in range(i + 1, j) if out[k].speaker != out[i - 1].speaker and
-                    (k + 1 >= len(out) or out[k + 1].speaker != out[i].speaker) and
-                    out[k - 1].speaker != out[i].speaker]
-            if swap:
-                k = swap[0]
-                out[i], out[k] = out[k], out[i]
-            else:
-                out.insert(i, Turn(out[0].speaker, "housekeeping", kind="housekeeping",
-                                   text=rng.choice(["Mm-hm, go on.", "Sorry, carry on.",
-                                                    "Yes, go on."])))
-        i += 1
-    return out
