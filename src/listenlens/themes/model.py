@@ -289,10 +289,8 @@ class ThemeModel:
                 "threshold": self._codebook_threshold()},
         }
         params = json.loads(json.dumps(params, default=str))  # plain JSON, as saved
-        self.embeddings_ = x
-        self.context_embeddings_ = z
-        self.clusters_ = result
-        self.timings_ = timings
+        self.embeddings_, self.context_embeddings_ = x, z
+        self.clusters_, self.timings_ = result, timings
         self.themes_ = Themes(corpus, unit_ids=unit_ids, embeddings=x, assignments=assignments,
                               labels=names, keywords=kw, centroids=centre, params=params,
                               origin=origin, pinned=dict(names_fixed))
