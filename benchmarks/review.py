@@ -6,7 +6,8 @@ Run ``python benchmarks/review.py`` (``--rounds N``, default 10). Corpora, side 
   three synthetic conversation corpora, ``listenlens.synthetic.make_corpus(structure="runs",
   n_units=1000, seed=1, 2, 3)`` in txt/vtt/srt/md, written under the cache folder (their key is
   ``_key/themes.csv``, read like the example corpora's);
-* **held out** (measured, never tuned on): ``corpora/examples/saltmere``.
+* **held out** (measured, never tuned on): ``corpora/examples/saltmere`` and, from 2026-12-03,
+  ``corpora/examples/brackenfold`` (written and labelled that day before any measurement).
 
 A corpus that is not there is skipped and said so. For each, it fits themes with the defaults (MiniLM; embeddings cached under
 ``$LISTENLENS_CACHE`` or ``benchmarks/.cache``), then plays rounds of 25 answers:
@@ -66,7 +67,7 @@ TARGET_SHARE = 0.15
 
 #: (name, role): the corpora the loop was developed on, then the one held out.
 CORPORA = (("riverside", "dev"), ("synthetic-1", "dev"), ("synthetic-2", "dev"),
-           ("synthetic-3", "dev"), ("saltmere", "held out"))
+           ("synthetic-3", "dev"), ("saltmere", "held out"), ("brackenfold", "held out"))
 SYNTHETIC_UNITS = 1000
 
 
