@@ -58,14 +58,11 @@ def one_fit(case: bench.Case, x: np.ndarray, minilm: MiniLMEmbedder, seed: int,
 def scored(case: bench.Case, minilm: MiniLMEmbedder, seeds: list[int], variant: str
            ) -> dict[str, Any]:
     x = bench.embeddings_for(case, minilm)
-    rows = []
-    for seed in seeds:
-        size = 0
-        if variant == "L2":
-            _, base = one_fit(case, x, minilm, seed, {})
-            size = int(base.params["resolved"]["min_cluster_size"])
-        s, _ = one_fit(case, x, minilm, seed, variant_params(variant, size))
-        rows.append(s)
+    size = 0
+    if variant == "L2":  # the default's size depends on the corpus, not on the seed
+        _, base = one_fit(case, x, minilm, seeds[0], {})
+        size = int(base.params["resolved"]["min_cluster_size"])
+    rows = [one_fit(case, x, minilm, seed, variant_params(variant, size))[0] for seed in seeds]
     df = pd.DataFrame(rows)
     return {"corpus": case.name, "variant": variant, "ARI": df.ARI.mean(),
             "ARI_sub": df.ARI_sub.mean(),

@@ -9,9 +9,10 @@ in the default: ``benchmarks/data/themes.txt``). Not a timed test.
 Every method gets the same MiniLM embeddings (cached under ``benchmarks/.cache/``, gitignored).
 Plain BERTopic is ``BERTopic(embedding_model=<the loaded MiniLM>, umap_model=UMAP(<BERTopic's
 own defaults>, random_state=seed))``; LDA is told the true number of themes (an advantage the
-others do not get). Scores are over substantive units (the truth's ``housekeeping`` excluded, and facilitator prompts,
-which the fit sets aside: ``--with-prompts`` keeps Saltmere's and Brackenfold's in);
-unassigned units and BERTopic's outlier topic count as one cluster, as they would in use.
+others do not get). Scores are over substantive units (the truth's ``housekeeping`` excluded,
+and facilitator prompts, which the fit sets aside: ``--with-prompts`` keeps Saltmere's and
+Brackenfold's in); unassigned units and BERTopic's outlier topic count as one cluster, as they
+would in use.
 
 Corpora: the synthetic generator (conversation runs under prompts), the bundled Riverside example
 (used while developing the method), the bundled Saltmere corpus (written and labelled before any
@@ -100,42 +101,38 @@ def example_case() -> Case | None:
     return Case("example riverside", corpus, _truth_from_key(corpus, key), {})
 
 
-def _without_prompts(key: pd.DataFrame) -> pd.DataFrame:
-    """The key with facilitator prompts (``kind == "prompt"``) marked ``housekeeping``, so that
-    they are left out of the scores. Saltmere's and Brackenfold's keys label each prompt with the
-    concern it asks about, for the conversation-structure tests, and their READMEs ask for them to
-    be left out of theme scores; the fit sets facilitator talk aside, and Riverside's key marks it
-    ``housekeeping``. Until 2026-12-03 Saltmere was scored with its 106 prompts in, each counted
-    as a miss (one ``t-housekeeping`` cluster spanning every concern): see ``--with-prompts``."""
+def _scored_key(key: pd.DataFrame, with_prompts: bool = False) -> pd.DataFrame:
+    """The key's ``source, line, theme`` with facilitator prompts (``kind == "prompt"``) marked
+    ``housekeeping``, so that they are left out of the scores (``with_prompts=True`` keeps
+    them). Saltmere's and Brackenfold's keys label each prompt with the concern it asks about,
+    for the conversation-structure tests, and their READMEs ask for them to be left out of theme
+    scores; the fit sets facilitator talk aside, and Riverside's key marks it ``housekeeping``.
+    Until 2026-12-03 Saltmere was scored with its 106 prompts in, each counted as a miss (one
+    ``t-housekeeping`` cluster spanning every concern): see ``--with-prompts``."""
     out = key[["source", "line", "theme"]].copy()
-    if "kind" in key and not WITH_PROMPTS:
+    if "kind" in key and not with_prompts:
         out.loc[key["kind"].eq("prompt").to_numpy(), "theme"] = "housekeeping"
     return out
 
 
-#: ``--with-prompts``: score Saltmere and Brackenfold with their facilitator prompts in, as the
-#: runs before 2026-12-03 did.
-WITH_PROMPTS = False
-
-
-def _held_out_case(folder: str, name: str) -> Case | None:
+def _labelled_case(folder: str, name: str, with_prompts: bool) -> Case | None:
     root = PROJECT / "corpora" / "examples" / folder
     if not (root / "_key" / "themes.csv").is_file():
         print(f"(skipped: {name} key not found at {root}/_key/themes.csv)")
         return None
     corpus = ll.load(root, progress=False)
-    key = _without_prompts(pd.read_csv(root / "_key" / "themes.csv"))
+    key = _scored_key(pd.read_csv(root / "_key" / "themes.csv"), with_prompts)
     return Case(name, corpus, _truth_from_key(corpus, key), {})
 
 
-def saltmere_case() -> Case | None:
+def saltmere_case(with_prompts: bool = False) -> Case | None:
     """Saltmere: written before any tuning; development data since trial 13 (2026-12-03)."""
-    return _held_out_case("saltmere", "Saltmere")
+    return _labelled_case("saltmere", "Saltmere", with_prompts)
 
 
-def brackenfold_case() -> Case | None:
+def brackenfold_case(with_prompts: bool = False) -> Case | None:
     """Brackenfold: written and labelled on 2026-12-03 before any measurement; held out."""
-    return _held_out_case("brackenfold", "Brackenfold (held out)")
+    return _labelled_case("brackenfold", "Brackenfold (held out)", with_prompts)
 
 
 def banking_case(granularity: str) -> Case | None:
@@ -368,8 +365,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--with-prompts", action="store_true",
                     help="score Saltmere and Brackenfold with their facilitator prompts in")
     args = ap.parse_args(argv)
-    global WITH_PROMPTS
-    WITH_PROMPTS = args.with_prompts
     CACHE.mkdir(parents=True, exist_ok=True)
     minilm = MiniLMEmbedder()
     mpnet = make_embedder("mpnet", progress=False, cache_dir=CACHE) if args.mpnet else None
@@ -391,8 +386,8 @@ def main(argv: list[str] | None = None) -> int:
             UMAP(n_neighbors=15, n_components=5, metric="cosine", random_state=0,
                  low_memory=low_memory).fit_transform(warm)
 
-    cases = [synthetic_case(args.n_units, args.seed), example_case(), saltmere_case(),
-             brackenfold_case()]
+    cases = [synthetic_case(args.n_units, args.seed), example_case(),
+             saltmere_case(args.with_prompts), brackenfold_case(args.with_prompts)]
     if not args.quick:
         cases += [banking_case("auto"), banking_case("fine")]
     # one untimed run of each method, so that first-call costs (numba compiling UMAP's and

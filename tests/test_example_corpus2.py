@@ -6,11 +6,6 @@ This corpus is for *evaluating* the theme and shift engines; nothing here runs a
 
 from __future__ import annotations
 
-import csv
-import os
-import shutil
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -18,6 +13,7 @@ import pandas as pd
 import pytest
 
 import listenlens as ll
+from labelled_corpora import built_files, read_rows, rebuilt
 
 SALTMERE = Path(__file__).resolve().parents[1] / "corpora" / "examples" / "saltmere"
 KINDS = {"turn", "follow", "reaction", "prompt", "summary", "housekeeping"}
@@ -28,8 +24,7 @@ pytestmark = pytest.mark.skipif(not (SALTMERE / "events.csv").is_file(),
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with (SALTMERE / "_key" / name).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_rows(SALTMERE / "_key" / name)
 
 
 @pytest.fixture(scope="module")
@@ -127,8 +122,7 @@ def test_planted_shares_are_as_documented(key: list[dict[str, str]]) -> None:
 
 
 def test_consent_levels_and_withdrawn_words(corpus: ll.Corpus) -> None:
-    with (SALTMERE / "consent.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = read_rows(SALTMERE / "consent.csv")
     levels = Counter(r["consent"] for r in rows if r["speaker"] != "*")
     assert levels["paraphrase"] >= 3 and levels["aggregate"] >= 3 and levels["withdrawn"] >= 2
     assert set(corpus.units.consent) == {"quote", "paraphrase", "aggregate"}
@@ -180,18 +174,9 @@ def test_no_substantive_text_is_repeated(corpus: ll.Corpus, key: list[dict[str, 
 
 
 def test_build_script_reproduces_the_files(tmp_path: Path) -> None:
-    copy = tmp_path / "saltmere"
-    shutil.copytree(SALTMERE / "_build", copy / "_build",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(SALTMERE.parent / "_builders", tmp_path / "_builders",  # the shared builder
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    subprocess.run([sys.executable, str(copy / "_build" / "make_corpus.py")], check=True,
-                   env=env, timeout=300)
-    made = sorted(p.relative_to(copy) for p in copy.rglob("*")
-                  if p.is_file() and "_build" not in p.parts)
-    kept = sorted(p.relative_to(SALTMERE) for p in SALTMERE.rglob("*")
-                  if p.is_file() and "_build" not in p.parts and p.name != "README.md")
+    copy = rebuilt(SALTMERE, tmp_path)
+    made = built_files(copy)
+    kept = built_files(SALTMERE, readme=False)
     assert made == kept
     for rel in made:
         assert (copy / rel).read_bytes() == (SALTMERE / rel).read_bytes(), rel

@@ -7,11 +7,6 @@ told apart; these are load, key-alignment and consent checks only.
 
 from __future__ import annotations
 
-import csv
-import os
-import shutil
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -19,6 +14,7 @@ import pandas as pd
 import pytest
 
 import listenlens as ll
+from labelled_corpora import built_files, read_rows, rebuilt
 
 BRACKENFOLD = Path(__file__).resolve().parents[1] / "corpora" / "examples" / "brackenfold"
 KINDS = {"turn", "follow", "reaction", "prompt", "summary", "housekeeping"}
@@ -29,8 +25,7 @@ pytestmark = pytest.mark.skipif(not (BRACKENFOLD / "events.csv").is_file(),
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with (BRACKENFOLD / name).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_rows(BRACKENFOLD / name)
 
 
 @pytest.fixture(scope="module")
@@ -167,18 +162,9 @@ def test_shift_table_matches_the_key(key: list[dict[str, str]]) -> None:
 
 
 def test_build_script_reproduces_the_files(tmp_path: Path) -> None:
-    copy = tmp_path / "brackenfold"
-    shutil.copytree(BRACKENFOLD / "_build", copy / "_build",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(BRACKENFOLD.parent / "_builders", tmp_path / "_builders",  # the shared builder
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    subprocess.run([sys.executable, str(copy / "_build" / "make_corpus.py")], check=True,
-                   env=env, timeout=300)
-    made = sorted(p.relative_to(copy) for p in copy.rglob("*")
-                  if p.is_file() and "_build" not in p.parts)
-    kept = sorted(p.relative_to(BRACKENFOLD) for p in BRACKENFOLD.rglob("*")
-                  if p.is_file() and "_build" not in p.parts and p.name != "README.md")
+    copy = rebuilt(BRACKENFOLD, tmp_path)
+    made = built_files(copy)
+    kept = built_files(BRACKENFOLD, readme=False)
     assert made == kept
     for rel in made:
         assert (copy / rel).read_bytes() == (BRACKENFOLD / rel).read_bytes(), rel

@@ -141,7 +141,8 @@ class ThemeModel:
 
     Learned: ``themes_`` (:class:`Themes`), ``embeddings_``, ``context_embeddings_`` (the
     vectors clustering saw: ``embeddings_`` with the conversation context the fit used, the same
-    array when it used none), ``assignments_``, ``table_``, ``clusters_`` (raw cluster result), ``timings_`` (seconds per step; also
+    array when it used none), ``assignments_``, ``table_``, ``clusters_`` (raw cluster result),
+    ``timings_`` (seconds per step; also
     ``themes_.timings``, kept out of ``params`` so that params are the same on every run).
     """
 
